@@ -1,0 +1,119 @@
+//! The pipeline: discover → parse → resolve → render → write.
+//!
+//! `check` is the same pipeline without `write`. Only discover, theme loading
+//! and write touch the disk; the stages in between work on plain data.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::{self, Diagnostic};
+use crate::error::Result;
+use crate::model::{Output, Page, Site};
+use crate::theme::Theme;
+use crate::{discover, highlight, markdown, output, render, resolve};
+
+/// The folder notes are read from, relative to the project root.
+pub const CONTENT_DIR: &str = "content";
+
+/// What the user asked for on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub root: PathBuf,
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub pages: usize,
+    pub files: usize,
+    /// The output folder, as given (relative to the working folder or absolute).
+    pub output: PathBuf,
+    pub elapsed: Duration,
+    /// Whether the site was written.
+    pub written: bool,
+}
+
+impl Report {
+    pub fn failed(&self) -> bool {
+        diagnostic::has_errors(&self.diagnostics)
+    }
+}
+
+/// Loads `book.toml` and applies command-line overrides.
+pub fn load_config(opts: &Options) -> Result<Config> {
+    let mut config = Config::load(&opts.root)?;
+    if let Some(url) = &opts.base_url {
+        config.set_base_url(url)?;
+    }
+    Ok(config)
+}
+
+/// The output folder: `--output`, else `build.output` under the root.
+pub fn output_dir(opts: &Options, config: &Config) -> PathBuf {
+    opts.output
+        .clone()
+        .unwrap_or_else(|| opts.root.join(&config.build.output))
+}
+
+/// Builds the site; writes it unless `write` is false (`check`).
+pub fn run(opts: &Options, write: bool) -> Result<Report> {
+    let start = Instant::now();
+    let config = load_config(opts)?;
+    let out = output_dir(opts, &config);
+    let content = opts.root.join(CONTENT_DIR);
+    if write {
+        output::check_target(&opts.root, &content, &out)?;
+    }
+    let theme = Theme::load(&opts.root, &config.site.theme)?;
+    let (site, files, mut diagnostics) = compile(&opts.root, &config, &theme)?;
+    diagnostic::sort(&mut diagnostics);
+    let mut report = Report {
+        pages: site.pages.len(),
+        files: files.as_ref().map_or(0, |f| f.len()),
+        diagnostics,
+        output: out.clone(),
+        elapsed: Duration::ZERO,
+        written: false,
+    };
+    if let (true, Some(files)) = (write, files) {
+        if !report.failed() {
+            output::write(&out, &files)?;
+            report.written = true;
+        }
+    }
+    report.elapsed = start.elapsed();
+    Ok(report)
+}
+
+/// Everything but writing: the site, its files (unless content errors
+/// stopped the build before rendering) and all diagnostics.
+pub fn compile(
+    root: &Path,
+    config: &Config,
+    theme: &Theme,
+) -> Result<(Site, Option<Output>, Vec<Diagnostic>)> {
+    let found = discover::discover(root, CONTENT_DIR)?;
+    let mut diagnostics = found.diagnostics;
+    let parsed: Vec<std::result::Result<Page, Vec<Diagnostic>>> =
+        found.files.par_iter().map(markdown::parse_page).collect();
+    let mut pages = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        match p {
+            Ok(page) => pages.push(page),
+            Err(d) => diagnostics.extend(d),
+        }
+    }
+    let (site, resolve_diags) = resolve::resolve(pages, &highlight::knows);
+    diagnostics.extend(resolve_diags);
+    if diagnostic::has_errors(&diagnostics) {
+        return Ok((site, None, diagnostics));
+    }
+    let files = render::render(config, &site, theme)?;
+    Ok((site, Some(files), diagnostics))
+}

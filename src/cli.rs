@@ -1,0 +1,159 @@
+//! Command-line interface: arguments, output and exit codes.
+//!
+//! Exit codes: 0 success, 1 content errors, 2 usage, configuration, I/O or a
+//! refused output folder.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::build::{self, Options};
+use crate::diagnostic::Severity;
+use crate::error::Error;
+use crate::output;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "companion",
+    version,
+    about = "Build a cross-linked companion website for a research paper",
+    long_about = "Build a cross-linked companion website for a research paper.\n\nNotes in content/ (Markdown with YAML front matter) become a static site in which every link, citation and tension is checked at build time."
+)]
+pub struct Cli {
+    /// Project folder (holding book.toml and content/)
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Print only problems, not the summary line
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (the default)
+    Build {
+        /// Output folder (default: build.output in book.toml, "site")
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Absolute URL the site is published at (overrides site.base-url)
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Check the content without writing anything
+    Check {
+        /// Absolute URL the site is published at (overrides site.base-url)
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Delete the output folder (only if companion created it)
+    Clean {
+        /// Output folder (default: build.output in book.toml, "site")
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let command = cli.command.unwrap_or(Command::Build {
+        output: None,
+        base_url: None,
+    });
+    let mut opts = Options {
+        root: cli.root,
+        ..Options::default()
+    };
+    let write = match command {
+        Command::Build { output, base_url } => {
+            opts.output = output;
+            opts.base_url = base_url;
+            true
+        }
+        Command::Check { base_url } => {
+            opts.base_url = base_url;
+            false
+        }
+        Command::Clean { output } => {
+            opts.output = output;
+            let config = build::load_config(&opts)?;
+            let out = build::output_dir(&opts, &config);
+            let removed = output::clean(&out)?;
+            if !cli.quiet {
+                let what = if removed {
+                    "removed"
+                } else {
+                    "nothing to remove at"
+                };
+                println!("{what} {}", out.display());
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    let report = build::run(&opts, write)?;
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for d in &report.diagnostics {
+        let _ = writeln!(err, "{d}");
+    }
+    let errors = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = report.diagnostics.len() - errors;
+    if report.failed() {
+        let _ = writeln!(
+            err,
+            "error: {} found {errors} error{} and {warnings} warning{}; nothing was written",
+            if write { "build" } else { "check" },
+            plural(errors),
+            plural(warnings)
+        );
+        return Ok(ExitCode::from(1));
+    }
+    if !cli.quiet {
+        let secs = report.elapsed.as_secs_f64();
+        let warn = if warnings > 0 {
+            format!(", {warnings} warning{}", plural(warnings))
+        } else {
+            String::new()
+        };
+        if write {
+            println!(
+                "built {} pages ({} files) into {} in {secs:.2} s{warn}",
+                report.pages,
+                report.files,
+                report.output.display()
+            );
+        } else {
+            println!(
+                "checked {} pages in {secs:.2} s: no errors{warn}",
+                report.pages
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,224 @@
+//! `book.toml`: the site's settings, read strictly.
+//!
+//! Unknown keys are errors (a typo must not silently change a build). Every
+//! problem is reported as `book.toml:line:col: error: …` and exits with 2.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostic::{LineIndex, Pos};
+use crate::error::{Error, Result};
+
+/// The file name of the configuration, at the project root.
+pub const FILE_NAME: &str = "book.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    pub site: Site,
+    #[serde(default)]
+    pub build: Build,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Site {
+    /// Shown in every page's `<title>` and header.
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub author: Option<String>,
+    /// BCP 47 language tag for `<html lang>`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// The absolute URL the site is published at, ending in `/`. Only used
+    /// where an absolute URL is required: canonical links, `sitemap.xml`,
+    /// and the `404.html` page.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Custom domain written to `CNAME` for GitHub Pages.
+    #[serde(default)]
+    pub cname: Option<String>,
+    /// Theme folder under `themes/`; files there override the built-in theme.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Build {
+    /// Output folder, relative to the project root.
+    #[serde(default = "default_output")]
+    pub output: String,
+    /// Pass raw HTML in Markdown through instead of escaping it.
+    #[serde(default)]
+    pub allow_raw_html: bool,
+    /// Link to `dir/index.html` rather than `dir/`, so the site also works
+    /// when opened from `file://`.
+    #[serde(default = "default_true")]
+    pub link_index_html: bool,
+}
+
+impl Default for Build {
+    fn default() -> Self {
+        Build {
+            output: default_output(),
+            allow_raw_html: false,
+            link_index_html: true,
+        }
+    }
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_output() -> String {
+    "site".into()
+}
+fn default_true() -> bool {
+    true
+}
+
+impl Config {
+    /// Reads `book.toml` from the project root.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join(FILE_NAME);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::Config(format!(
+                    "error: no {FILE_NAME} in {}\n  = help: run inside a companion project, or pass --root DIR",
+                    root.display()
+                )))
+            }
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        Config::parse(&text)
+    }
+
+    /// Parses the text of `book.toml`.
+    pub fn parse(text: &str) -> Result<Config> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let pos = e
+                .span()
+                .map(|s| LineIndex::new(text).pos(text, s.start))
+                .unwrap_or(Pos::START);
+            config_error(pos, e.message())
+        })?;
+        config.validate(text)?;
+        Ok(config)
+    }
+
+    fn validate(&mut self, text: &str) -> Result<()> {
+        if let Some(url) = &mut self.site.base_url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(' ') {
+                return Err(config_error(
+                    key_pos(text, "base-url"),
+                    &format!("`base-url` must be an absolute http(s) URL, found `{url}`"),
+                ));
+            }
+            if !url.ends_with('/') {
+                url.push('/');
+            }
+        }
+        let out = &self.build.output;
+        if out.trim().is_empty() {
+            return Err(config_error(
+                key_pos(text, "output"),
+                "`output` must name a folder",
+            ));
+        }
+        if self.site.theme.is_empty() || self.site.theme.contains(['/', '\\', '.']) {
+            return Err(config_error(
+                key_pos(text, "theme"),
+                "`theme` must be a folder name under themes/",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Overrides `base-url` from the command line.
+    pub fn set_base_url(&mut self, url: &str) -> Result<()> {
+        let mut url = url.to_string();
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(Error::Config(format!(
+                "error: --base-url must be an absolute http(s) URL, found `{url}`"
+            )));
+        }
+        if !url.ends_with('/') {
+            url.push('/');
+        }
+        self.site.base_url = Some(url);
+        Ok(())
+    }
+}
+
+fn config_error(pos: Pos, message: &str) -> Error {
+    Error::Config(format!(
+        "{FILE_NAME}:{}:{}: error: {}",
+        pos.line,
+        pos.col,
+        message.trim_end()
+    ))
+}
+
+/// Best-effort position of `key = …` for errors found after parsing.
+fn key_pos(text: &str, key: &str) -> Pos {
+    text.lines()
+        .enumerate()
+        .find(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map(|(i, l)| Pos::new(i + 1, l.len() - l.trim_start().len() + 1))
+        .unwrap_or(Pos::START)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_fill_in() {
+        let c = Config::parse("[site]\ntitle = \"T\"\n").unwrap();
+        assert_eq!(c.build.output, "site");
+        assert_eq!(c.site.theme, "default");
+        assert_eq!(c.site.language, "en");
+        assert!(c.build.link_index_html);
+        assert!(c.site.base_url.is_none());
+    }
+
+    #[test]
+    fn base_url_gets_a_trailing_slash() {
+        let c = Config::parse("[site]\ntitle = \"T\"\nbase-url = \"https://u.github.io/repo\"\n")
+            .unwrap();
+        assert_eq!(
+            c.site.base_url.as_deref(),
+            Some("https://u.github.io/repo/")
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_position() {
+        let err = Config::parse("[site]\ntitle = \"T\"\ntitel = \"x\"\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("book.toml:3:1: error: unknown field `titel`"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn relative_base_url_is_refused() {
+        let err = Config::parse("[site]\ntitle = \"T\"\nbase-url = \"/repo/\"\n").unwrap_err();
+        assert!(err
+            .to_string()
+            .starts_with("book.toml:3:1: error: `base-url` must be"));
+    }
+}

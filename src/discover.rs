@@ -1,0 +1,167 @@
+//! Discover: read the Markdown files under `content/`.
+//!
+//! The only stage besides `output` that touches the disk. Symlinks are never
+//! followed (so a link out of the project is never read and a link loop never
+//! hangs), text is checked for UTF-8, byte-order marks are dropped and line
+//! endings become `\n`, so positions and output do not depend on the editor.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use unicode_normalization::UnicodeNormalization;
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, LineIndex, Pos};
+use crate::error::{Error, Result};
+use crate::model::SourceFile;
+
+/// Notes larger than this are refused rather than parsed.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// What discovery found: the readable notes, and problems with the rest.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads every `.md` file under `root/content_dir`, sorted by path.
+pub fn discover(root: &Path, content_dir: &str) -> Result<Discovered> {
+    let base = root.join(content_dir);
+    let mut found = Discovered::default();
+    if !base.is_dir() {
+        return Err(Error::Config(format!(
+            "error: no {content_dir}/ folder in {}\n  = help: notes live in {content_dir}/*.md",
+            root.display()
+        )));
+    }
+    // Entries by case- and normalization-folded path, to find clashes.
+    let mut folded: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let walker = WalkDir::new(&base)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(&base).to_path_buf();
+            Error::io(&path, e.into())
+        })?;
+        if entry.depth() == 0 {
+            continue;
+        }
+        let rel_path = entry
+            .path()
+            .strip_prefix(&base)
+            .expect("walk stays under base");
+        let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
+            found.diagnostics.push(Diagnostic::error(
+                format!("{content_dir}/{}", rel_path.to_string_lossy()),
+                Pos::START,
+                "file name is not valid UTF-8",
+            ));
+            continue;
+        };
+        let display = format!("{content_dir}/{rel}");
+        let fold: String = rel.nfc().flat_map(char::to_lowercase).collect();
+        folded.entry(fold).or_default().push(display.clone());
+
+        if entry.path_is_symlink() {
+            found.diagnostics.push(
+                Diagnostic::warning(&display, Pos::START, "symlink not followed").with_help(
+                    "symlinks in the content folder are never read; move the file here instead",
+                ),
+            );
+            continue;
+        }
+        if !entry.file_type().is_file() || !rel.ends_with(".md") {
+            continue;
+        }
+        let size = entry
+            .metadata()
+            .map_err(|e| Error::io(entry.path(), e.into()))?
+            .len();
+        if size > MAX_FILE_BYTES {
+            found.diagnostics.push(Diagnostic::error(
+                &display,
+                Pos::START,
+                format!(
+                    "file is {} MB, over the {} MB limit for one note",
+                    size / (1024 * 1024),
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ),
+            ));
+            continue;
+        }
+        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        match decode(bytes) {
+            Ok(text) => found.files.push(SourceFile { rel, display, text }),
+            Err((pos, byte)) => found.diagnostics.push(Diagnostic::error(
+                &display,
+                pos,
+                format!("invalid UTF-8 (0x{byte:02X})"),
+            )),
+        }
+    }
+    for paths in folded.values().filter(|p| p.len() > 1) {
+        for other in &paths[1..] {
+            found.diagnostics.push(
+                Diagnostic::error(
+                    other,
+                    Pos::START,
+                    format!(
+                        "`{other}` and `{}` differ only in letter case or Unicode normalization",
+                        paths[0]
+                    ),
+                )
+                .with_help("such names clash on macOS and Windows clones; rename one of them"),
+            );
+        }
+    }
+    Ok(found)
+}
+
+/// Turns raw bytes into normalised text, or the position of the first byte
+/// that is not UTF-8.
+pub fn decode(bytes: Vec<u8>) -> std::result::Result<String, (Pos, u8)> {
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let valid = std::str::from_utf8(&bytes[..at]).expect("prefix is valid");
+            let valid = valid.strip_prefix('\u{feff}').unwrap_or(valid);
+            let norm = normalize_newlines(valid);
+            return Err((LineIndex::new(&norm).pos(&norm, norm.len()), bytes[at]));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Ok(normalize_newlines(text))
+}
+
+/// `\r\n` and lone `\r` become `\n`.
+pub fn normalize_newlines(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_string();
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_and_crlf_are_normalised() {
+        let t = decode(b"\xEF\xBB\xBF---\r\ntitle: x\r\n---\rbody\n".to_vec()).unwrap();
+        assert_eq!(t, "---\ntitle: x\n---\nbody\n");
+    }
+
+    #[test]
+    fn invalid_utf8_names_line_column_and_byte() {
+        let err = decode(b"---\ntitle: caf\xE9\n".to_vec()).unwrap_err();
+        assert_eq!(err, (Pos::new(2, 11), 0xE9));
+        let err = decode(b"\r\n\r\nab\xFF".to_vec()).unwrap_err();
+        assert_eq!(err, (Pos::new(3, 3), 0xFF));
+    }
+}

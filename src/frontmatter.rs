@@ -1,0 +1,534 @@
+//! Front matter: split the YAML block off a note and validate it.
+//!
+//! Positions are file positions: a YAML error on the third line of the block
+//! is reported on the fourth line of the file. Every key is checked against
+//! the schema of the note's `kind`; unknown keys get a did-you-mean, and a
+//! user's own data goes under `extra:`, which is passed on unchecked.
+
+use std::collections::BTreeMap;
+
+use serde_yaml::Value;
+
+use crate::diagnostic::{did_you_mean, Diagnostic, Pos};
+use crate::model::{FrontMatter, Kind};
+
+/// The YAML block and where the body starts.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// File line of the first YAML line.
+    pub yaml_line: usize,
+    /// Byte offset where the Markdown body starts.
+    pub body_start: usize,
+}
+
+/// Finds the `---` … `---` block at the top of `text`.
+pub fn split(text: &str) -> Result<Option<Split<'_>>, String> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_end].trim_end() != "---" {
+        return Ok(None);
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        let bare = line.trim_end();
+        if bare == "---" || bare == "..." {
+            return Ok(Some(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line: 2,
+                body_start: offset + line.len(),
+            }));
+        }
+        offset += line.len();
+    }
+    Err("front matter starts here but has no closing `---`".into())
+}
+
+/// The type a front-matter value must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    Str,
+    StrList,
+    /// `2015`, `2015-06` or `2015-06-30`.
+    Date,
+    Int,
+    Map,
+    /// A string or a number (page numbers such as `14` or `14-15`).
+    StrOrInt,
+    /// One of the listed strings.
+    OneOf(&'static [&'static str]),
+    /// A list of ids, each a string or `{ id, pole }`.
+    TensionRefs,
+}
+
+/// One allowed key.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub ty: Type,
+    pub required: bool,
+}
+
+const fn f(name: &'static str, ty: Type, required: bool) -> Field {
+    Field { name, ty, required }
+}
+
+/// Keys every kind accepts.
+pub const COMMON: &[Field] = &[
+    f("title", Type::Str, true),
+    f(
+        "kind",
+        Type::OneOf(&["note", "tension", "policy", "quote", "participant"]),
+        false,
+    ),
+    f("id", Type::Str, false),
+    f("slug", Type::Str, false),
+    f("summary", Type::Str, false),
+    f("date", Type::Date, false),
+    f("tags", Type::StrList, false),
+    f("order", Type::Int, false),
+    f("extra", Type::Map, false),
+];
+
+const TENSION: &[Field] = &[
+    f("poles", Type::StrList, true),
+    f(
+        "level",
+        Type::OneOf(&["experienced", "inherent", "management"]),
+        true,
+    ),
+    f("related", Type::StrList, false),
+];
+const POLICY: &[Field] = &[
+    f("end", Type::Date, false),
+    f("actors", Type::StrList, false),
+];
+const QUOTE: &[Field] = &[
+    f("speaker", Type::Str, true),
+    f("tensions", Type::TensionRefs, true),
+    f("metaphor", Type::Str, false),
+    f("stage", Type::Str, false),
+    f("section", Type::Str, false),
+    f("page", Type::StrOrInt, false),
+];
+const PARTICIPANT: &[Field] = &[
+    f("pseudonym", Type::Str, false),
+    f("role", Type::Str, false),
+];
+
+/// Keys specific to a kind.
+pub fn kind_fields(kind: Kind) -> &'static [Field] {
+    match kind {
+        Kind::Note => &[],
+        Kind::Tension => TENSION,
+        Kind::Policy => POLICY,
+        Kind::Quote => QUOTE,
+        Kind::Participant => PARTICIPANT,
+    }
+}
+
+/// Parses and validates front matter. `display` names the file in diagnostics.
+pub fn parse(display: &str, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnostic>> {
+    let at = |line: usize, col: usize| Pos::new(split.yaml_line + line - 1, col);
+    let keys = scan_keys(split.yaml);
+    let mut diags = Vec::new();
+
+    // Duplicate keys first: YAML parsers report only one of the two places.
+    let mut first: BTreeMap<&str, usize> = BTreeMap::new();
+    for k in &keys {
+        if let Some(line) = first.get(k.name.as_str()) {
+            diags.push(Diagnostic::error(
+                display,
+                at(k.line, k.key_col),
+                format!(
+                    "duplicate key `{}`: set on line {} and again on line {}",
+                    k.name,
+                    at(*line, 1).line,
+                    at(k.line, 1).line
+                ),
+            ));
+        } else {
+            first.insert(&k.name, k.line);
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+
+    let value: Value = match serde_yaml::from_str(split.yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            let pos = e
+                .location()
+                .map(|l| at(l.line(), l.column()))
+                .unwrap_or(at(1, 1));
+            return Err(vec![Diagnostic::error(
+                display,
+                pos,
+                format!("invalid YAML: {}", strip_locations(&e.to_string())),
+            )]);
+        }
+    };
+    let map = match value {
+        Value::Mapping(m) => m,
+        Value::Null => Default::default(),
+        _ => {
+            return Err(vec![Diagnostic::error(
+                display,
+                at(1, 1),
+                "front matter must be `key: value` lines",
+            )])
+        }
+    };
+
+    let positions: BTreeMap<String, Pos> = keys
+        .iter()
+        .map(|k| (k.name.clone(), at(k.line, k.value_col)))
+        .collect();
+    let pos_of = |key: &str| positions.get(key).copied().unwrap_or(at(1, 1));
+
+    // Kind decides which keys are allowed.
+    let mut kind = None;
+    if let Some(v) = map.get("kind") {
+        match v
+            .as_str()
+            .and_then(|s| Kind::ALL.iter().find(|(n, _)| *n == s))
+        {
+            Some((_, k)) => kind = Some(*k),
+            None => {
+                let found = scalar_text(v);
+                diags.push(
+                    Diagnostic::error(display, pos_of("kind"), format!("unknown kind `{found}`"))
+                        .with_help(
+                            did_you_mean(&found, Kind::ALL.iter().map(|(n, _)| *n)).unwrap_or_else(
+                                || {
+                                    "kind is one of: note, tension, policy, quote, participant"
+                                        .into()
+                                },
+                            ),
+                        ),
+                );
+            }
+        }
+    }
+    let specific = kind_fields(kind.unwrap_or(Kind::Note));
+    let allowed: Vec<&Field> = COMMON.iter().chain(specific).collect();
+
+    let mut fm = FrontMatter {
+        kind,
+        extra: Value::Mapping(Default::default()),
+        ..Default::default()
+    };
+    for (k, v) in &map {
+        let Some(name) = k.as_str() else {
+            diags.push(Diagnostic::error(
+                display,
+                at(1, 1),
+                format!(
+                    "front-matter keys must be words, found `{}`",
+                    scalar_text(k)
+                ),
+            ));
+            continue;
+        };
+        let pos = pos_of(name);
+        let Some(field) = allowed.iter().find(|f| f.name == name) else {
+            let names = allowed.iter().map(|f| f.name);
+            let help = did_you_mean(name, names).unwrap_or_else(|| {
+                "keep your own data under `extra:`; it is passed to templates unchecked".into()
+            });
+            let key_pos = keys
+                .iter()
+                .find(|x| x.name == name)
+                .map_or(pos, |x| at(x.line, x.key_col));
+            diags.push(
+                Diagnostic::error(
+                    display,
+                    key_pos,
+                    format!(
+                        "unknown key `{name}` for a {}",
+                        kind.unwrap_or(Kind::Note).name()
+                    ),
+                )
+                .with_help(help),
+            );
+            continue;
+        };
+        if name == "kind" {
+            continue; // checked above, with a did-you-mean
+        }
+        if let Err(msg) = check_type(name, field.ty, v) {
+            diags.push(Diagnostic::error(display, pos, msg));
+            continue;
+        }
+        match name {
+            "title" => fm.title = scalar_text(v),
+            "id" => fm.id = Some(scalar_text(v)),
+            "slug" => fm.slug = Some((scalar_text(v), pos)),
+            "summary" => fm.summary = Some(scalar_text(v)),
+            "date" => fm.date = Some(scalar_text(v)),
+            "tags" => fm.tags = string_list(v),
+            "order" => fm.order = v.as_i64(),
+            "extra" => fm.extra = v.clone(),
+            _ => {
+                fm.fields.insert(name.to_string(), v.clone());
+            }
+        }
+    }
+    for field in allowed.iter().filter(|f| f.required) {
+        if !map.contains_key(field.name) {
+            let what = match kind {
+                Some(k) if specific.iter().any(|f| f.name == field.name) => {
+                    format!("a {} needs `{}`", k.name(), field.name)
+                }
+                _ => format!("missing required key `{}`", field.name),
+            };
+            diags.push(Diagnostic::error(display, Pos::START, what));
+        }
+    }
+    if diags.is_empty() {
+        fm.positions = positions;
+        Ok(fm)
+    } else {
+        Err(diags)
+    }
+}
+
+/// Checks one value against its type; the error names the key.
+fn check_type(name: &str, ty: Type, v: &Value) -> Result<(), String> {
+    let ok = match ty {
+        Type::Str => is_scalar_text(v),
+        Type::StrList => v
+            .as_sequence()
+            .is_some_and(|s| s.iter().all(is_scalar_text)),
+        Type::Int => v.as_i64().is_some(),
+        Type::Map => v.is_mapping() || v.is_null(),
+        Type::StrOrInt => is_scalar_text(v),
+        Type::Date => {
+            return match v {
+                Value::String(s) if valid_date(s) => Ok(()),
+                Value::Number(n) if valid_date(&n.to_string()) => Ok(()),
+                _ => Err(format!(
+                    "`{name}` must be a date like 2015-06-30, 2015-06 or 2015; found `{}`",
+                    scalar_text(v)
+                )),
+            }
+        }
+        Type::OneOf(options) => {
+            return match v.as_str() {
+                Some(s) if options.contains(&s) => Ok(()),
+                _ => Err(format!(
+                    "`{name}` must be one of {}; found `{}`",
+                    options.join(", "),
+                    scalar_text(v)
+                )),
+            }
+        }
+        Type::TensionRefs => v.as_sequence().is_some_and(|s| {
+            !s.is_empty()
+                && s.iter().all(|item| {
+                    item.is_string()
+                        || item.as_mapping().is_some_and(|m| {
+                            m.get("id").is_some_and(Value::is_string)
+                                && m.keys().all(|k| matches!(k.as_str(), Some("id" | "pole")))
+                        })
+                })
+        }),
+    };
+    if ok {
+        return Ok(());
+    }
+    let expected = match ty {
+        Type::Str | Type::StrOrInt => "a string",
+        Type::StrList => "a list of strings",
+        Type::Int => "a whole number",
+        Type::Map => "a mapping of `key: value` lines",
+        Type::TensionRefs => "a non-empty list of tension ids (or `{ id: …, pole: … }` entries)",
+        Type::Date | Type::OneOf(_) => unreachable!("handled above"),
+    };
+    Err(format!("`{name}` must be {expected}"))
+}
+
+fn is_scalar_text(v: &Value) -> bool {
+    matches!(v, Value::String(s) if !s.trim().is_empty()) || v.is_number()
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a real month and day.
+pub fn valid_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let num = |p: &str, len: usize| {
+        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok())?
+    };
+    match parts.as_slice() {
+        [y] => num(y, 4).is_some(),
+        [y, m] => num(y, 4).is_some() && num(m, 2).is_some_and(|m| (1..=12).contains(&m)),
+        [y, m, d] => {
+            num(y, 4).is_some()
+                && num(m, 2).is_some_and(|m| (1..=12).contains(&m))
+                && num(d, 2).is_some_and(|d| (1..=31).contains(&d))
+        }
+        _ => false,
+    }
+}
+
+/// The text of a scalar, or a short YAML rendering of anything else.
+pub fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => String::new(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .replace('\n', " "),
+    }
+}
+
+pub fn string_list(v: &Value) -> Vec<String> {
+    v.as_sequence()
+        .map(|s| s.iter().map(scalar_text).collect())
+        .unwrap_or_default()
+}
+
+/// A top-level key as it stands in the YAML text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct KeyLine {
+    name: String,
+    /// 1-based line within the YAML block.
+    line: usize,
+    key_col: usize,
+    /// Column of the value (or of the key when the value is on later lines).
+    value_col: usize,
+}
+
+/// Finds top-level `key:` lines. YAML keys at column 1 are the only ones a
+/// note's front matter uses; nested ones belong to their parent's position.
+fn scan_keys(yaml: &str) -> Vec<KeyLine> {
+    let mut keys = Vec::new();
+    for (i, line) in yaml.lines().enumerate() {
+        let Some(first) = line.chars().next() else {
+            continue;
+        };
+        if first.is_whitespace() || matches!(first, '#' | '-' | '[' | '{' | '.') {
+            continue;
+        }
+        let Some(colon) = line
+            .find(": ")
+            .or_else(|| line.ends_with(':').then(|| line.len() - 1))
+        else {
+            continue;
+        };
+        let name = line[..colon].trim().trim_matches(['"', '\'']).to_string();
+        let rest = &line[colon + 1..];
+        let value_col = if rest.trim().is_empty() || rest.trim_start().starts_with('#') {
+            1
+        } else {
+            let skip = rest.len() - rest.trim_start().len();
+            line[..colon + 1 + skip].chars().count() + 1
+        };
+        keys.push(KeyLine {
+            name,
+            line: i + 1,
+            key_col: 1,
+            value_col,
+        });
+    }
+    keys
+}
+
+/// Removes the parser's block-relative "at line N column M" phrases.
+fn strip_locations(msg: &str) -> String {
+    let mut out = String::new();
+    let mut rest = msg;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + " at line ".len()..];
+        let tail = tail.trim_start_matches(|c: char| c.is_ascii_digit());
+        rest = match tail.strip_prefix(" column ") {
+            Some(t) => t.trim_start_matches(|c: char| c.is_ascii_digit()),
+            None => tail,
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fm(text: &str) -> Result<FrontMatter, Vec<String>> {
+        let s = split(text).unwrap().unwrap();
+        parse("n.md", &s).map_err(|d| d.iter().map(|d| d.to_string()).collect())
+    }
+
+    #[test]
+    fn split_finds_the_block_and_the_body() {
+        let s = split("---\ntitle: A\n---\nBody\n").unwrap().unwrap();
+        assert_eq!(s.yaml, "title: A\n");
+        assert_eq!(s.body_start, 17);
+        assert_eq!(&"---\ntitle: A\n---\nBody\n"[17..], "Body\n");
+        assert_eq!(split("No front matter\n").unwrap(), None);
+        assert!(split("---\ntitle: A\n").is_err());
+        // A thematic break later in the body is not front matter.
+        assert_eq!(split("Text\n---\n").unwrap(), None);
+    }
+
+    #[test]
+    fn yaml_errors_point_at_file_lines() {
+        let err = fm("---\nkind: note\ntitle: a: b\n---\n").unwrap_err();
+        assert_eq!(
+            err,
+            ["n.md:3:9: error: invalid YAML: mapping values are not allowed in this context"]
+        );
+    }
+
+    #[test]
+    fn wrong_types_and_unknown_keys() {
+        let err = fm("---\ntitle: T\ntags: 5\ndate: yesterday\ntitel: x\n---\n").unwrap_err();
+        assert_eq!(
+            err,
+            [
+                "n.md:3:7: error: `tags` must be a list of strings",
+                "n.md:4:7: error: `date` must be a date like 2015-06-30, 2015-06 or 2015; found `yesterday`",
+                "n.md:5:1: error: unknown key `titel` for a note\n  = help: did you mean `title`?",
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_and_duplicate_keys() {
+        assert_eq!(
+            fm("---\nkind: quote\ntitle: Q\ntensions: [a]\n---\n").unwrap_err(),
+            ["n.md:1:1: error: a quote needs `speaker`"]
+        );
+        assert_eq!(
+            fm("---\ntitle: A\nsummary: s\ntitle: B\n---\n").unwrap_err(),
+            ["n.md:4:1: error: duplicate key `title`: set on line 2 and again on line 4"]
+        );
+    }
+
+    #[test]
+    fn kinds_and_extra() {
+        let ok = fm("---\ntitle: T\nkind: tension\npoles: [a, b]\nlevel: inherent\nextra:\n  anything: [1, 2]\n---\n").unwrap();
+        assert_eq!(ok.kind(), Kind::Tension);
+        assert_eq!(ok.fields["level"].as_str(), Some("inherent"));
+        assert!(ok.extra.get("anything").is_some());
+        let err = fm("---\ntitle: T\nkind: tensoin\n---\n").unwrap_err();
+        assert_eq!(
+            err,
+            ["n.md:3:7: error: unknown kind `tensoin`\n  = help: did you mean `tension`?"]
+        );
+    }
+
+    #[test]
+    fn dates() {
+        for good in ["2015", "2010-05", "2012-04-01"] {
+            assert!(valid_date(good), "{good}");
+        }
+        for bad in ["yesterday", "2015-13", "2015-1-01", "15", "2015-02-40"] {
+            assert!(!valid_date(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Code highlighting with syntect, through CSS classes (`hl-…`), never inline
+//! styles, so one light and one dark stylesheet theme every code block.
+
+use std::sync::OnceLock;
+
+use syntect::highlighting::ThemeSet;
+use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+const LIGHT_THEME: &str = "InspiredGitHub";
+const DARK_THEME: &str = "base16-ocean.dark";
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// Whether a fence language (`rust`, `py`, `yaml`, …) is known.
+pub fn knows(lang: &str) -> bool {
+    syntaxes().find_syntax_by_token(lang).is_some()
+}
+
+/// Highlighted HTML for the inside of `<code>`; plain escaped text when the
+/// language is unknown or empty.
+pub fn highlight(lang: &str, code: &str) -> String {
+    let set = syntaxes();
+    let Some(syntax) = (!lang.is_empty())
+        .then(|| set.find_syntax_by_token(lang))
+        .flatten()
+    else {
+        return escape(code);
+    };
+    let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, set, STYLE);
+    for line in LinesWithEndings::from(code) {
+        if gen
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
+            return escape(code);
+        }
+    }
+    gen.finalize()
+}
+
+/// The light and the dark stylesheet for highlighted code.
+pub fn stylesheets() -> (String, String) {
+    let themes = ThemeSet::load_defaults();
+    let css = |name: &str| {
+        css_for_theme_with_class_style(&themes.themes[name], STYLE)
+            .expect("bundled syntect themes produce CSS")
+    };
+    (css(LIGHT_THEME), css(DARK_THEME))
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlighting_uses_classes_not_styles() {
+        let html = highlight("rust", "fn main() {}\n");
+        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(!html.contains("style="), "{html}");
+    }
+
+    #[test]
+    fn unknown_language_is_escaped_plain_text() {
+        assert!(!knows("no-such-lang"));
+        assert_eq!(highlight("no-such-lang", "<b>&"), "&lt;b&gt;&amp;");
+    }
+
+    #[test]
+    fn stylesheets_differ_and_use_the_prefix() {
+        let (light, dark) = stylesheets();
+        assert!(light.contains(".hl-"));
+        assert!(dark.contains(".hl-"));
+        assert_ne!(light, dark);
+    }
+}

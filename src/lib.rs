@@ -1,0 +1,24 @@
+//! companion: a static-site generator for research companion sites.
+//!
+//! The pipeline, one module a stage:
+//! [`discover`] (read files) → [`markdown`] and [`frontmatter`] (parse, with
+//! positions) → [`resolve`] (one site-wide pass: URLs, links, back-links,
+//! diagnostics) → [`render`] (Tera templates, in parallel, into memory) →
+//! [`output`] (staging folder, then an atomic swap). The stages meet in
+//! [`model`]; [`build`] runs them in order and [`cli`] is the command line.
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod error;
+pub mod frontmatter;
+pub mod highlight;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod resolve;
+pub mod theme;
+pub mod urls;

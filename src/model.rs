@@ -1,0 +1,167 @@
+//! Plain data shared by the pipeline stages.
+//!
+//! `discover` produces [`SourceFile`]s, `parse` turns each into a [`Page`],
+//! `resolve` links the pages into a [`Site`], and `render` turns the site into
+//! [`Output`] files. The stages meet here and never import one another.
+
+use std::collections::BTreeMap;
+
+use pulldown_cmark::Event;
+use serde::Serialize;
+
+use crate::diagnostic::Pos;
+
+/// One file read from `content/`, with line endings normalised to `\n` and
+/// any byte-order mark removed.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the content folder, `/`-separated (`tensions/a.md`).
+    pub rel: String,
+    /// Path relative to the project root, as shown in diagnostics.
+    pub display: String,
+    pub text: String,
+}
+
+/// What a note is about. Kinds other than `Note` get their own pages and
+/// indexes in later stages; here they are recognised and validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Note,
+    Tension,
+    Policy,
+    Quote,
+    Participant,
+}
+
+impl Kind {
+    pub const ALL: [(&'static str, Kind); 5] = [
+        ("note", Kind::Note),
+        ("tension", Kind::Tension),
+        ("policy", Kind::Policy),
+        ("quote", Kind::Quote),
+        ("participant", Kind::Participant),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Kind::ALL.iter().find(|(_, k)| *k == self).unwrap().0
+    }
+}
+
+/// Validated front matter.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    pub title: String,
+    pub kind: Option<Kind>,
+    /// Explicit id; defaults to the file stem.
+    pub id: Option<String>,
+    /// Explicit last URL segment, with the position of its value.
+    pub slug: Option<(String, Pos)>,
+    pub summary: Option<String>,
+    pub date: Option<String>,
+    pub tags: Vec<String>,
+    /// Sort key among siblings (lower first), then title.
+    pub order: Option<i64>,
+    /// The user's own data, passed to templates unchecked.
+    pub extra: serde_yaml::Value,
+    /// Kind-specific fields (poles, speaker, …), already type-checked.
+    pub fields: BTreeMap<String, serde_yaml::Value>,
+    /// Where each top-level key sits (position of its value).
+    pub positions: BTreeMap<String, Pos>,
+}
+
+impl FrontMatter {
+    pub fn kind(&self) -> Kind {
+        self.kind.unwrap_or(Kind::Note)
+    }
+}
+
+/// A heading with its stable anchor id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+    #[serde(skip)]
+    pub pos: Pos,
+}
+
+/// How a link was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[text](dest)`, reference links and autolinks.
+    Markdown,
+    /// `[[id]]`, `[[id|label]]`, `[[id#heading]]`.
+    Wiki,
+}
+
+/// A link found in a page body, to be resolved site-wide.
+#[derive(Debug, Clone)]
+pub struct LinkRef {
+    /// Index of the `Start(Tag::Link)` event in [`Page::events`].
+    pub event: usize,
+    pub kind: LinkKind,
+    /// The destination as written.
+    pub target: String,
+    pub pos: Pos,
+}
+
+/// A fenced code block's language, checked against the highlighter.
+#[derive(Debug, Clone)]
+pub struct CodeLang {
+    pub lang: String,
+    pub pos: Pos,
+}
+
+/// One parsed note.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub rel: String,
+    pub display: String,
+    pub front: FrontMatter,
+    /// Markdown events of the body, owned so later stages can rewrite them.
+    pub events: Vec<Event<'static>>,
+    pub headings: Vec<Heading>,
+    pub links: Vec<LinkRef>,
+    pub code_langs: Vec<CodeLang>,
+}
+
+/// A link from one page to another page or anchor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Index of the target page in [`Site::pages`].
+    pub page: usize,
+    pub fragment: Option<String>,
+}
+
+/// How each link of a page resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    Internal(Target),
+    /// Left as written (external URL, mailto:, …).
+    External(String),
+}
+
+/// A page placed in the site.
+#[derive(Debug, Clone)]
+pub struct SitePage {
+    pub page: Page,
+    pub id: String,
+    /// URL path relative to the site root: `""` for the home page,
+    /// otherwise `dir/…/name/`.
+    pub url: String,
+    /// One entry per [`Page::links`] item, in the same order.
+    pub links: Vec<Resolved>,
+    /// Pages that link here, by index, sorted and without repeats.
+    pub backlinks: Vec<usize>,
+}
+
+/// The whole resolved site, ready to render.
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    /// Sorted by URL.
+    pub pages: Vec<SitePage>,
+}
+
+/// Rendered files, keyed by `/`-separated path relative to the output root.
+pub type Output = BTreeMap<String, Vec<u8>>;

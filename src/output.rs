@@ -1,0 +1,278 @@
+//! Write: the rendered site onto disk, all or nothing.
+//!
+//! Files go to a staging folder beside the output, which is then swapped in
+//! with two renames; a failed build never touches the previous output. The
+//! tool only ever replaces or deletes a folder that carries its marker file,
+//! and refuses, before any work, folders that could hold someone's files.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::model::Output;
+
+/// Marks a folder as written by companion; only such folders are replaced.
+pub const MARKER: &str = ".companion-output";
+
+/// Checks that `out` may be replaced. Called before any other work.
+pub fn check_target(root: &Path, content: &Path, out: &Path) -> Result<()> {
+    let refuse = |reason: &str| {
+        Err(Error::RefusedOutput {
+            path: out.to_path_buf(),
+            reason: reason.to_string(),
+        })
+    };
+    let root = real(root)?;
+    let content = real(content)?;
+    let target = real(out)?;
+    if target.parent().is_none() {
+        return refuse("it is the file-system root");
+    }
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        if let Ok(home) = real(Path::new(&home)) {
+            if target == home {
+                return refuse("it is your home folder");
+            }
+        }
+    }
+    if root.starts_with(&target) {
+        return refuse("it is the project folder or holds it");
+    }
+    if target.starts_with(&content) || content.starts_with(&target) {
+        return refuse("it holds or is inside the content folder");
+    }
+    if target.exists() {
+        if !target.is_dir() {
+            return refuse("it is a file, not a folder");
+        }
+        if target.join(".git").exists() {
+            return refuse(
+                "it holds a .git folder (a gh-pages worktree?); build into another folder and copy, or publish with the GitHub Actions workflow",
+            );
+        }
+        let empty = std::fs::read_dir(&target)
+            .map_err(|e| Error::io(&target, e))?
+            .next()
+            .is_none();
+        if !empty && !target.join(MARKER).is_file() {
+            return refuse(&format!(
+                "not created by companion (no {MARKER} marker); choose an empty or new folder"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `files` into a staging folder beside `out` and swaps it in.
+pub fn write(out: &Path, files: &Output) -> Result<()> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
+    remove_stale(parent, &name);
+
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.staging-"))
+        .tempdir_in(parent)
+        .map_err(|e| Error::io(parent, e))?;
+    let stage = staging.path();
+    write_file(
+        &stage.join(MARKER),
+        b"This folder is written by companion; it is replaced on every build.\n",
+    )?;
+    for (rel, bytes) in files {
+        let path = safe_join(stage, rel)?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        write_file(&path, bytes)?;
+    }
+    set_public(stage)?;
+
+    let stage = staging.keep();
+    if out.exists() {
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
+        if let Err(e) = std::fs::rename(&stage, out) {
+            let _ = std::fs::rename(&old, out);
+            let _ = std::fs::remove_dir_all(&stage);
+            return Err(Error::io(out, e));
+        }
+        std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+    } else if let Err(e) = std::fs::rename(&stage, out) {
+        let _ = std::fs::remove_dir_all(&stage);
+        return Err(Error::io(out, e));
+    }
+    Ok(())
+}
+
+/// Deletes the output folder, if it is one of ours.
+pub fn clean(out: &Path) -> Result<bool> {
+    if !out.exists() {
+        return Ok(false);
+    }
+    if !out.join(MARKER).is_file() {
+        return Err(Error::RefusedOutput {
+            path: out.to_path_buf(),
+            reason: format!("not created by companion (no {MARKER} marker)"),
+        });
+    }
+    std::fs::remove_dir_all(out).map_err(|e| Error::io(out, e))?;
+    Ok(true)
+}
+
+/// Staging or old folders left by a build that was killed, if ours.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let ours = file_name.starts_with(&format!(".{name}.staging-"))
+            || file_name.starts_with(&format!(".{name}.old-"));
+        if ours && entry.path().join(MARKER).is_file() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
+}
+
+/// Joins a rendered path under `base`, refusing anything that could leave it.
+fn safe_join(base: &Path, rel: &str) -> Result<PathBuf> {
+    let p = Path::new(rel);
+    if p.components().all(|c| matches!(c, Component::Normal(_))) {
+        Ok(base.join(p))
+    } else {
+        Err(Error::RefusedOutput {
+            path: base.join(rel),
+            reason: "the path would leave the output folder".into(),
+        })
+    }
+}
+
+#[cfg(unix)]
+fn set_public(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))
+        .map_err(|e| Error::io(dir, e))
+}
+
+#[cfg(not(unix))]
+fn set_public(_: &Path) -> Result<()> {
+    Ok(())
+}
+
+/// An absolute path with symlinks resolved as far as the path exists.
+fn real(path: &Path) -> Result<PathBuf> {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| Error::io(".", e))?
+            .join(path)
+    };
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                match part {
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    Component::CurDir => {}
+                    other => out.push(other),
+                }
+            }
+            return Ok(out);
+        }
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last);
+                existing = parent;
+            }
+            _ => return Ok(abs),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(pairs: &[(&str, &str)]) -> Output {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn write_swaps_and_replaces_only_our_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        write(
+            &out,
+            &files(&[("index.html", "one"), ("a/index.html", "a")]),
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "a"
+        );
+        assert!(out.join(MARKER).is_file());
+        write(&out, &files(&[("index.html", "two")])).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "two"
+        );
+        assert!(!out.join("a").exists(), "old files are gone");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(leftovers.len(), 1, "no staging or old folders remain");
+    }
+
+    #[test]
+    fn targets_that_are_not_ours_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("proj");
+        let content = root.join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        let foreign = dir.path().join("foreign");
+        std::fs::create_dir_all(&foreign).unwrap();
+        std::fs::write(foreign.join("keep.txt"), "x").unwrap();
+        for bad in [
+            root.clone(),
+            content.clone(),
+            content.join("out"),
+            dir.path().to_path_buf(),
+            foreign.clone(),
+            PathBuf::from("/"),
+        ] {
+            assert!(
+                check_target(&root, &content, &bad).is_err(),
+                "{bad:?} must be refused"
+            );
+        }
+        assert!(check_target(&root, &content, &root.join("site")).is_ok());
+        assert!(check_target(&root, &content, &root.join("../proj/site")).is_ok());
+        assert!(check_target(&root, &content, &root.join("site/../content")).is_err());
+        assert!(clean(&foreign).is_err());
+        assert!(foreign.join("keep.txt").exists());
+    }
+
+    #[test]
+    fn paths_cannot_escape() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(safe_join(dir.path(), "../x").is_err());
+        assert!(safe_join(dir.path(), "/etc/x").is_err());
+        assert!(safe_join(dir.path(), "a/b.html").is_ok());
+    }
+}

@@ -1,0 +1,429 @@
+//! Resolve: one site-wide pass over all parsed pages.
+//!
+//! Places every page at its URL, checks ids and output paths for clashes,
+//! resolves every link and anchor, collects back-links, and reports every
+//! problem as a diagnostic. Pure: works on [`Page`]s, never on files.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::{did_you_mean, Diagnostic, Pos};
+use crate::model::{LinkKind, LinkRef, Page, Resolved, Site, SitePage, Target};
+use crate::urls::{self, RESERVED_ROOT};
+
+/// Link schemes that run code in the reader's browser; never emitted.
+const UNSAFE_SCHEMES: [&str; 3] = ["javascript", "vbscript", "data"];
+
+/// Builds the site and every diagnostic about how its pages fit together.
+/// `known_lang` tells whether the highlighter knows a code-fence language.
+pub fn resolve(pages: Vec<Page>, known_lang: &dyn Fn(&str) -> bool) -> (Site, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut placed = place(pages, &mut diags);
+    placed.sort_by(|a, b| a.url.cmp(&b.url));
+
+    let tables = Tables::new(&placed);
+    let mut backlinks: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); placed.len()];
+    let mut resolved = Vec::with_capacity(placed.len());
+    for (i, sp) in placed.iter().enumerate() {
+        let links: Vec<Resolved> = sp
+            .page
+            .links
+            .iter()
+            .map(|link| {
+                tables.resolve(i, &sp.page, link).unwrap_or_else(|d| {
+                    diags.push(d);
+                    Resolved::External(String::new())
+                })
+            })
+            .collect();
+        for l in &links {
+            if let Resolved::Internal(t) = l {
+                if t.page != i {
+                    backlinks[t.page].insert(i);
+                }
+            }
+        }
+        resolved.push(links);
+        for code in &sp.page.code_langs {
+            if !known_lang(&code.lang) {
+                diags.push(Diagnostic::warning(
+                    &sp.page.display,
+                    code.pos,
+                    format!(
+                        "unknown code language `{}`; shown without highlighting",
+                        code.lang
+                    ),
+                ));
+            }
+        }
+    }
+    for (sp, links) in placed.iter_mut().zip(resolved) {
+        sp.links = links;
+    }
+    for (sp, b) in placed.iter_mut().zip(backlinks) {
+        sp.backlinks = b.into_iter().collect();
+    }
+    (Site { pages: placed }, diags)
+}
+
+/// Gives each page its id and URL; drops pages whose URL or id clashes.
+fn place(pages: Vec<Page>, diags: &mut Vec<Diagnostic>) -> Vec<SitePage> {
+    let mut by_url: BTreeMap<String, (String, Pos)> = BTreeMap::new();
+    let mut by_id: BTreeMap<String, String> = BTreeMap::new();
+    let mut placed = Vec::new();
+    for page in pages {
+        let slug = match &page.front.slug {
+            Some((slug, pos)) => match urls::check_slug(slug) {
+                Some(msg) => {
+                    diags.push(Diagnostic::error(&page.display, *pos, msg));
+                    continue;
+                }
+                None => Some(slug.as_str()),
+            },
+            None => None,
+        };
+        let url = urls::page_url(&page.rel, slug);
+        let first = url.split('/').next().unwrap_or("");
+        if !url.is_empty() && RESERVED_ROOT.contains(&first) {
+            let pos = page.front.slug.as_ref().map_or(Pos::START, |s| s.1);
+            diags.push(
+                Diagnostic::error(
+                    &page.display,
+                    pos,
+                    format!("output path `/{url}` is reserved for the site's own files"),
+                )
+                .with_help("rename the file or set another `slug:`"),
+            );
+            continue;
+        }
+        if let Some((other, other_pos)) = by_url.get(&url) {
+            diags.push(
+                Diagnostic::error(
+                    &page.display,
+                    Pos::START,
+                    format!(
+                        "output path collision: /{url} from {other}:{} and {}:1",
+                        other_pos.line, page.display
+                    ),
+                )
+                .with_help("rename one of the files or give one a `slug:`"),
+            );
+            continue;
+        }
+        let id = page
+            .front
+            .id
+            .clone()
+            .unwrap_or_else(|| default_id(&page.rel));
+        if let Some(other) = by_id.get(&id) {
+            let pos = page
+                .front
+                .positions
+                .get("id")
+                .copied()
+                .unwrap_or(Pos::START);
+            diags.push(
+                Diagnostic::error(
+                    &page.display,
+                    pos,
+                    format!("duplicate id `{id}`: also the id of {other}:1"),
+                )
+                .with_help("ids default to the file name; set `id:` in one of them"),
+            );
+            continue;
+        }
+        by_url.insert(url.clone(), (page.display.clone(), Pos::START));
+        by_id.insert(id.clone(), page.display.clone());
+        placed.push(SitePage {
+            page,
+            id,
+            url,
+            links: Vec::new(),
+            backlinks: Vec::new(),
+        });
+    }
+    placed
+}
+
+/// The id a page has without `id:`: its file stem, or its folder's name for
+/// an `index.md`.
+pub fn default_id(rel: &str) -> String {
+    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    let mut parts = stem.rsplit('/');
+    let last = parts.next().unwrap_or(stem);
+    if last == "index" {
+        parts.next().unwrap_or("index").to_string()
+    } else {
+        last.to_string()
+    }
+}
+
+/// Look-up tables over the placed pages.
+struct Tables<'a> {
+    pages: &'a [SitePage],
+    by_rel: BTreeMap<&'a str, usize>,
+    by_id: BTreeMap<&'a str, usize>,
+    by_url: BTreeMap<&'a str, usize>,
+}
+
+impl<'a> Tables<'a> {
+    fn new(pages: &'a [SitePage]) -> Self {
+        let mut t = Tables {
+            pages,
+            by_rel: BTreeMap::new(),
+            by_id: BTreeMap::new(),
+            by_url: BTreeMap::new(),
+        };
+        for (i, p) in pages.iter().enumerate() {
+            t.by_rel.insert(&p.page.rel, i);
+            t.by_id.insert(&p.id, i);
+            t.by_url.insert(&p.url, i);
+        }
+        t
+    }
+
+    fn resolve(&self, from: usize, page: &Page, link: &LinkRef) -> Result<Resolved, Diagnostic> {
+        let err = |msg: String| Diagnostic::error(&page.display, link.pos, msg);
+        let target = link.target.trim();
+        if link.kind == LinkKind::Markdown && urls::is_external(target) {
+            let scheme = target.split(':').next().unwrap_or("").to_ascii_lowercase();
+            if UNSAFE_SCHEMES.contains(&scheme.as_str()) {
+                return Err(err(format!("`{scheme}:` links are not allowed"))
+                    .with_help("link to a page or an http(s) address"));
+            }
+            return Ok(Resolved::External(target.to_string()));
+        }
+        let (path, fragment) = urls::split_fragment(target);
+        let path = urls::decode(path);
+        let fragment = fragment.map(urls::decode);
+        let to = if path.is_empty() {
+            from
+        } else {
+            match link.kind {
+                LinkKind::Wiki => self.wiki(&path).ok_or_else(|| {
+                    err(format!("link to unknown note `[[{path}]]`"))
+                        .with_help_opt(did_you_mean(&path, self.by_id.keys().copied()))
+                })?,
+                LinkKind::Markdown => self.markdown(&page.rel, &path).ok_or_else(|| {
+                    let wanted = urls::join_relative(&page.rel, &path).unwrap_or(path.clone());
+                    err(format!("link to missing note `{path}`")).with_help_opt(
+                        did_you_mean(&wanted, self.by_rel.keys().copied())
+                            .map(|h| self.relative_hint(h, &page.rel)),
+                    )
+                })?,
+            }
+        };
+        if let Some(frag) = &fragment {
+            let target = &self.pages[to].page;
+            if !target.headings.iter().any(|h| &h.id == frag) {
+                let anchors: Vec<String> = target
+                    .headings
+                    .iter()
+                    .map(|h| format!("#{}", h.id))
+                    .collect();
+                let place = if to == from {
+                    "this page".to_string()
+                } else {
+                    target.display.clone()
+                };
+                let help = match (
+                    did_you_mean(frag, target.headings.iter().map(|h| h.id.as_str())),
+                    anchors.is_empty(),
+                ) {
+                    (Some(d), _) => format!("{d} anchors there: {}", anchors.join(", ")),
+                    (None, false) => format!("anchors there: {}", anchors.join(", ")),
+                    (None, true) => "that page has no headings".to_string(),
+                };
+                return Err(err(format!("no heading `#{frag}` on {place}")).with_help(help));
+            }
+        }
+        Ok(Resolved::Internal(Target { page: to, fragment }))
+    }
+
+    /// `[[id]]` or `[[path/to/note]]`.
+    fn wiki(&self, name: &str) -> Option<usize> {
+        let name = name.trim();
+        self.by_id
+            .get(name)
+            .or_else(|| {
+                self.by_rel
+                    .get(format!("{}.md", name.trim_start_matches('/')).as_str())
+            })
+            .copied()
+    }
+
+    /// A relative `.md` path, or a root-absolute one (`/notes/a.md`, or a
+    /// page URL such as `/notes/a/`), which is rewritten to a relative link.
+    fn markdown(&self, from_rel: &str, path: &str) -> Option<usize> {
+        if let Some(abs) = path.strip_prefix('/') {
+            if let Some(i) = self.by_rel.get(abs) {
+                return Some(*i);
+            }
+            let url = if abs.is_empty() || abs.ends_with('/') {
+                abs.to_string()
+            } else {
+                format!("{abs}/")
+            };
+            let url = url.strip_suffix("index.html/").unwrap_or(&url);
+            return self.by_url.get(url).copied();
+        }
+        let joined = urls::join_relative(from_rel, path)?;
+        self.by_rel.get(joined.as_str()).copied()
+    }
+
+    /// Turns a content path suggestion into the relative form to write.
+    fn relative_hint(&self, help: String, from_rel: &str) -> String {
+        let depth = from_rel.matches('/').count();
+        if depth == 0 {
+            return help;
+        }
+        let Some(target) = help
+            .strip_prefix("did you mean `")
+            .and_then(|s| s.strip_suffix("`?"))
+        else {
+            return help;
+        };
+        let dir = from_rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let rel = match target.strip_prefix(&format!("{dir}/")) {
+            Some(inside) => inside.to_string(),
+            None => format!("{}{target}", "../".repeat(depth)),
+        };
+        format!("did you mean `{rel}`?")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::parse_page;
+    use crate::model::SourceFile;
+
+    fn site(files: &[(&str, &str)]) -> (Site, Vec<String>) {
+        let pages = files
+            .iter()
+            .map(|(rel, text)| {
+                parse_page(&SourceFile {
+                    rel: rel.to_string(),
+                    display: format!("content/{rel}"),
+                    text: text.to_string(),
+                })
+                .unwrap()
+            })
+            .collect();
+        let (site, mut d) = resolve(pages, &|l| l == "rust");
+        crate::diagnostic::sort(&mut d);
+        (site, d.iter().map(|d| d.to_string()).collect())
+    }
+
+    #[test]
+    fn links_resolve_and_backlinks_are_collected() {
+        let (s, d) = site(&[
+            (
+                "index.md",
+                "---\ntitle: Home\n---\n[A](a/x.md) [[y#part]]\n",
+            ),
+            (
+                "a/x.md",
+                "---\ntitle: X\n---\n[home](../index.md) [self](#top)\n# Top\n",
+            ),
+            ("y.md", "---\ntitle: Y\n---\n## Part\n"),
+        ]);
+        assert!(d.is_empty(), "{d:?}");
+        let home = s.pages.iter().position(|p| p.url.is_empty()).unwrap();
+        let x = s.pages.iter().position(|p| p.url == "a/x/").unwrap();
+        let y = s.pages.iter().position(|p| p.url == "y/").unwrap();
+        assert_eq!(
+            s.pages[home].links,
+            [
+                Resolved::Internal(Target {
+                    page: x,
+                    fragment: None
+                }),
+                Resolved::Internal(Target {
+                    page: y,
+                    fragment: Some("part".into())
+                }),
+            ]
+        );
+        assert_eq!(s.pages[x].backlinks, [home]);
+        assert_eq!(s.pages[home].backlinks, [x]);
+        assert_eq!(s.pages[y].backlinks, [home]);
+    }
+
+    #[test]
+    fn broken_links_and_anchors_are_errors_with_help() {
+        let (_, d) = site(&[
+            (
+                "a/one.md",
+                "---\ntitle: One\n---\n[x](tow.md) [[oen]] [y](two.md#nope)\n",
+            ),
+            (
+                "a/two.md",
+                "---\ntitle: Two\n---\n## Real heading\n```rustt\n```\n",
+            ),
+        ]);
+        assert_eq!(
+            d,
+            [
+                "content/a/one.md:4:1: error: link to missing note `tow.md`\n  = help: did you mean `two.md`?",
+                "content/a/one.md:4:13: error: link to unknown note `[[oen]]`\n  = help: did you mean `one`?",
+                "content/a/one.md:4:21: error: no heading `#nope` on content/a/two.md\n  = help: anchors there: #real-heading",
+                "content/a/two.md:5:1: warning: unknown code language `rustt`; shown without highlighting",
+            ]
+        );
+    }
+
+    #[test]
+    fn collisions_and_duplicate_ids() {
+        let (s, d) = site(&[
+            ("a b.md", "---\ntitle: A\n---\n"),
+            ("a-b.md", "---\ntitle: B\n---\n"),
+            ("x/n.md", "---\ntitle: N\n---\n"),
+            ("y/n.md", "---\ntitle: N2\n---\n"),
+        ]);
+        assert_eq!(s.pages.len(), 2);
+        assert_eq!(
+            d,
+            [
+                "content/a-b.md:1:1: error: output path collision: /a-b/ from content/a b.md:1 and content/a-b.md:1\n  = help: rename one of the files or give one a `slug:`",
+                "content/y/n.md:1:1: error: duplicate id `n`: also the id of content/x/n.md:1\n  = help: ids default to the file name; set `id:` in one of them",
+            ]
+        );
+    }
+
+    #[test]
+    fn unsafe_schemes_are_refused_and_root_links_rewritten() {
+        let (s, d) = site(&[
+            (
+                "a.md",
+                "---\ntitle: A\n---\n[x](javascript:alert(1)) [y](/b/) [z](/b.md)\n",
+            ),
+            ("b.md", "---\ntitle: B\n---\n"),
+        ]);
+        assert_eq!(
+            d,
+            ["content/a.md:4:1: error: `javascript:` links are not allowed\n  = help: link to a page or an http(s) address"]
+        );
+        let b = s.pages.iter().position(|p| p.url == "b/").unwrap();
+        assert_eq!(
+            s.pages[0].links[1],
+            Resolved::Internal(Target {
+                page: b,
+                fragment: None
+            })
+        );
+        assert_eq!(
+            s.pages[0].links[2],
+            Resolved::Internal(Target {
+                page: b,
+                fragment: None
+            })
+        );
+    }
+
+    #[test]
+    fn default_ids() {
+        assert_eq!(default_id("tensions/agency.md"), "agency");
+        assert_eq!(default_id("tensions/index.md"), "tensions");
+        assert_eq!(default_id("index.md"), "index");
+    }
+}
