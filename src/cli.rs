@@ -135,15 +135,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         };
         if write {
             println!(
-                "built {} pages ({} files) into {} in {secs:.2} s{warn}",
+                "built {} page{} ({} files) into {} in {secs:.2} s{warn}",
                 report.pages,
+                plural(report.pages),
                 report.files,
                 report.output.display()
             );
         } else {
             println!(
-                "checked {} pages in {secs:.2} s: no errors{warn}",
-                report.pages
+                "checked {} page{} in {secs:.2} s: no errors{warn}",
+                report.pages,
+                plural(report.pages)
             );
         }
     }

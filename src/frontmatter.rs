@@ -162,11 +162,18 @@ pub fn parse(display: &str, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagno
                 .location()
                 .map(|l| at(l.line(), l.column()))
                 .unwrap_or(at(1, 1));
-            return Err(vec![Diagnostic::error(
+            let line = split.yaml.lines().nth(pos.line - split.yaml_line);
+            let tab = line.is_some_and(|l| l.starts_with('\t'));
+            let diag = Diagnostic::error(
                 display,
                 pos,
                 format!("invalid YAML: {}", strip_locations(&e.to_string())),
-            )]);
+            );
+            return Err(vec![if tab {
+                diag.with_help("YAML indentation must use spaces, not tabs")
+            } else {
+                diag
+            }]);
         }
     };
     let map = match value {
@@ -276,7 +283,11 @@ pub fn parse(display: &str, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagno
         }
     }
     for field in allowed.iter().filter(|f| f.required) {
-        if !map.contains_key(field.name) {
+        // A misspelt key already got a did-you-mean naming this one.
+        let misspelt = map.keys().filter_map(Value::as_str).any(|k| {
+            !allowed.iter().any(|f| f.name == k) && did_you_mean(k, [field.name]).is_some()
+        });
+        if !map.contains_key(field.name) && !misspelt {
             let what = match kind {
                 Some(k) if specific.iter().any(|f| f.name == field.name) => {
                     format!("a {} needs `{}`", k.name(), field.name)

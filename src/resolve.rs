@@ -68,7 +68,7 @@ pub fn resolve(pages: Vec<Page>, known_lang: &dyn Fn(&str) -> bool) -> (Site, Ve
 /// Gives each page its id and URL; drops pages whose URL or id clashes.
 fn place(pages: Vec<Page>, diags: &mut Vec<Diagnostic>) -> Vec<SitePage> {
     let mut by_url: BTreeMap<String, (String, Pos)> = BTreeMap::new();
-    let mut by_id: BTreeMap<String, String> = BTreeMap::new();
+    let mut by_id: BTreeMap<String, (String, Pos)> = BTreeMap::new();
     let mut placed = Vec::new();
     for page in pages {
         let slug = match &page.front.slug {
@@ -114,25 +114,28 @@ fn place(pages: Vec<Page>, diags: &mut Vec<Diagnostic>) -> Vec<SitePage> {
             .id
             .clone()
             .unwrap_or_else(|| default_id(&page.rel));
-        if let Some(other) = by_id.get(&id) {
-            let pos = page
-                .front
-                .positions
-                .get("id")
-                .copied()
-                .unwrap_or(Pos::START);
+        let id_pos = page
+            .front
+            .positions
+            .get("id")
+            .copied()
+            .unwrap_or(Pos::START);
+        if let Some((other, other_pos)) = by_id.get(&id) {
             diags.push(
                 Diagnostic::error(
                     &page.display,
-                    pos,
-                    format!("duplicate id `{id}`: also the id of {other}:1"),
+                    id_pos,
+                    format!(
+                        "duplicate id `{id}`: also the id of {other}:{}",
+                        other_pos.line
+                    ),
                 )
                 .with_help("ids default to the file name; set `id:` in one of them"),
             );
             continue;
         }
         by_url.insert(url.clone(), (page.display.clone(), Pos::START));
-        by_id.insert(id.clone(), page.display.clone());
+        by_id.insert(id.clone(), (page.display.clone(), id_pos));
         placed.push(SitePage {
             page,
             id,

@@ -37,7 +37,7 @@ pub fn check_slug(slug: &str) -> Option<String> {
     if slug.contains(['/', '\\', '%', '\0']) || slug.contains("..") {
         return Some(format!(
             "`slug` must be a single path segment without `/`, `\\`, `%` or `..`, found `{}`",
-            slug.escape_default()
+            printable(slug)
         ));
     }
     if slugify(slug) != slug {
@@ -47,6 +47,19 @@ pub fn check_slug(slug: &str) -> Option<String> {
         ));
     }
     None
+}
+
+/// `text` with control characters shown as escapes.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The URL of a page from its content-relative path and optional slug.

@@ -1,0 +1,246 @@
+//! Helpers shared by the integration tests: run the binary on a copy of a
+//! project, snapshot an output folder, and check every link in a built site.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const BOOK: &str = "[site]\ntitle = \"Fixture\"\n";
+
+/// The result of one run of the binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `companion ARGS` with `--root root`.
+pub fn run(root: &Path, args: &[&str]) -> Run {
+    run_env(root, args, &[])
+}
+
+pub fn run_env(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_companion"));
+    cmd.arg("--root").arg(root).args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("the binary runs");
+    Run {
+        code: out.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies a folder recursively (files and folders only).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        let ty = entry.file_type().unwrap();
+        if ty.is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else if ty.is_file() {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temporary project holding a copy of the shipped `book.toml`,
+/// `content/` and `themes/`.
+pub fn shipped_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo().join("book.toml"), dir.path().join("book.toml")).unwrap();
+    copy_dir(&repo().join("content"), &dir.path().join("content"));
+    if repo().join("themes").exists() {
+        copy_dir(&repo().join("themes"), &dir.path().join("themes"));
+    }
+    dir
+}
+
+/// A temporary project from `(path, text)` pairs.
+pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), files);
+    dir
+}
+
+pub fn write_files(root: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+}
+
+/// Every file under `dir` with its bytes, by `/`-separated relative path.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap();
+            out.insert(
+                rel.to_string_lossy().replace('\\', "/"),
+                std::fs::read(entry.path()).unwrap(),
+            );
+        }
+    }
+    out
+}
+
+/// Writes a fake previous build (with our marker) to compare against later.
+pub fn previous_output(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::create_dir_all(out.join("old")).unwrap();
+    std::fs::write(out.join(".companion-output"), "marker\n").unwrap();
+    std::fs::write(out.join("index.html"), "previous build\n").unwrap();
+    std::fs::write(out.join("old/index.html"), "previous page\n").unwrap();
+    snapshot(out)
+}
+
+/// Names in `dir` that start with `.` and are not expected.
+pub fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".staging-") || n.contains(".old-"))
+        .collect()
+}
+
+/// Values of `attr="…"` in an HTML text (our output always double-quotes).
+pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!(" {attr}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        let after = &rest[i + needle.len()..];
+        let end = after.find('"').expect("closed attribute");
+        out.push(unescape(&after[..end]));
+        rest = &after[end..];
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// One internal link in a built site.
+#[derive(Debug)]
+pub struct Link {
+    pub from: String,
+    pub href: String,
+}
+
+/// Checks every `href` and `src` in every HTML file of `site`: internal
+/// ones must be relative and must reach a file, and their fragment an `id`
+/// on the target page. `404.html` is checked against its `<base href>` path
+/// `base_path` (such as `/` or `/repo/`). Returns the internal links seen and
+/// the problems found.
+pub fn check_links(site: &Path, base_path: &str) -> (Vec<Link>, Vec<String>) {
+    let files = snapshot(site);
+    let mut links = Vec::new();
+    let mut problems = Vec::new();
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes.clone()).unwrap();
+        let mut refs = attr_values(&html, "href");
+        refs.extend(attr_values(&html, "src"));
+        for href in refs {
+            if href.contains("://") || href.starts_with("mailto:") {
+                continue;
+            }
+            if path == "404.html" && href.starts_with(base_path) {
+                continue; // the <base href> itself
+            }
+            if href.starts_with('/') {
+                problems.push(format!("{path}: root-absolute link {href}"));
+                continue;
+            }
+            let (target, frag) = match href.split_once('#') {
+                Some((t, f)) => (t.to_string(), Some(percent_decode(f))),
+                None => (href.clone(), None),
+            };
+            let dir = if path == "404.html" {
+                String::new()
+            } else {
+                path.rsplit_once('/')
+                    .map_or(String::new(), |(d, _)| format!("{d}/"))
+            };
+            let mut resolved = if target.is_empty() {
+                path.clone()
+            } else {
+                normalise(&format!("{dir}{}", percent_decode(&target)))
+            };
+            if resolved.is_empty() || resolved.ends_with('/') {
+                resolved.push_str("index.html");
+            }
+            let Some(bytes) = files.get(&resolved) else {
+                problems.push(format!("{path}: {href} → {resolved} does not exist"));
+                continue;
+            };
+            if let Some(frag) = frag {
+                let target_html = String::from_utf8_lossy(bytes);
+                if !attr_values(&target_html, "id").contains(&frag) {
+                    problems.push(format!("{path}: {href} → no id {frag:?} in {resolved}"));
+                }
+            }
+            links.push(Link {
+                from: path.clone(),
+                href,
+            });
+        }
+    }
+    (links, problems)
+}
+
+fn normalise(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = parts.join("/");
+    if path.ends_with('/') && !out.is_empty() {
+        out.push('/');
+    }
+    out
+}

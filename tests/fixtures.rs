@@ -1,0 +1,79 @@
+//! One test per folder in `tests/fixtures/`: each is a small project whose
+//! `expected.txt` holds the exit code (`exit: N`) and then the exact standard
+//! error of `companion build`. Every fixture starts with a previous output in
+//! `site/`; a failing build must leave it byte-identical and leave no staging
+//! folder behind, and a passing one must replace it.
+
+mod common;
+
+use common::{copy_dir, leftovers, previous_output, run, snapshot};
+
+fn check_fixture(name: &str) {
+    let source = common::repo().join("tests/fixtures").join(name);
+    let expected = std::fs::read_to_string(source.join("expected.txt")).unwrap();
+    let (first, want_stderr) = expected.split_once('\n').unwrap();
+    let want_code: i32 = first.strip_prefix("exit: ").unwrap().parse().unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&source, dir.path());
+    let out = dir.path().join("site");
+    let before = previous_output(&out);
+
+    let r = run(dir.path(), &["build"]);
+    assert_eq!(
+        r.stderr.trim_end(),
+        want_stderr.trim_end(),
+        "stderr of {name}"
+    );
+    assert_eq!(r.code, want_code, "exit code of {name}");
+    let after = snapshot(&out);
+    if want_code == 0 {
+        assert!(after.contains_key(".nojekyll"), "{name}: site was written");
+        assert!(
+            !after.contains_key("old/index.html"),
+            "{name}: old output replaced"
+        );
+    } else {
+        assert_eq!(before, after, "{name}: previous output must be untouched");
+        assert!(r.stdout.is_empty(), "{name}: no summary on failure");
+    }
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{name}: no staging folders left"
+    );
+}
+
+macro_rules! fixtures {
+    ($($test:ident => $dir:literal,)*) => {
+        $(#[test] fn $test() { check_fixture($dir); })*
+
+        #[test]
+        fn every_fixture_folder_has_a_test() {
+            let listed = [$($dir),*];
+            for entry in std::fs::read_dir(common::repo().join("tests/fixtures")).unwrap() {
+                let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+                assert!(listed.contains(&name.as_str()), "fixture {name} has no test");
+            }
+        }
+    };
+}
+
+fixtures! {
+    row01_unclosed_front_matter => "01-unclosed-front-matter",
+    row02_yaml_syntax => "02-yaml-syntax",
+    row02_yaml_tab => "02-yaml-tab",
+    row03_wrong_types => "03-wrong-types",
+    row04_unknown_key => "04-unknown-key",
+    row05_missing_title => "05-missing-title",
+    row05_quote_without_speaker => "05-quote-without-speaker",
+    row06_duplicate_key => "06-duplicate-key",
+    row07_invalid_utf8 => "07-invalid-utf8",
+    row09_missing_note => "09-missing-note",
+    row10_missing_heading => "10-missing-heading",
+    row14_duplicate_id => "14-duplicate-id",
+    row16_output_collision => "16-output-collision",
+    row18_unsafe_slug => "18-unsafe-slug",
+    many_errors_are_all_reported_sorted => "many-errors-sorted",
+    unknown_code_language_is_a_warning => "unknown-code-language",
+    unknown_kind => "unknown-kind",
+}
