@@ -216,6 +216,7 @@ pub fn check_links(site: &Path, base_path: &str) -> (Vec<Link>, Vec<String>) {
                 let target_html = String::from_utf8_lossy(bytes);
                 if !attr_values(&target_html, "id").contains(&frag) {
                     problems.push(format!("{path}: {href} → no id {frag:?} in {resolved}"));
+                    continue;
                 }
             }
             links.push(Link {

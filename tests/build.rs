@@ -1,0 +1,601 @@
+//! End-to-end tests of `companion build`, `check` and `clean` on the shipped
+//! companion and on small projects made for one case each.
+
+mod common;
+
+use std::path::Path;
+
+use common::{check_links, project, run, run_env, shipped_project, snapshot, BOOK};
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn shipped_companion_builds_cleanly_and_every_link_resolves() {
+    let dir = shipped_project();
+    let r = run(dir.path(), &["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr, "", "no warnings on the shipped companion");
+    let summary = r.stdout.trim();
+    assert!(
+        summary.starts_with("built ") && summary.contains(" pages (") && summary.ends_with(" s"),
+        "one summary line: {summary}"
+    );
+    let site = dir.path().join("site");
+    let (links, problems) = check_links(&site, "/companion/");
+    assert!(problems.is_empty(), "broken links: {problems:#?}");
+    assert!(links.len() > 40, "links were checked ({})", links.len());
+    for f in [".nojekyll", "404.html", "sitemap.xml", ".companion-output"] {
+        assert!(site.join(f).exists(), "{f} written");
+    }
+    // The content exercises every link form the issue names.
+    let home = read(&site.join("index.html"));
+    assert!(home.contains("href=\"tensions/agency-dependency/index.html\">Agency/Dependency</a>"));
+    assert!(home.contains("href=\"policy/childrens-trusts/index.html\""));
+    assert!(home.contains("href=\"about/index.html#citing-the-paper\""));
+    let tension = read(&site.join("tensions/agency-dependency/index.html"));
+    assert!(
+        tension.contains("href=\"../../index.html#the-argument-in-brief\">argument in brief</a>")
+    );
+    assert!(tension.contains("<h2 id=\"linked-from\">Linked from</h2>"));
+}
+
+#[test]
+fn absolute_urls_only_where_required() {
+    let dir = shipped_project();
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let site = dir.path().join("site");
+    let base = "https://companion-sites.github.io/companion/";
+    let sitemap = read(&site.join("sitemap.xml"));
+    for (path, bytes) in snapshot(&site) {
+        if !path.ends_with("index.html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        let url = format!("{base}{}", path.trim_end_matches("index.html"));
+        assert_eq!(
+            html.matches(base).count(),
+            1,
+            "{path}: the base URL appears once, in the canonical link"
+        );
+        assert!(
+            html.contains(&format!("<link rel=\"canonical\" href=\"{url}\">")),
+            "{path}"
+        );
+        assert!(
+            sitemap.contains(&format!("<loc>{url}</loc>")),
+            "{url} in sitemap"
+        );
+        for href in common::attr_values(&html, "href") {
+            assert!(!href.starts_with('/'), "{path}: {href} is root-absolute");
+        }
+    }
+    let not_found = read(&site.join("404.html"));
+    assert!(not_found.contains(&format!("<base href=\"{base}\">")));
+}
+
+#[test]
+fn base_url_flag_overrides_book_toml_and_cname_is_written() {
+    let dir = project(&[
+        (
+            "book.toml",
+            "[site]\ntitle = \"T\"\ncname = \"companion.example.org\"\n",
+        ),
+        ("content/index.md", "---\ntitle: Home\n---\n[[deep]]\n"),
+        (
+            "content/a/b/deep.md",
+            "---\ntitle: Deep\n---\n[home](../../index.md)\n",
+        ),
+    ]);
+    // Without a base URL there is no sitemap and the 404 page uses `/`.
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let site = dir.path().join("site");
+    assert!(!site.join("sitemap.xml").exists());
+    assert!(read(&site.join("404.html")).contains("<base href=\"/\">"));
+    assert_eq!(read(&site.join("CNAME")), "companion.example.org\n");
+
+    let r = run(
+        dir.path(),
+        &["build", "--base-url", "https://example.org/repo"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sitemap = read(&site.join("sitemap.xml"));
+    assert!(
+        sitemap.contains("<loc>https://example.org/repo/a/b/deep/</loc>"),
+        "{sitemap}"
+    );
+    assert!(read(&site.join("404.html")).contains("<base href=\"https://example.org/repo/\">"));
+    let (_, problems) = check_links(&site, "/repo/");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn every_link_form_resolves_to_a_relative_url_and_backlinks_are_listed() {
+    let dir = project(&[
+        ("book.toml", BOOK),
+        (
+            "content/index.md",
+            "---\ntitle: Home\n---\n# Top\n\n[md](notes/a.md) [[b]] [[b|label]] [[b#part-two]] [up](#top) [ext](https://example.org/x)\n",
+        ),
+        ("content/notes/a.md", "---\ntitle: Note A\n---\n[back](../index.md)\n"),
+        ("content/notes/b.md", "---\ntitle: Note B\n---\n## Part two\n"),
+    ]);
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let site = dir.path().join("site");
+    let home = read(&site.join("index.html"));
+    for want in [
+        "<a href=\"notes/a/index.html\">md</a>",
+        "<a href=\"notes/b/index.html\">Note B</a>",
+        "<a href=\"notes/b/index.html\">label</a>",
+        "<a href=\"notes/b/index.html#part-two\">Note B › Part two</a>",
+        "<a href=\"#top\">up</a>",
+        "<a href=\"https://example.org/x\">ext</a>",
+        "<h1 id=\"top\">Top</h1>",
+    ] {
+        assert!(home.contains(want), "{want} in {home}");
+    }
+    let b = read(&site.join("notes/b/index.html"));
+    assert!(b.contains("<h2 id=\"part-two\">Part two</h2>"));
+    assert!(
+        b.contains("<li><a href=\"../../index.html\">Home</a></li>"),
+        "backlink: {b}"
+    );
+    let a = read(&site.join("notes/a/index.html"));
+    assert!(a.contains("<a href=\"../../index.html\">back</a>"));
+    // Home is linked from A only.
+    assert!(home.contains("<li><a href=\"notes/a/index.html\">Note A</a></li>"));
+    assert!(!home.contains("<li><a href=\"notes/b/index.html\">Note B</a></li>"));
+}
+
+#[test]
+fn pretty_links_without_index_html_when_configured() {
+    let dir = project(&[
+        (
+            "book.toml",
+            "[site]\ntitle = \"T\"\n[build]\nlink-index-html = false\n",
+        ),
+        ("content/index.md", "---\ntitle: Home\n---\n[[b]]\n"),
+        ("content/b.md", "---\ntitle: B\n---\n[home](index.md)\n"),
+    ]);
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let site = dir.path().join("site");
+    assert!(read(&site.join("index.html")).contains("<a href=\"b/\">B</a>"));
+    assert!(read(&site.join("b/index.html")).contains("<a href=\"../\">home</a>"));
+    let (_, problems) = check_links(&site, "/");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn code_is_highlighted_with_classes_and_two_stylesheets() {
+    let dir = project(&[
+        ("book.toml", BOOK),
+        (
+            "content/index.md",
+            "---\ntitle: Home\n---\n```rust\nfn main() { let x = \"<b>\"; }\n```\n\n```\nplain <text>\n```\n",
+        ),
+    ]);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let site = dir.path().join("site");
+    let html = read(&site.join("index.html"));
+    assert!(html
+        .contains("<pre class=\"code hl-code\" data-lang=\"rust\"><code class=\"language-rust\">"));
+    assert!(html.contains("<span class=\"hl-"), "classed spans");
+    assert!(html.contains("&lt;b&gt;"), "code text escaped");
+    assert!(html.contains("<pre class=\"code\"><code>plain &lt;text&gt;\n</code></pre>"));
+    let body = &html[html.find("<main").unwrap()..];
+    assert!(!body.contains("style="), "no inline styles");
+    let light = read(&site.join("assets/syntax-light.css"));
+    let dark = read(&site.join("assets/syntax-dark.css"));
+    assert!(light.contains(".hl-") && dark.contains(".hl-") && light != dark);
+    assert!(html.contains("href=\"assets/syntax-dark.css\" media=\"(prefers-color-scheme: dark)\""));
+}
+
+#[test]
+fn project_theme_overrides_one_template_and_sees_extra() {
+    let dir = project(&[
+        ("book.toml", BOOK),
+        (
+            "content/index.md",
+            "---\ntitle: Home\nextra:\n  colour: teal\n  tags: [x, y]\n---\nBody\n",
+        ),
+        (
+            "themes/default/templates/page.html",
+            "{% extends \"base.html\" %}{% block main %}<p class=\"mine\">{{ page.extra.colour }} {{ page.extra.tags | length }}</p>{{ page.content | safe }}{% endblock main %}",
+        ),
+        ("themes/default/static/extra.css", "p { color: teal }"),
+    ]);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let site = dir.path().join("site");
+    let html = read(&site.join("index.html"));
+    assert!(
+        html.contains("<p class=\"mine\">teal 2</p><p>Body</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a class=\"skip-link\""),
+        "base.html still the built-in one"
+    );
+    assert_eq!(read(&site.join("assets/extra.css")), "p { color: teal }");
+    assert!(site.join("assets/style.css").exists());
+}
+
+#[test]
+fn broken_template_is_a_usage_error_and_writes_nothing() {
+    let dir = project(&[
+        ("book.toml", BOOK),
+        ("content/index.md", "---\ntitle: Home\n---\n"),
+        ("themes/default/templates/page.html", "{% if %}"),
+    ]);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("page.html"), "{}", r.stderr);
+    assert!(!dir.path().join("site").exists());
+}
+
+#[test]
+fn raw_html_is_escaped_unless_allowed() {
+    let files = |allow: &str| {
+        project(&[
+            (
+                "book.toml",
+                &format!("[site]\ntitle = \"T\"\n[build]\nallow-raw-html = {allow}\n"),
+            ),
+            (
+                "content/index.md",
+                "---\ntitle: Home\n---\n<script>alert(1)</script>\n\nHi <b>there</b>\n",
+            ),
+        ])
+    };
+    let dir = files("false");
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let html = read(&dir.path().join("site/index.html"));
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("Hi &lt;b&gt;there&lt;/b&gt;"));
+    let dir = files("true");
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    assert!(read(&dir.path().join("site/index.html")).contains("Hi <b>there</b>"));
+}
+
+#[test]
+fn check_reports_like_build_but_writes_nothing() {
+    let dir = shipped_project();
+    let r = run(dir.path(), &["check"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("checked "), "{}", r.stdout);
+    assert!(!dir.path().join("site").exists());
+
+    common::write_files(
+        dir.path(),
+        &[("content/bad.md", "---\ntitle: Bad\n---\n[[nope]]\n")],
+    );
+    let check = run(dir.path(), &["check"]);
+    let build = run(dir.path(), &["build"]);
+    assert_eq!((check.code, build.code), (1, 1));
+    assert!(check
+        .stderr
+        .starts_with("content/bad.md:4:1: error: link to unknown note `[[nope]]`"));
+    assert_eq!(
+        check.stderr.lines().next(),
+        build.stderr.lines().next(),
+        "same diagnostics"
+    );
+    assert!(!dir.path().join("site").exists());
+}
+
+#[test]
+fn clean_removes_only_what_companion_built() {
+    let dir = shipped_project();
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let r = run(dir.path(), &["clean"]);
+    assert_eq!(r.code, 0);
+    assert!(!dir.path().join("site").exists());
+    // A folder without the marker is refused and kept.
+    let foreign = dir.path().join("mine");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("keep.txt"), "precious").unwrap();
+    let r = run(
+        dir.path(),
+        &["clean", "--output", foreign.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("refusing to replace"), "{}", r.stderr);
+    assert_eq!(read(&foreign.join("keep.txt")), "precious");
+}
+
+#[test]
+fn help_is_available_on_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, want) in [
+        (vec!["--help"], "check"),
+        (vec!["build", "--help"], "--base-url"),
+        (vec!["check", "--help"], "--base-url"),
+        (vec!["clean", "--help"], "--output"),
+    ] {
+        let r = run(dir.path(), &args);
+        assert_eq!(r.code, 0, "{args:?}");
+        assert!(r.stdout.contains(want), "{args:?}: {}", r.stdout);
+        assert!(r.stdout.contains("--root"), "{args:?}");
+    }
+    let r = run(dir.path(), &["build", "--no-such-flag"]);
+    assert_eq!(r.code, 2, "usage errors exit 2");
+}
+
+#[test]
+fn configuration_problems_exit_2_with_position() {
+    let dir = project(&[
+        (
+            "book.toml",
+            "[site]\ntitle = \"T\"\n\n[build]\noutptu = \"x\"\n",
+        ),
+        ("content/index.md", "---\ntitle: Home\n---\n"),
+    ]);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with("book.toml:5:1: error: unknown field `outptu`"),
+        "{}",
+        r.stderr
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let r = run(empty.path(), &["build"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no book.toml"), "{}", r.stderr);
+}
+
+/// Row 8: a byte-order mark and CRLF or mixed line endings change nothing.
+#[test]
+fn bom_and_crlf_give_identical_output_and_positions() {
+    let lf = "---\ntitle: Home\nsummary: s\n---\n# Head\n\nText [[b]].\n";
+    let b_lf = "---\ntitle: B\n---\nBody\n\n```rust\nfn f() {}\n```\n";
+    let crlf = format!("\u{feff}{}", lf.replace('\n', "\r\n"));
+    let b_mixed = "---\r\ntitle: B\n---\rBody\r\n\n```rust\r\nfn f() {}\n```\r\n";
+    let one = project(&[
+        ("book.toml", BOOK),
+        ("content/index.md", lf),
+        ("content/b.md", b_lf),
+    ]);
+    let two = project(&[
+        ("book.toml", BOOK),
+        ("content/index.md", &crlf),
+        ("content/b.md", b_mixed),
+    ]);
+    assert_eq!(run(one.path(), &["build"]).code, 0);
+    assert_eq!(run(two.path(), &["build"]).code, 0);
+    assert_eq!(
+        snapshot(&one.path().join("site")),
+        snapshot(&two.path().join("site"))
+    );
+
+    let bad = "\u{feff}---\r\ntitle: x\r\n---\r\n\r\nSee [[missing]].\r\n";
+    let dir = project(&[("book.toml", BOOK), ("content/index.md", bad)]);
+    let r = run(dir.path(), &["build"]);
+    assert!(
+        r.stderr
+            .starts_with("content/index.md:5:5: error: link to unknown note"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Row 17: names that differ only in case or Unicode normalization.
+#[test]
+fn case_and_normalization_clashes_are_errors() {
+    let dir = project(&[
+        ("book.toml", BOOK),
+        ("content/index.md", "---\ntitle: Home\n---\n"),
+        ("content/Notes.md", "---\ntitle: N1\n---\n"),
+        ("content/notes.md", "---\ntitle: N2\n---\n"),
+        ("content/caf\u{e9}.md", "---\ntitle: C1\n---\n"),
+        ("content/cafe\u{301}.md", "---\ntitle: C2\n---\n"),
+    ]);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains(
+        "content/notes.md:1:1: error: `content/notes.md` and `content/Notes.md` differ only in letter case or Unicode normalization"
+    ), "{}", r.stderr);
+    assert!(r.stderr.contains("content/caf\u{e9}.md:1:1: error: `content/caf\u{e9}.md` and `content/cafe\u{301}.md` differ only"), "{}", r.stderr);
+}
+
+/// Rows 19 and 20: symlinks are never followed, and a loop does not hang.
+#[cfg(unix)]
+#[test]
+fn symlinks_are_not_followed() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    // If this were read, the build would fail on its front matter.
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "no front matter, secret text\n",
+    )
+    .unwrap();
+    let dir = project(&[
+        ("book.toml", BOOK),
+        ("content/index.md", "---\ntitle: Home\n---\n"),
+    ]);
+    symlink(
+        outside.path().join("secret.md"),
+        dir.path().join("content/leak.md"),
+    )
+    .unwrap();
+    symlink(outside.path(), dir.path().join("content/outside")).unwrap();
+    symlink(".", dir.path().join("content/loop")).unwrap();
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_companion"))
+        .arg("--root")
+        .arg(dir.path())
+        .arg("build")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "build hangs on a symlink loop"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    for name in ["leak.md", "loop", "outside"] {
+        assert!(
+            stderr.contains(&format!(
+                "content/{name}:1:1: warning: symlink not followed"
+            )),
+            "{name}: {stderr}"
+        );
+    }
+    let all: Vec<u8> = snapshot(&dir.path().join("site"))
+        .into_values()
+        .flatten()
+        .collect();
+    assert!(!String::from_utf8_lossy(&all).contains("secret text"));
+}
+
+/// Row 25: output folders that are not ours are refused before any work.
+#[test]
+fn dangerous_output_folders_are_refused() {
+    let dir = shipped_project();
+    let root = dir.path();
+    let foreign = root.join("docs");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("canary.txt"), "alive").unwrap();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("canary.txt"), "alive").unwrap();
+    let before = snapshot(root);
+    let cases = [
+        (".".to_string(), "project folder"),
+        ("..".to_string(), "project folder"),
+        ("content".to_string(), "content folder"),
+        ("content/out".to_string(), "content folder"),
+        ("/".to_string(), "file-system root"),
+        (
+            foreign.to_string_lossy().into_owned(),
+            "no .companion-output marker",
+        ),
+        (home.path().to_string_lossy().into_owned(), "home folder"),
+    ];
+    for (out, why) in &cases {
+        let out_path = if out.starts_with('/') {
+            out.clone()
+        } else {
+            root.join(out).to_string_lossy().into_owned()
+        };
+        let r = run_env(
+            root,
+            &["build", "--output", &out_path],
+            &[("HOME", home.path().to_str().unwrap())],
+        );
+        assert_eq!(r.code, 2, "{out}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("refusing to replace"),
+            "{out}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains(why), "{out}: {}", r.stderr);
+    }
+    assert_eq!(before, snapshot(root), "nothing in the project changed");
+    assert_eq!(read(&home.path().join("canary.txt")), "alive");
+}
+
+/// Row 26: an output folder holding `.git` is refused with a hint.
+#[test]
+fn output_with_git_folder_is_refused() {
+    let dir = shipped_project();
+    let out = dir.path().join("site");
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    std::fs::create_dir(out.join(".git")).unwrap();
+    std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+    let before = snapshot(&out);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains(".git"), "{}", r.stderr);
+    assert_eq!(before, snapshot(&out));
+}
+
+/// Row 28: the same input gives the same bytes whatever the thread count,
+/// the checkout path, the time zone or the locale.
+#[test]
+fn builds_are_byte_identical() {
+    let one = shipped_project();
+    let two = shipped_project();
+    let r1 = run_env(
+        one.path(),
+        &["build"],
+        &[("RAYON_NUM_THREADS", "1"), ("TZ", "UTC"), ("LC_ALL", "C")],
+    );
+    let r2 = run_env(
+        two.path(),
+        &["build"],
+        &[
+            ("RAYON_NUM_THREADS", "4"),
+            ("TZ", "Pacific/Auckland"),
+            ("LC_ALL", "de_DE.UTF-8"),
+        ],
+    );
+    assert_eq!((r1.code, r2.code), (0, 0));
+    let a = snapshot(&one.path().join("site"));
+    let b = snapshot(&two.path().join("site"));
+    assert!(a.len() > 5);
+    assert_eq!(a, b);
+    // And a rebuild in place changes nothing.
+    assert_eq!(run(one.path(), &["build"]).code, 0);
+    assert_eq!(a, snapshot(&one.path().join("site")));
+}
+
+/// Row 29: file names with spaces, `#`, `?`, `%` and non-ASCII letters.
+#[test]
+fn odd_file_names_get_working_encoded_urls() {
+    let dir = project(&[
+        ("book.toml", BOOK),
+        (
+            "content/index.md",
+            "---\ntitle: Home\n---\n[a](notes/a%20b.md) [b](notes/c%23d.md) [c](notes/why%3F.md) [d](notes/100%25.md) [e](notes/café.md) [[a b]]\n",
+        ),
+        ("content/notes/a b.md", "---\ntitle: Space\n---\n[home](../index.md)\n"),
+        ("content/notes/c#d.md", "---\ntitle: Hash\n---\n"),
+        ("content/notes/why?.md", "---\ntitle: Question\n---\n"),
+        ("content/notes/100%.md", "---\ntitle: Percent\n---\n"),
+        ("content/notes/café.md", "---\ntitle: Café\n---\n"),
+    ]);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let site = dir.path().join("site");
+    let home = read(&site.join("index.html"));
+    for href in [
+        "notes/a-b/index.html",
+        "notes/c-d/index.html",
+        "notes/why/index.html",
+        "notes/100/index.html",
+        "notes/caf%C3%A9/index.html",
+    ] {
+        assert!(home.contains(&format!("href=\"{href}\"")), "{href}");
+    }
+    let (links, problems) = check_links(&site, "/");
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(links.iter().any(|l| l.href.contains("%C3%A9")));
+}
+
+/// The link checker the tests above rely on does catch broken links.
+#[test]
+fn link_checker_finds_broken_links_and_anchors() {
+    let dir = project(&[
+        ("index.html", "<a href=\"a/index.html#x\">ok</a><a href=\"a/index.html#nope\">bad anchor</a>"),
+        ("a/index.html", "<h1 id=\"x\">X</h1><a href=\"../missing/index.html\">gone</a><a href=\"/abs/\">abs</a>"),
+    ]);
+    let (links, problems) = check_links(dir.path(), "/");
+    assert_eq!(links.len(), 1);
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert!(problems.iter().any(|p| p.contains("no id \"nope\"")));
+    assert!(problems
+        .iter()
+        .any(|p| p.contains("missing/index.html does not exist")));
+    assert!(problems.iter().any(|p| p.contains("root-absolute")));
+}
