@@ -11,6 +11,9 @@ use crate::frontmatter;
 use crate::model::{CodeLang, Heading, LinkKind, LinkRef, Page, SourceFile};
 use crate::urls::slugify;
 
+/// Element ids the theme's templates use; headings never take them.
+pub const RESERVED_IDS: [&str; 3] = ["main", "linked-from", "in-this-section"];
+
 /// The Markdown extensions every note is read with.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -64,7 +67,7 @@ pub fn parse_body(text: &str, start: usize) -> Body {
     let index = LineIndex::new(text);
     let pos = |offset: usize| index.pos(text, start + offset);
     let mut body = Body::default();
-    let mut used_ids = BTreeSet::new();
+    let mut used_ids: BTreeSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
     // Open heading: event index, level, explicit id, text so far, position.
     let mut heading: Option<(usize, u8, Option<String>, String, Pos)> = None;
 
@@ -161,6 +164,11 @@ mod tests {
         let ids: Vec<_> = b.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["intro", "intro-1", "mine", "code-and-em"]);
         assert_eq!(b.headings[1].pos, Pos::new(3, 1));
+        let b = parse_body("## Linked from\n", 0);
+        assert_eq!(
+            b.headings[0].id, "linked-from-1",
+            "template ids stay unique"
+        );
     }
 
     #[test]

@@ -92,12 +92,22 @@ struct PageCtx<'a> {
     fields: &'a std::collections::BTreeMap<String, serde_yaml::Value>,
     /// Rendered body HTML.
     content: String,
+    /// For a folder's `index.md`: the pages directly in that folder.
+    children: Vec<ChildCtx<'a>>,
     toc: &'a [Heading],
     backlinks: Vec<LinkCtx>,
     /// Site-relative URL (`""` for the home page).
     url: &'a str,
     /// Source path, relative to the project root.
     source: &'a str,
+}
+
+#[derive(Serialize)]
+struct ChildCtx<'a> {
+    title: &'a str,
+    href: String,
+    summary: Option<&'a str>,
+    kind: &'static str,
 }
 
 #[derive(Serialize)]
@@ -144,18 +154,7 @@ fn nav(site: &Site, from: &str, current: Option<usize>, index_html: bool) -> Vec
         .enumerate()
         .filter(|(_, p)| p.url.matches('/').count() == 1)
         .collect();
-    top.sort_by(|(_, a), (_, b)| {
-        (
-            a.page.front.order.unwrap_or(i64::MAX),
-            &a.page.front.title,
-            &a.url,
-        )
-            .cmp(&(
-                b.page.front.order.unwrap_or(i64::MAX),
-                &b.page.front.title,
-                &b.url,
-            ))
-    });
+    top.sort_by(|(_, a), (_, b)| sort_key(a).cmp(&sort_key(b)));
     top.into_iter()
         .map(|(i, p)| LinkCtx {
             title: p.page.front.title.clone(),
@@ -191,6 +190,7 @@ fn render_page(config: &Config, site: &Site, tera: &tera::Tera, i: usize) -> Res
             extra: &fm.extra,
             fields: &fm.fields,
             content: body_html(config, site, i),
+            children: children(site, i, index_html),
             toc: &sp.page.headings,
             backlinks,
             url: &sp.url,
@@ -211,6 +211,43 @@ fn render_page(config: &Config, site: &Site, tera: &tera::Tera, i: usize) -> Res
     };
     tera.render(name, &ctx)
         .map_err(|e| Error::Template(format!("{name} for {}: {e}", sp.page.display)))
+}
+
+/// Pages one level below a folder's `index.md`, by `order` then title.
+/// The home page has none: the navigation lists the top level.
+fn children(site: &Site, i: usize, index_html: bool) -> Vec<ChildCtx<'_>> {
+    let sp = &site.pages[i];
+    let is_index = sp.page.rel == "index.md" || sp.page.rel.ends_with("/index.md");
+    if sp.url.is_empty() || !is_index {
+        return Vec::new();
+    }
+    let mut kids: Vec<&SitePage> = site
+        .pages
+        .iter()
+        .filter(|p| {
+            p.url
+                .strip_prefix(sp.url.as_str())
+                .is_some_and(|rest| !rest.is_empty() && rest.matches('/').count() == 1)
+        })
+        .collect();
+    kids.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    kids.into_iter()
+        .map(|p| ChildCtx {
+            title: &p.page.front.title,
+            href: urls::relative_href(&sp.url, &p.url, None, index_html),
+            summary: p.page.front.summary.as_deref(),
+            kind: p.page.front.kind().name(),
+        })
+        .collect()
+}
+
+/// Sibling order: `order` (unset last), then title, then URL.
+fn sort_key(p: &SitePage) -> (i64, &str, &str) {
+    (
+        p.page.front.order.unwrap_or(i64::MAX),
+        &p.page.front.title,
+        &p.url,
+    )
 }
 
 fn render_404(config: &Config, site: &Site, tera: &tera::Tera) -> Result<String> {

@@ -599,3 +599,61 @@ fn link_checker_finds_broken_links_and_anchors() {
         .any(|p| p.contains("missing/index.html does not exist")));
     assert!(problems.iter().any(|p| p.contains("root-absolute")));
 }
+
+#[test]
+fn folder_index_pages_list_their_pages_and_appear_in_the_navigation() {
+    let dir = project(&[
+        ("book.toml", BOOK),
+        ("content/index.md", "---\ntitle: Home\n---\n"),
+        ("content/about.md", "---\ntitle: About\norder: 9\n---\n"),
+        (
+            "content/tensions/index.md",
+            "---\ntitle: Tensions\norder: 1\n---\n",
+        ),
+        (
+            "content/tensions/b.md",
+            "---\ntitle: Beta\nsummary: second\n---\n",
+        ),
+        ("content/tensions/a.md", "---\ntitle: Alpha\n---\n"),
+        ("content/tensions/deep/c.md", "---\ntitle: Deeper\n---\n"),
+    ]);
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let site = dir.path().join("site");
+    let index = read(&site.join("tensions/index.html"));
+    let section = &index[index.find("In this section").expect("listing")..];
+    let alpha = section
+        .find("<a href=\"a/index.html\">Alpha</a>")
+        .expect("Alpha listed");
+    let beta = section
+        .find("<a href=\"b/index.html\">Beta</a>: second")
+        .expect("Beta listed");
+    assert!(alpha < beta, "sorted by title");
+    assert!(!section.contains("Deeper"), "only direct children");
+    let home = read(&site.join("index.html"));
+    let nav = &home[home.find("<nav class=\"site-nav\"").unwrap()..home.find("</nav>").unwrap()];
+    let t = nav.find(">Tensions<").expect("Tensions in nav");
+    let a = nav.find(">About<").expect("About in nav");
+    assert!(t < a, "nav follows `order`");
+}
+
+/// Row 27: an error in the last note leaves the previous site as it was.
+#[test]
+fn late_error_leaves_the_previous_site_byte_identical() {
+    let dir = shipped_project();
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let before = snapshot(&dir.path().join("site"));
+    common::write_files(
+        dir.path(),
+        &[(
+            "content/zz/zz-last.md",
+            "---\ntitle: Last\n---\n[[agency-dependency#no-such-part]]\n",
+        )],
+    );
+    let r = run(dir.path(), &["build"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.starts_with(
+        "content/zz/zz-last.md:4:1: error: no heading `#no-such-part` on content/tensions/agency-dependency.md"
+    ), "{}", r.stderr);
+    assert_eq!(before, snapshot(&dir.path().join("site")));
+    assert!(common::leftovers(dir.path()).is_empty());
+}
