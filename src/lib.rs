@@ -7,6 +7,7 @@
 //! [`output`] (staging folder, then an atomic swap). The stages meet in
 //! [`model`]; [`build`] runs them in order and [`cli`] is the command line.
 
+pub mod bibliography;
 pub mod build;
 pub mod cli;
 pub mod config;
