@@ -67,9 +67,8 @@ pub fn run(opts: &Options, write: bool) -> Result<Report> {
     let config = load_config(opts)?;
     let out = output_dir(opts, &config);
     let content = opts.root.join(CONTENT_DIR);
-    if write {
-        output::check_target(&opts.root, &content, &out)?;
-    }
+    // `check` refuses the same folders `build` would, before any work.
+    let target = output::check_target(&opts.root, &content, &out)?;
     let theme = Theme::load(&opts.root, &config.site.theme)?;
     let (site, files, mut diagnostics) = compile(&opts.root, &config, &theme)?;
     diagnostic::sort(&mut diagnostics);
@@ -83,7 +82,7 @@ pub fn run(opts: &Options, write: bool) -> Result<Report> {
     };
     if let (true, Some(files)) = (write, files) {
         if !report.failed() {
-            output::write(&out, &files)?;
+            output::write(&target, &files)?;
             report.written = true;
         }
     }
@@ -98,7 +97,7 @@ pub fn compile(
     config: &Config,
     theme: &Theme,
 ) -> Result<(Site, Option<Output>, Vec<Diagnostic>)> {
-    let found = discover::discover(root, CONTENT_DIR)?;
+    let found = discover::discover(root, CONTENT_DIR, &[])?;
     let mut diagnostics = found.diagnostics;
     let parsed: Vec<std::result::Result<Page, Vec<Diagnostic>>> =
         found.files.par_iter().map(markdown::parse_page).collect();
@@ -109,7 +108,7 @@ pub fn compile(
             Err(d) => diagnostics.extend(d),
         }
     }
-    let (site, resolve_diags) = resolve::resolve(pages, &highlight::knows);
+    let (site, resolve_diags) = resolve::resolve(pages, found.assets, &highlight::knows);
     diagnostics.extend(resolve_diags);
     if diagnostic::has_errors(&diagnostics) {
         return Ok((site, None, diagnostics));

@@ -115,16 +115,11 @@ impl Config {
     }
 
     fn validate(&mut self, text: &str) -> Result<()> {
-        if let Some(url) = &mut self.site.base_url {
-            if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(' ') {
-                return Err(config_error(
-                    key_pos(text, "base-url"),
-                    &format!("`base-url` must be an absolute http(s) URL, found `{url}`"),
-                ));
-            }
-            if !url.ends_with('/') {
-                url.push('/');
-            }
+        if let Some(url) = &self.site.base_url {
+            let url = checked_base_url(url).map_err(|msg| {
+                config_error(key_pos(text, "base-url"), &format!("`base-url` {msg}"))
+            })?;
+            self.site.base_url = Some(url);
         }
         let out = &self.build.output;
         if out.trim().is_empty() {
@@ -144,18 +139,29 @@ impl Config {
 
     /// Overrides `base-url` from the command line.
     pub fn set_base_url(&mut self, url: &str) -> Result<()> {
-        let mut url = url.to_string();
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(Error::Config(format!(
-                "error: --base-url must be an absolute http(s) URL, found `{url}`"
-            )));
-        }
-        if !url.ends_with('/') {
-            url.push('/');
-        }
+        let url = checked_base_url(url)
+            .map_err(|msg| Error::Config(format!("error: --base-url {msg}")))?;
         self.site.base_url = Some(url);
         Ok(())
     }
+}
+
+/// A base URL is an absolute http(s) URL without query or fragment; it
+/// gets a trailing `/`.
+fn checked_base_url(url: &str) -> std::result::Result<String, String> {
+    let ok_scheme = url.starts_with("https://") || url.starts_with("http://");
+    let host = url.split("://").nth(1).unwrap_or("");
+    if !ok_scheme || host.is_empty() || host.starts_with('/') {
+        return Err(format!("must be an absolute http(s) URL, found `{url}`"));
+    }
+    if url.contains(['?', '#']) || url.chars().any(char::is_whitespace) {
+        return Err(format!("must not hold spaces, `?` or `#`, found `{url}`"));
+    }
+    let mut url = url.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
 }
 
 fn config_error(pos: Pos, message: &str) -> Error {

@@ -152,6 +152,28 @@ where
     best.map(|(_, c)| format!("did you mean `{c}`?"))
 }
 
+/// Like [`did_you_mean`] for `/`-separated paths: a shared folder does
+/// not make two different file names look alike.
+pub fn did_you_mean_path<'a, I>(path: &str, candidates: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let split = |p: &'a str| p.rsplit_once('/').unwrap_or(("", p));
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| {
+            let (cdir, cname) = split(c);
+            let d = strsim::damerau_levenshtein(&name.to_lowercase(), &cname.to_lowercase())
+                + strsim::damerau_levenshtein(dir, cdir);
+            (d, c)
+        })
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +199,20 @@ mod tests {
             Some("did you mean `title`?")
         );
         assert_eq!(did_you_mean("zzzzzz", keys), None);
+    }
+
+    #[test]
+    fn path_suggestions_compare_file_names() {
+        let files = ["figures/chart.svg", "notes/agendas.md"];
+        assert_eq!(did_you_mean_path("figures/data.csv", files), None);
+        assert_eq!(
+            did_you_mean_path("notes/agenda.md", files).as_deref(),
+            Some("did you mean `notes/agendas.md`?")
+        );
+        assert_eq!(
+            did_you_mean_path("figures/chart.png", files).as_deref(),
+            Some("did you mean `figures/chart.svg`?")
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Pos};
 use crate::error::{Error, Result};
-use crate::model::SourceFile;
+use crate::model::{Asset, SourceFile};
 
 /// Notes larger than this are refused rather than parsed.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
@@ -22,11 +22,16 @@ pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub files: Vec<SourceFile>,
+    /// Other files (figures, PDFs), copied to the output as they are.
+    pub assets: Vec<Asset>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads every `.md` file under `root/content_dir`, sorted by path.
-pub fn discover(root: &Path, content_dir: &str) -> Result<Discovered> {
+/// Reads every file under `root/content_dir`, sorted by path: notes
+/// (`.md`) are decoded, other files are kept as assets, except the ones in
+/// `skip` (paths relative to the root, such as the bibliography files).
+/// Hidden files and folders (names starting with `.`) are left out.
+pub fn discover(root: &Path, content_dir: &str, skip: &[String]) -> Result<Discovered> {
     let base = root.join(content_dir);
     let mut found = Discovered::default();
     if !base.is_dir() {
@@ -54,7 +59,11 @@ pub fn discover(root: &Path, content_dir: &str) -> Result<Discovered> {
             .path()
             .strip_prefix(&base)
             .expect("walk stays under base");
-        let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
+        let parts: Option<Vec<&str>> = rel_path
+            .components()
+            .map(|c| c.as_os_str().to_str())
+            .collect();
+        let Some(rel) = parts.map(|p| p.join("/")) else {
             found.diagnostics.push(Diagnostic::error(
                 format!("{content_dir}/{}", rel_path.to_string_lossy()),
                 Pos::START,
@@ -74,7 +83,7 @@ pub fn discover(root: &Path, content_dir: &str) -> Result<Discovered> {
             );
             continue;
         }
-        if !entry.file_type().is_file() || !rel.ends_with(".md") {
+        if !entry.file_type().is_file() || skip.contains(&display) {
             continue;
         }
         let size = entry
@@ -86,7 +95,7 @@ pub fn discover(root: &Path, content_dir: &str) -> Result<Discovered> {
                 &display,
                 Pos::START,
                 format!(
-                    "file is {} MB, over the {} MB limit for one note",
+                    "file is {} MB, over the {} MB limit for one file",
                     size / (1024 * 1024),
                     MAX_FILE_BYTES / (1024 * 1024)
                 ),
@@ -94,6 +103,14 @@ pub fn discover(root: &Path, content_dir: &str) -> Result<Discovered> {
             continue;
         }
         let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        if !rel.ends_with(".md") {
+            found.assets.push(Asset {
+                rel,
+                display,
+                bytes,
+            });
+            continue;
+        }
         match decode(bytes) {
             Ok(text) => found.files.push(SourceFile { rel, display, text }),
             Err((pos, byte)) => found.diagnostics.push(Diagnostic::error(

@@ -133,30 +133,37 @@ pub fn parse(display: &str, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagno
     let keys = scan_keys(split.yaml);
     let mut diags = Vec::new();
 
-    // Duplicate keys first: YAML parsers report only one of the two places.
-    let mut first: BTreeMap<&str, usize> = BTreeMap::new();
-    for k in &keys {
-        if let Some(line) = first.get(k.name.as_str()) {
-            diags.push(Diagnostic::error(
-                display,
-                at(k.line, k.key_col),
-                format!(
-                    "duplicate key `{}`: set on line {} and again on line {}",
-                    k.name,
-                    at(*line, 1).line,
-                    at(k.line, 1).line
-                ),
-            ));
-        } else {
-            first.insert(&k.name, k.line);
-        }
-    }
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-
     let value: Value = match serde_yaml::from_str(split.yaml) {
         Ok(v) => v,
+        Err(e) if e.to_string().starts_with("duplicate entry") => {
+            // The parser names one place; the key scan names both.
+            let mut first: BTreeMap<&str, usize> = BTreeMap::new();
+            for k in &keys {
+                if let Some(line) = first.get(k.name.as_str()) {
+                    diags.push(Diagnostic::error(
+                        display,
+                        at(k.line, k.key_col),
+                        format!(
+                            "duplicate key `{}`: set on line {} and again on line {}",
+                            k.name,
+                            at(*line, 1).line,
+                            at(k.line, 1).line
+                        ),
+                    ));
+                } else {
+                    first.insert(&k.name, k.line);
+                }
+            }
+            if diags.is_empty() {
+                let pos = e.location().map_or(at(1, 1), |l| at(l.line(), l.column()));
+                diags.push(Diagnostic::error(
+                    display,
+                    pos,
+                    strip_locations(&e.to_string()),
+                ));
+            }
+            return Err(diags);
+        }
         Err(e) => {
             let pos = e
                 .location()
@@ -228,9 +235,14 @@ pub fn parse(display: &str, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagno
     };
     for (k, v) in &map {
         let Some(name) = k.as_str() else {
+            let text = scalar_text(k);
+            let pos = keys
+                .iter()
+                .find(|x| x.name == text)
+                .map_or(at(1, 1), |x| at(x.line, x.key_col));
             diags.push(Diagnostic::error(
                 display,
-                at(1, 1),
+                pos,
                 format!(
                     "front-matter keys must be words, found `{}`",
                     scalar_text(k)
@@ -517,6 +529,16 @@ mod tests {
         assert_eq!(
             fm("---\ntitle: A\nsummary: s\ntitle: B\n---\n").unwrap_err(),
             ["n.md:4:1: error: duplicate key `title`: set on line 2 and again on line 4"]
+        );
+    }
+
+    #[test]
+    fn multi_line_values_are_not_duplicate_keys() {
+        let ok = fm("---\nsummary: \"a\ntitle: b\"\ntitle: T\n---\n").unwrap();
+        assert_eq!(ok.title, "T");
+        assert_eq!(
+            fm("---\ntitle: T\nsummary: s\n2015: x\n---\n").unwrap_err(),
+            ["n.md:4:1: error: front-matter keys must be words, found `2015`"]
         );
     }
 

@@ -2,7 +2,7 @@
 //! events with stable heading ids, and every link and code block with its
 //! file position. Pure: no disk, no other pages.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
@@ -68,6 +68,7 @@ pub fn parse_body(text: &str, start: usize) -> Body {
     let pos = |offset: usize| index.pos(text, start + offset);
     let mut body = Body::default();
     let mut used_ids: BTreeSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    let mut next_suffix = BTreeMap::new();
     // Open heading: event index, level, explicit id, text so far, position.
     let mut heading: Option<(usize, u8, Option<String>, String, Pos)> = None;
 
@@ -90,7 +91,8 @@ pub fn parse_body(text: &str, start: usize) -> Body {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((start_at, level, explicit, text, hpos)) = heading.take() {
-                    let id = unique_id(explicit.unwrap_or_else(|| slugify(&text)), &mut used_ids);
+                    let base = explicit.unwrap_or_else(|| slugify(&text));
+                    let id = unique_id(base, &mut used_ids, &mut next_suffix);
                     if let Event::Start(Tag::Heading { id: slot, .. }) = &mut body.events[start_at]
                     {
                         *slot = Some(CowStr::from(id.clone()));
@@ -107,9 +109,16 @@ pub fn parse_body(text: &str, start: usize) -> Body {
                 link_type,
                 dest_url,
                 ..
+            })
+            | Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                ..
             }) => {
-                let kind = match link_type {
-                    LinkType::WikiLink { .. } => LinkKind::Wiki,
+                let kind = match (&event, link_type) {
+                    (Event::Start(Tag::Image { .. }), _) => LinkKind::Image,
+                    (_, LinkType::WikiLink { .. }) => LinkKind::Wiki,
+                    (_, LinkType::Email) => LinkKind::Email,
                     _ => LinkKind::Markdown,
                 };
                 body.links.push(LinkRef {
@@ -135,20 +144,30 @@ pub fn parse_body(text: &str, start: usize) -> Body {
     body
 }
 
-/// `id`, or `id-1`, `id-2`, … if already taken on this page.
-fn unique_id(base: String, used: &mut BTreeSet<String>) -> String {
+/// `id`, or `id-1`, `id-2`, … if already taken on this page. `next`
+/// remembers the next suffix to try for each base, so a page with many
+/// equal headings stays linear.
+fn unique_id(
+    base: String,
+    used: &mut BTreeSet<String>,
+    next: &mut BTreeMap<String, usize>,
+) -> String {
     let base = if base.is_empty() {
         "section".to_string()
     } else {
         base
     };
-    let mut id = base.clone();
-    let mut n = 1;
-    while !used.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
+    if used.insert(base.clone()) {
+        return base;
     }
-    id
+    let n = next.entry(base.clone()).or_insert(1);
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if used.insert(id.clone()) {
+            return id;
+        }
+    }
 }
 
 #[cfg(test)]

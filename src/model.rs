@@ -93,6 +93,10 @@ pub enum LinkKind {
     Markdown,
     /// `[[id]]`, `[[id|label]]`, `[[id#heading]]`.
     Wiki,
+    /// `![alt](src)`: must name a file in the content folder or an URL.
+    Image,
+    /// `<name@example.org>`: always external.
+    Email,
 }
 
 /// A link found in a page body, to be resolved site-wide.
@@ -111,6 +115,16 @@ pub struct LinkRef {
 pub struct CodeLang {
     pub lang: String,
     pub pos: Pos,
+}
+
+/// A file in the content folder that is not a note (a figure, a PDF),
+/// copied to the output as it is.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Path relative to the content folder, `/`-separated.
+    pub rel: String,
+    pub display: String,
+    pub bytes: Vec<u8>,
 }
 
 /// One parsed note.
@@ -138,6 +152,8 @@ pub struct Target {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolved {
     Internal(Target),
+    /// A file copied from the content folder, by output path.
+    Asset(String),
     /// Left as written (external URL, mailto:, …).
     External(String),
 }
@@ -161,6 +177,8 @@ pub struct SitePage {
 pub struct Site {
     /// Sorted by URL.
     pub pages: Vec<SitePage>,
+    /// Files copied as they are, by output path.
+    pub assets: std::collections::BTreeMap<String, Vec<u8>>,
 }
 
 /// Rendered files, keyed by `/`-separated path relative to the output root.

@@ -13,14 +13,22 @@ use crate::model::Output;
 /// Marks a folder as written by companion; only such folders are replaced.
 pub const MARKER: &str = ".companion-output";
 
-/// Checks that `out` may be replaced. Called before any other work.
-pub fn check_target(root: &Path, content: &Path, out: &Path) -> Result<()> {
+/// Files companion itself writes at the top of the output folder that
+/// start with a dot.
+const OUR_DOTFILES: [&str; 2] = [MARKER, ".nojekyll"];
+
+/// Checks that `out` may be replaced, and returns it as an absolute path
+/// with `.` and `..` resolved. Called before any other work.
+pub fn check_target(root: &Path, content: &Path, out: &Path) -> Result<PathBuf> {
     let refuse = |reason: &str| {
         Err(Error::RefusedOutput {
             path: out.to_path_buf(),
             reason: reason.to_string(),
         })
     };
+    if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+        return refuse("it is a symbolic link; name the real folder instead");
+    }
     let root = real(root)?;
     let content = real(content)?;
     let target = real(out)?;
@@ -40,26 +48,53 @@ pub fn check_target(root: &Path, content: &Path, out: &Path) -> Result<()> {
     if target.starts_with(&content) || content.starts_with(&target) {
         return refuse("it holds or is inside the content folder");
     }
+    if target.starts_with(root.join("themes")) {
+        return refuse("it is inside the themes folder");
+    }
     if target.exists() {
         if !target.is_dir() {
             return refuse("it is a file, not a folder");
         }
-        if target.join(".git").exists() {
-            return refuse(
-                "it holds a .git folder (a gh-pages worktree?); build into another folder and copy, or publish with the GitHub Actions workflow",
-            );
-        }
-        let empty = std::fs::read_dir(&target)
-            .map_err(|e| Error::io(&target, e))?
-            .next()
-            .is_none();
-        if !empty && !target.join(MARKER).is_file() {
-            return refuse(&format!(
-                "not created by companion (no {MARKER} marker); choose an empty or new folder"
-            ));
+        if let Some(reason) = not_ours(&target)? {
+            return refuse(&reason);
         }
     }
-    Ok(())
+    Ok(target)
+}
+
+/// Why an existing folder may not be replaced, if it may not: it has no
+/// marker (and is not empty), or it holds dot-files companion did not write
+/// (a `.git` of a `gh-pages` worktree, a `.well-known`), which a swap would
+/// delete.
+fn not_ours(dir: &Path) -> Result<Option<String>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        names.push(entry.file_name().to_string_lossy().into_owned());
+    }
+    names.sort();
+    if names.is_empty() {
+        return Ok(None);
+    }
+    if !names.iter().any(|n| n == MARKER) {
+        return Ok(Some(format!(
+            "not created by companion (no {MARKER} marker); choose an empty or new folder"
+        )));
+    }
+    if names.iter().any(|n| n == ".git") {
+        return Ok(Some(
+            "it holds a .git folder (a gh-pages worktree?); build into another folder and copy, or publish with the GitHub Actions workflow".into(),
+        ));
+    }
+    if let Some(other) = names
+        .iter()
+        .find(|n| n.starts_with('.') && !OUR_DOTFILES.contains(&n.as_str()))
+    {
+        return Ok(Some(format!(
+            "it holds {other}, which companion did not write and a build would delete; move it out first"
+        )));
+    }
+    Ok(None)
 }
 
 /// Writes `files` into a staging folder beside `out` and swaps it in.
@@ -96,7 +131,10 @@ pub fn write(out: &Path, files: &Output) -> Result<()> {
     let stage = staging.keep();
     if out.exists() {
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
+        if let Err(e) = std::fs::rename(out, &old) {
+            let _ = std::fs::remove_dir_all(&stage);
+            return Err(Error::io(out, e));
+        }
         if let Err(e) = std::fs::rename(&stage, out) {
             let _ = std::fs::rename(&old, out);
             let _ = std::fs::remove_dir_all(&stage);
@@ -115,10 +153,16 @@ pub fn clean(out: &Path) -> Result<bool> {
     if !out.exists() {
         return Ok(false);
     }
-    if !out.join(MARKER).is_file() {
+    if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(Error::RefusedOutput {
             path: out.to_path_buf(),
-            reason: format!("not created by companion (no {MARKER} marker)"),
+            reason: "it is a symbolic link".into(),
+        });
+    }
+    if let Some(reason) = not_ours(out)? {
+        return Err(Error::RefusedOutput {
+            path: out.to_path_buf(),
+            reason,
         });
     }
     std::fs::remove_dir_all(out).map_err(|e| Error::io(out, e))?;
@@ -261,7 +305,11 @@ mod tests {
                 "{bad:?} must be refused"
             );
         }
-        assert!(check_target(&root, &content, &root.join("site")).is_ok());
+        assert_eq!(
+            check_target(&root, &content, &root.join("site/x/..")).unwrap(),
+            root.canonicalize().unwrap().join("site")
+        );
+        assert!(check_target(&root, &content, &root.join("themes/default/static/site")).is_err());
         assert!(check_target(&root, &content, &root.join("../proj/site")).is_ok());
         assert!(check_target(&root, &content, &root.join("site/../content")).is_err());
         assert!(clean(&foreign).is_err());

@@ -32,6 +32,9 @@ pub fn render(config: &Config, site: &Site, theme: &Theme) -> Result<Output> {
         .collect::<Result<_>>()?;
     let mut out: Output = pages.into_iter().collect();
 
+    for (path, bytes) in &site.assets {
+        out.insert(path.clone(), bytes.clone());
+    }
     for (name, bytes) in &theme.static_files {
         out.insert(format!("{ASSETS}/{name}"), bytes.clone());
     }
@@ -310,15 +313,7 @@ pub fn body_html(config: &Config, site: &Site, i: usize) -> String {
                 id,
             }) if links.peek().is_some_and(|(l, _)| l.event == at) => {
                 let (_, resolved) = links.next().expect("peeked");
-                let href = match resolved {
-                    Resolved::External(url) => url.clone(),
-                    Resolved::Internal(t) => urls::relative_href(
-                        &sp.url,
-                        &site.pages[t.page].url,
-                        t.fragment.as_deref(),
-                        index_html,
-                    ),
-                };
+                let href = href_for(site, &sp.url, resolved, index_html);
                 events.push(Event::Start(Tag::Link {
                     link_type: *link_type,
                     dest_url: href.into(),
@@ -341,6 +336,20 @@ pub fn body_html(config: &Config, site: &Site, i: usize) -> String {
                     skip_link_text = true;
                 }
             }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url: _,
+                title,
+                id,
+            }) if links.peek().is_some_and(|(l, _)| l.event == at) => {
+                let (_, resolved) = links.next().expect("peeked");
+                events.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: href_for(site, &sp.url, resolved, index_html).into(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => {
@@ -359,6 +368,20 @@ pub fn body_html(config: &Config, site: &Site, i: usize) -> String {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// The `href` of a resolved link, relative to the page at `from`.
+fn href_for(site: &Site, from: &str, resolved: &Resolved, index_html: bool) -> String {
+    match resolved {
+        Resolved::External(url) => url.clone(),
+        Resolved::Asset(path) => urls::relative_path(from, path),
+        Resolved::Internal(t) => urls::relative_href(
+            from,
+            &site.pages[t.page].url,
+            t.fragment.as_deref(),
+            index_html,
+        ),
+    }
 }
 
 fn code_block(lang: &str, code: &str) -> String {

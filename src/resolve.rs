@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Pos};
-use crate::model::{LinkKind, LinkRef, Page, Resolved, Site, SitePage, Target};
+use crate::diagnostic::{did_you_mean, did_you_mean_path, Diagnostic, Pos};
+use crate::model::{Asset, LinkKind, LinkRef, Page, Resolved, Site, SitePage, Target};
 use crate::urls::{self, RESERVED_ROOT};
 
 /// Link schemes that run code in the reader's browser; never emitted.
@@ -15,12 +15,27 @@ const UNSAFE_SCHEMES: [&str; 3] = ["javascript", "vbscript", "data"];
 
 /// Builds the site and every diagnostic about how its pages fit together.
 /// `known_lang` tells whether the highlighter knows a code-fence language.
-pub fn resolve(pages: Vec<Page>, known_lang: &dyn Fn(&str) -> bool) -> (Site, Vec<Diagnostic>) {
+pub fn resolve(
+    pages: Vec<Page>,
+    assets: Vec<Asset>,
+    known_lang: &dyn Fn(&str) -> bool,
+) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut placed = place(pages, &mut diags);
     placed.sort_by(|a, b| a.url.cmp(&b.url));
+    if !placed.iter().any(|p| p.url.is_empty()) {
+        diags.push(
+            Diagnostic::error("content/index.md", Pos::START, "the site has no home page")
+                .with_help("add content/index.md with a `title:` (and no `slug:`)"),
+        );
+    }
+    let files = place_assets(&assets, &placed, &mut diags);
 
-    let tables = Tables::new(&placed);
+    let mut tables = Tables::new(&placed);
+    tables.assets = files
+        .iter()
+        .map(|(rel, (out, _))| (*rel, out.as_str()))
+        .collect();
     let mut backlinks: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); placed.len()];
     let mut resolved = Vec::with_capacity(placed.len());
     for (i, sp) in placed.iter().enumerate() {
@@ -62,7 +77,58 @@ pub fn resolve(pages: Vec<Page>, known_lang: &dyn Fn(&str) -> bool) -> (Site, Ve
     for (sp, b) in placed.iter_mut().zip(backlinks) {
         sp.backlinks = b.into_iter().collect();
     }
-    (Site { pages: placed }, diags)
+    let assets = files
+        .into_values()
+        .map(|(out, a)| (out, a.bytes.clone()))
+        .collect();
+    (
+        Site {
+            pages: placed,
+            assets,
+        },
+        diags,
+    )
+}
+
+/// Output paths of the content folder's other files: folders are slugged
+/// like page URLs, the file name is kept (and percent-encoded in links).
+fn place_assets<'a>(
+    assets: &'a [Asset],
+    pages: &[SitePage],
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<&'a str, (String, &'a Asset)> {
+    let taken: BTreeSet<String> = pages
+        .iter()
+        .flat_map(|p| {
+            [
+                p.url.trim_end_matches('/').to_string(),
+                urls::output_file(&p.url),
+            ]
+        })
+        .collect();
+    let mut out = BTreeMap::new();
+    for a in assets {
+        let (dir, name) = a.rel.rsplit_once('/').unwrap_or(("", &a.rel));
+        let dir = urls::page_url(&format!("{dir}/x"), None);
+        let dir = dir.trim_end_matches("x/");
+        let path = format!("{dir}{name}");
+        let first = path.split('/').next().unwrap_or("");
+        if taken.contains(&path) || RESERVED_ROOT.contains(&first) || name.starts_with('.') {
+            diags.push(
+                Diagnostic::error(
+                    &a.display,
+                    Pos::START,
+                    format!(
+                        "output path collision: /{path} is also a page or a file the site writes"
+                    ),
+                )
+                .with_help("rename the file"),
+            );
+            continue;
+        }
+        out.insert(a.rel.as_str(), (path, a));
+    }
+    out
 }
 
 /// Gives each page its id and URL; drops pages whose URL or id clashes.
@@ -81,6 +147,18 @@ fn place(pages: Vec<Page>, diags: &mut Vec<Diagnostic>) -> Vec<SitePage> {
             },
             None => None,
         };
+        let stem = page.rel.strip_suffix(".md").unwrap_or(&page.rel);
+        if let Some(seg) = stem.split('/').find(|s| urls::slugify(s).is_empty()) {
+            diags.push(
+                Diagnostic::error(
+                    &page.display,
+                    Pos::START,
+                    format!("`{seg}` has no letters or digits to make a URL from"),
+                )
+                .with_help("rename the file or folder"),
+            );
+            continue;
+        }
         let url = urls::page_url(&page.rel, slug);
         let first = url.split('/').next().unwrap_or("");
         if !url.is_empty() && RESERVED_ROOT.contains(&first) {
@@ -160,9 +238,22 @@ pub fn default_id(rel: &str) -> String {
     }
 }
 
+/// Whether a link path names a note (or a page URL) rather than a file.
+fn is_note(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or(path);
+    path.ends_with(".md")
+        || path.ends_with('/')
+        || last.ends_with("index.html")
+        || !last.contains('.')
+}
+
 /// Look-up tables over the placed pages.
 struct Tables<'a> {
     pages: &'a [SitePage],
+    /// Heading ids of each page.
+    anchors: Vec<BTreeSet<&'a str>>,
+    /// Other files: content path → output path.
+    assets: BTreeMap<&'a str, &'a str>,
     by_rel: BTreeMap<&'a str, usize>,
     by_id: BTreeMap<&'a str, usize>,
     by_url: BTreeMap<&'a str, usize>,
@@ -172,6 +263,11 @@ impl<'a> Tables<'a> {
     fn new(pages: &'a [SitePage]) -> Self {
         let mut t = Tables {
             pages,
+            anchors: pages
+                .iter()
+                .map(|p| p.page.headings.iter().map(|h| h.id.as_str()).collect())
+                .collect(),
+            assets: BTreeMap::new(),
             by_rel: BTreeMap::new(),
             by_id: BTreeMap::new(),
             by_url: BTreeMap::new(),
@@ -187,7 +283,10 @@ impl<'a> Tables<'a> {
     fn resolve(&self, from: usize, page: &Page, link: &LinkRef) -> Result<Resolved, Diagnostic> {
         let err = |msg: String| Diagnostic::error(&page.display, link.pos, msg);
         let target = link.target.trim();
-        if link.kind == LinkKind::Markdown && urls::is_external(target) {
+        if link.kind == LinkKind::Email {
+            return Ok(Resolved::External(target.to_string()));
+        }
+        if link.kind != LinkKind::Wiki && urls::is_external(target) {
             let scheme = target.split(':').next().unwrap_or("").to_ascii_lowercase();
             if UNSAFE_SCHEMES.contains(&scheme.as_str()) {
                 return Err(err(format!("`{scheme}:` links are not allowed"))
@@ -206,18 +305,29 @@ impl<'a> Tables<'a> {
                     err(format!("link to unknown note `[[{path}]]`"))
                         .with_help_opt(did_you_mean(&path, self.by_id.keys().copied()))
                 })?,
-                LinkKind::Markdown => self.markdown(&page.rel, &path).ok_or_else(|| {
-                    let wanted = urls::join_relative(&page.rel, &path).unwrap_or(path.clone());
-                    err(format!("link to missing note `{path}`")).with_help_opt(
-                        did_you_mean(&wanted, self.by_rel.keys().copied())
-                            .map(|h| self.relative_hint(h, &page.rel)),
-                    )
-                })?,
+                LinkKind::Markdown | LinkKind::Image | LinkKind::Email if !is_note(&path) => {
+                    return self.asset(&page.rel, &path).ok_or_else(|| {
+                        let wanted = urls::join_relative(&page.rel, &path).unwrap_or(path.clone());
+                        err(format!("link to missing file `{path}`")).with_help_opt(
+                            did_you_mean_path(&wanted, self.assets.keys().copied())
+                                .map(|h| self.relative_hint(h, &page.rel)),
+                        )
+                    });
+                }
+                LinkKind::Markdown | LinkKind::Image | LinkKind::Email => {
+                    self.markdown(&page.rel, &path).ok_or_else(|| {
+                        let wanted = urls::join_relative(&page.rel, &path).unwrap_or(path.clone());
+                        err(format!("link to missing note `{path}`")).with_help_opt(
+                            did_you_mean_path(&wanted, self.by_rel.keys().copied())
+                                .map(|h| self.relative_hint(h, &page.rel)),
+                        )
+                    })?
+                }
             }
         };
         if let Some(frag) = &fragment {
             let target = &self.pages[to].page;
-            if !target.headings.iter().any(|h| &h.id == frag) {
+            if !self.anchors[to].contains(frag.as_str()) {
                 let anchors: Vec<String> = target
                     .headings
                     .iter()
@@ -240,6 +350,17 @@ impl<'a> Tables<'a> {
             }
         }
         Ok(Resolved::Internal(Target { page: to, fragment }))
+    }
+
+    /// A file that is not a note, relative or from the content root.
+    fn asset(&self, from_rel: &str, path: &str) -> Option<Resolved> {
+        let rel = match path.strip_prefix('/') {
+            Some(abs) => abs.to_string(),
+            None => urls::join_relative(from_rel, path)?,
+        };
+        self.assets
+            .get(rel.as_str())
+            .map(|out| Resolved::Asset(out.to_string()))
     }
 
     /// `[[id]]` or `[[path/to/note]]`.
@@ -312,7 +433,7 @@ mod tests {
                 .unwrap()
             })
             .collect();
-        let (site, mut d) = resolve(pages, &|l| l == "rust");
+        let (site, mut d) = resolve(pages, vec![], &|l| l == "rust");
         crate::diagnostic::sort(&mut d);
         (site, d.iter().map(|d| d.to_string()).collect())
     }
@@ -355,6 +476,7 @@ mod tests {
     #[test]
     fn broken_links_and_anchors_are_errors_with_help() {
         let (_, d) = site(&[
+            ("index.md", "---\ntitle: Home\n---\n"),
             (
                 "a/one.md",
                 "---\ntitle: One\n---\n[x](tow.md) [[oen]] [y](two.md#nope)\n",
@@ -378,12 +500,13 @@ mod tests {
     #[test]
     fn collisions_and_duplicate_ids() {
         let (s, d) = site(&[
+            ("index.md", "---\ntitle: Home\n---\n"),
             ("a b.md", "---\ntitle: A\n---\n"),
             ("a-b.md", "---\ntitle: B\n---\n"),
             ("x/n.md", "---\ntitle: N\n---\n"),
             ("y/n.md", "---\ntitle: N2\n---\n"),
         ]);
-        assert_eq!(s.pages.len(), 2);
+        assert_eq!(s.pages.len(), 3);
         assert_eq!(
             d,
             [
@@ -396,6 +519,7 @@ mod tests {
     #[test]
     fn unsafe_schemes_are_refused_and_root_links_rewritten() {
         let (s, d) = site(&[
+            ("index.md", "---\ntitle: Home\n---\n"),
             (
                 "a.md",
                 "---\ntitle: A\n---\n[x](javascript:alert(1)) [y](/b/) [z](/b.md)\n",
@@ -407,15 +531,16 @@ mod tests {
             ["content/a.md:4:1: error: `javascript:` links are not allowed\n  = help: link to a page or an http(s) address"]
         );
         let b = s.pages.iter().position(|p| p.url == "b/").unwrap();
+        let a = s.pages.iter().position(|p| p.url == "a/").unwrap();
         assert_eq!(
-            s.pages[0].links[1],
+            s.pages[a].links[1],
             Resolved::Internal(Target {
                 page: b,
                 fragment: None
             })
         );
         assert_eq!(
-            s.pages[0].links[2],
+            s.pages[a].links[2],
             Resolved::Internal(Target {
                 page: b,
                 fragment: None

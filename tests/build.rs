@@ -657,3 +657,128 @@ fn late_error_leaves_the_previous_site_byte_identical() {
     assert_eq!(before, snapshot(&dir.path().join("site")));
     assert!(common::leftovers(dir.path()).is_empty());
 }
+
+#[test]
+fn figures_and_files_beside_notes_are_copied_and_linked() {
+    let dir = project(&[
+        ("book.toml", BOOK),
+        (
+            "content/index.md",
+            "---\ntitle: Home\n---\n[[x]] and mail <someone@example.org>.\n",
+        ),
+        (
+            "content/Field Notes/x.md",
+            "---\ntitle: X\n---\n![A chart](figures/chart%201.svg)\n\n[the data](../data/interviews.csv) and [root](/data/interviews.csv)\n",
+        ),
+        ("content/Field Notes/figures/chart 1.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n"),
+        ("content/data/interviews.csv", "id,speaker\n1,Fiona\n"),
+    ]);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let site = dir.path().join("site");
+    let x = read(&site.join("field-notes/x/index.html"));
+    assert!(
+        x.contains("<img src=\"../figures/chart%201.svg\" alt=\"A chart\""),
+        "{x}"
+    );
+    assert!(x.contains("<a href=\"../../data/interviews.csv\">the data</a>"));
+    assert!(x.contains("<a href=\"../../data/interviews.csv\">root</a>"));
+    assert_eq!(
+        read(&site.join("data/interviews.csv")),
+        "id,speaker\n1,Fiona\n"
+    );
+    assert!(site.join("field-notes/figures/chart 1.svg").is_file());
+    let home = read(&site.join("index.html"));
+    assert!(
+        home.contains("<a href=\"mailto:someone@example.org\">someone@example.org</a>"),
+        "{home}"
+    );
+    let (_, problems) = check_links(&site, "/");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn output_folders_with_foreign_dotfiles_symlinks_or_inside_themes_are_refused() {
+    let dir = shipped_project();
+    let root = dir.path();
+    assert_eq!(run(root, &["build"]).code, 0);
+    let site = root.join("site");
+    // A `.well-known` folder would be lost in the swap: build and clean refuse.
+    std::fs::create_dir(site.join(".well-known")).unwrap();
+    std::fs::write(site.join(".well-known/security.txt"), "x").unwrap();
+    for args in [&["build"][..], &["clean"][..], &["check"][..]] {
+        let r = run(root, args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(".well-known"), "{args:?}: {}", r.stderr);
+    }
+    assert!(site.join(".well-known/security.txt").exists());
+    std::fs::remove_dir_all(site.join(".well-known")).unwrap();
+    // A .git folder: `clean` refuses too.
+    std::fs::create_dir(site.join(".git")).unwrap();
+    let r = run(root, &["clean"]);
+    assert_eq!(r.code, 2);
+    assert!(site.join(".git").exists());
+    std::fs::remove_dir_all(site.join(".git")).unwrap();
+
+    let theme_out = root.join("themes/default/static/out");
+    let r = run(root, &["build", "--output", theme_out.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("themes folder"));
+
+    #[cfg(unix)]
+    {
+        let elsewhere = tempfile::tempdir().unwrap();
+        let link = root.join("linked");
+        std::os::unix::fs::symlink(elsewhere.path(), &link).unwrap();
+        let r = run(root, &["build", "--output", link.to_str().unwrap()]);
+        assert_eq!(r.code, 2);
+        assert!(r.stderr.contains("symbolic link"), "{}", r.stderr);
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
+
+    // `site/x/..` is the same folder as `site`, and works.
+    let r = run(
+        root,
+        &[
+            "build",
+            "--output",
+            root.join("site/x/..").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(site.join(".companion-output").exists());
+    assert!(common::leftovers(root).is_empty() && common::leftovers(&site).is_empty());
+}
+
+/// Thousands of equal headings get unique ids without slowing to a crawl.
+#[test]
+fn many_equal_headings_finish() {
+    let body: String = "# a\n\n".repeat(20_000);
+    let dir = project(&[
+        ("book.toml", BOOK),
+        (
+            "content/index.md",
+            &format!("---\ntitle: H\n---\n{body}[last](#a-19999)\n"),
+        ),
+    ]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_companion"))
+        .arg("--root")
+        .arg(dir.path())
+        .arg("check")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("check hangs on repeated headings");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}

@@ -76,4 +76,7 @@ fixtures! {
     many_errors_are_all_reported_sorted => "many-errors-sorted",
     unknown_code_language_is_a_warning => "unknown-code-language",
     unknown_kind => "unknown-kind",
+    row09_missing_file => "09-missing-file",
+    row16_empty_url_segment => "16-empty-url-segment",
+    no_home_page => "no-home-page",
 }
