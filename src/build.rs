@@ -8,12 +8,13 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::bibliography::{self, Date, Name, Reference};
+use crate::config::{Config, Paper};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::Result;
 use crate::model::{Output, Page, Site};
 use crate::theme::Theme;
-use crate::{discover, highlight, markdown, output, render, resolve};
+use crate::{cite, discover, highlight, markdown, output, render, resolve};
 
 /// The folder notes are read from, relative to the project root.
 pub const CONTENT_DIR: &str = "content";
@@ -97,8 +98,12 @@ pub fn compile(
     config: &Config,
     theme: &Theme,
 ) -> Result<(Site, Option<Output>, Vec<Diagnostic>)> {
-    let found = discover::discover(root, CONTENT_DIR, &[])?;
-    let mut diagnostics = found.diagnostics;
+    let (sources, mut diagnostics) = bibliography::load(root, &config.bibliography.files)?;
+    let (mut bib, bib_diags) = bibliography::parse(&sources);
+    bib.incomplete |= !diagnostics.is_empty();
+    diagnostics.extend(bib_diags);
+    let found = discover::discover(root, CONTENT_DIR, &config.bibliography.files)?;
+    diagnostics.extend(found.diagnostics);
     let parsed: Vec<std::result::Result<Page, Vec<Diagnostic>>> =
         found.files.par_iter().map(markdown::parse_page).collect();
     let mut pages = Vec::with_capacity(parsed.len());
@@ -108,11 +113,63 @@ pub fn compile(
             Err(d) => diagnostics.extend(d),
         }
     }
-    let (site, resolve_diags) = resolve::resolve(pages, found.assets, &highlight::knows);
+    let (site, resolve_diags) = resolve::resolve(pages, found.assets, &bib, &highlight::knows);
     diagnostics.extend(resolve_diags);
     if diagnostic::has_errors(&diagnostics) {
         return Ok((site, None, diagnostics));
     }
-    let files = render::render(config, &site, theme)?;
+    let style = cite::CslStyle::load(root, config)?;
+    let paper = config.paper.as_ref().map(paper_reference);
+    let cites = cite::format(&bib, &site, &style, paper.as_ref());
+    let files = render::render(&render::Input {
+        config,
+        site: &site,
+        theme,
+        bib: &bib,
+        cites: &cites,
+        paper: paper.as_ref(),
+        style_marks: (&style.open, &style.delimiter, &style.close),
+    })?;
     Ok((site, Some(files), diagnostics))
+}
+
+/// The `[paper]` of `book.toml` as a bibliography entry.
+pub fn paper_reference(p: &Paper) -> Reference {
+    let mut r = Reference {
+        key: "paper".into(),
+        kind: "article-journal".into(),
+        ..Reference::default()
+    };
+    let names = p
+        .authors
+        .iter()
+        .map(|a| match a.split_once(',') {
+            Some((family, given)) => Name {
+                family: Some(family.trim().to_string()),
+                given: Some(given.trim().to_string()),
+                ..Name::default()
+            },
+            None => Name::literal(a.trim()),
+        })
+        .collect();
+    r.names.insert("author".into(), names);
+    if let Some(d) = Date::parse_iso(&p.date) {
+        r.dates.insert("issued".into(), d);
+    }
+    let mut put = |var: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            r.fields
+                .insert(var.into(), bibliography::clean_field(var, v));
+        }
+    };
+    put("title", &Some(p.title.clone()));
+    put("container-title", &p.journal);
+    put("volume", &p.volume);
+    put("issue", &p.issue);
+    put("page", &p.pages);
+    put("DOI", &p.doi);
+    put("URL", &p.url);
+    put("publisher", &p.publisher);
+    put("ISSN", &p.issn);
+    r
 }

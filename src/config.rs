@@ -19,6 +19,62 @@ pub struct Config {
     pub site: Site,
     #[serde(default)]
     pub build: Build,
+    #[serde(default)]
+    pub bibliography: Bibliography,
+    /// The paper the companion accompanies.
+    #[serde(default)]
+    pub paper: Option<Paper>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Bibliography {
+    /// Reference files relative to the project root: `.yaml` (CSL-YAML),
+    /// `.json` (CSL-JSON) or `.bib` (BibTeX/BibLaTeX).
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// A bundled style name (`apa`, `harvard-cite-them-right`, …) or a
+    /// `.csl` file relative to the project root. Default: the style of
+    /// *Voluntary Sector Review*, built in.
+    #[serde(default)]
+    pub style: Option<String>,
+    /// Locale for the style's terms, such as `en-GB`.
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+/// The paper a companion accompanies: Highwire `citation_*` tags on every
+/// page and the "Cite this page" box.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Paper {
+    pub title: String,
+    /// Authors as `Family, Given`.
+    pub authors: Vec<String>,
+    #[serde(default)]
+    pub journal: Option<String>,
+    /// `2015` or `2015-10-01`.
+    pub date: String,
+    #[serde(default)]
+    pub volume: Option<String>,
+    #[serde(default)]
+    pub issue: Option<String>,
+    /// `285-302`.
+    #[serde(default)]
+    pub pages: Option<String>,
+    #[serde(default)]
+    pub doi: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub issn: Option<String>,
+    /// Licence name, such as `CC BY-NC-ND 4.0`.
+    #[serde(default)]
+    pub licence: Option<String>,
+    #[serde(default)]
+    pub licence_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -120,6 +176,23 @@ impl Config {
                 config_error(key_pos(text, "base-url"), &format!("`base-url` {msg}"))
             })?;
             self.site.base_url = Some(url);
+        }
+        if let Some(paper) = &self.paper {
+            if crate::bibliography::Date::parse_iso(&paper.date).is_none() {
+                return Err(config_error(
+                    key_pos(text, "date"),
+                    &format!(
+                        "`paper.date` must be a date like 2015 or 2015-10-01, found `{}`",
+                        paper.date
+                    ),
+                ));
+            }
+            if paper.authors.is_empty() {
+                return Err(config_error(
+                    key_pos(text, "authors"),
+                    "`paper.authors` needs at least one `Family, Given` name",
+                ));
+            }
         }
         let out = &self.build.output;
         if out.trim().is_empty() {

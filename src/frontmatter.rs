@@ -78,7 +78,14 @@ pub const COMMON: &[Field] = &[
     f("title", Type::Str, true),
     f(
         "kind",
-        Type::OneOf(&["note", "tension", "policy", "quote", "participant"]),
+        Type::OneOf(&[
+            "note",
+            "tension",
+            "policy",
+            "quote",
+            "participant",
+            "reference",
+        ]),
         false,
     ),
     f("id", Type::Str, false),
@@ -111,6 +118,7 @@ const QUOTE: &[Field] = &[
     f("section", Type::Str, false),
     f("page", Type::StrOrInt, false),
 ];
+const REFERENCE: &[Field] = &[f("key", Type::Str, false)];
 const PARTICIPANT: &[Field] = &[
     f("pseudonym", Type::Str, false),
     f("role", Type::Str, false),
@@ -124,11 +132,18 @@ pub fn kind_fields(kind: Kind) -> &'static [Field] {
         Kind::Policy => POLICY,
         Kind::Quote => QUOTE,
         Kind::Participant => PARTICIPANT,
+        Kind::Reference => REFERENCE,
     }
 }
 
-/// Parses and validates front matter. `display` names the file in diagnostics.
-pub fn parse(display: &str, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnostic>> {
+/// Parses and validates front matter. `display` names the file in
+/// diagnostics; `default` is the kind when the note names none (notes in
+/// `content/references/` are `reference` notes).
+pub fn parse(
+    display: &str,
+    split: &Split<'_>,
+    default: Kind,
+) -> Result<FrontMatter, Vec<Diagnostic>> {
     let at = |line: usize, col: usize| Pos::new(split.yaml_line + line - 1, col);
     let keys = scan_keys(split.yaml);
     let mut diags = Vec::new();
@@ -225,6 +240,7 @@ pub fn parse(display: &str, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagno
             }
         }
     }
+    let kind = kind.or((default != Kind::Note).then_some(default));
     let specific = kind_fields(kind.unwrap_or(Kind::Note));
     let allowed: Vec<&Field> = COMMON.iter().chain(specific).collect();
 
@@ -294,7 +310,12 @@ pub fn parse(display: &str, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagno
             }
         }
     }
-    for field in allowed.iter().filter(|f| f.required) {
+    // A reference note takes its title from the bibliography entry.
+    let needs_title = kind != Some(Kind::Reference);
+    for field in allowed
+        .iter()
+        .filter(|f| f.required && (needs_title || f.name != "title"))
+    {
         // A misspelt key already got a did-you-mean naming this one.
         let misspelt = map.keys().filter_map(Value::as_str).any(|k| {
             !allowed.iter().any(|f| f.name == k) && did_you_mean(k, [field.name]).is_some()
@@ -483,7 +504,7 @@ mod tests {
 
     fn fm(text: &str) -> Result<FrontMatter, Vec<String>> {
         let s = split(text).unwrap().unwrap();
-        parse("n.md", &s).map_err(|d| d.iter().map(|d| d.to_string()).collect())
+        parse("n.md", &s, Kind::Note).map_err(|d| d.iter().map(|d| d.to_string()).collect())
     }
 
     #[test]

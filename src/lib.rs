@@ -6,9 +6,13 @@
 //! diagnostics) → [`render`] (Tera templates, in parallel, into memory) →
 //! [`output`] (staging folder, then an atomic swap). The stages meet in
 //! [`model`]; [`build`] runs them in order and [`cli`] is the command line.
+//! [`bibliography`] reads reference files and [`citation`] recognises
+//! Pandoc citations in notes.
 
 pub mod bibliography;
 pub mod build;
+pub mod citation;
+pub mod cite;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

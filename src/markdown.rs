@@ -6,13 +6,23 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
+use crate::citation::{self, CiteGroup};
 use crate::diagnostic::{Diagnostic, LineIndex, Pos};
 use crate::frontmatter;
-use crate::model::{CodeLang, Heading, LinkKind, LinkRef, Page, SourceFile};
+use crate::model::{
+    Citation, CiteRef, CodeLang, Heading, Kind, LinkKind, LinkRef, Page, SourceFile,
+};
 use crate::urls::slugify;
 
 /// Element ids the theme's templates use; headings never take them.
-pub const RESERVED_IDS: [&str; 3] = ["main", "linked-from", "in-this-section"];
+pub const RESERVED_IDS: [&str; 6] = [
+    "main",
+    "linked-from",
+    "in-this-section",
+    "works-cited",
+    "cited-by",
+    "cite-this",
+];
 
 /// The Markdown extensions every note is read with.
 pub fn options() -> Options {
@@ -39,7 +49,13 @@ pub fn parse_page(file: &SourceFile) -> Result<Page, Vec<Diagnostic>> {
         }
         Err(msg) => return Err(vec![Diagnostic::error(&file.display, Pos::START, msg)]),
     };
-    let front = frontmatter::parse(&file.display, &split)?;
+    let in_references = file.rel.starts_with("references/") && file.rel != "references/index.md";
+    let default = if in_references {
+        Kind::Reference
+    } else {
+        Kind::Note
+    };
+    let front = frontmatter::parse(&file.display, &split, default)?;
     let body = parse_body(text, split.body_start);
     Ok(Page {
         rel: file.rel.clone(),
@@ -49,6 +65,7 @@ pub fn parse_page(file: &SourceFile) -> Result<Page, Vec<Diagnostic>> {
         headings: body.headings,
         links: body.links,
         code_langs: body.code_langs,
+        citations: body.citations,
     })
 }
 
@@ -59,7 +76,13 @@ pub struct Body {
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     pub code_langs: Vec<CodeLang>,
+    pub citations: Vec<Citation>,
 }
+
+/// Marks the placeholder event that stands for citation `n` of a page.
+/// Markdown text can never hold a NUL (the parser replaces it), so the
+/// placeholder cannot be forged.
+const CITE_MARK: &str = "\u{0}cite:";
 
 /// Parses the Markdown that starts at byte `start` of `text`; positions are
 /// positions in `text`.
@@ -71,9 +94,36 @@ pub fn parse_body(text: &str, start: usize) -> Body {
     let mut next_suffix = BTreeMap::new();
     // Open heading: event index, level, explicit id, text so far, position.
     let mut heading: Option<(usize, u8, Option<String>, String, Pos)> = None;
+    let source = &text[start..];
+    let raw: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(source, options())
+        .into_offset_iter()
+        .collect();
+    let (events, groups) = split_citations(source, raw);
 
-    for (event, range) in Parser::new_ext(&text[start..], options()).into_offset_iter() {
+    for (event, range) in events {
         let at = body.events.len();
+        if let Event::InlineHtml(mark) = &event {
+            if let Some(n) = mark.strip_prefix(CITE_MARK) {
+                let (group, offset) = &groups[n.parse::<usize>().expect("our own mark")];
+                body.citations.push(Citation {
+                    event: at,
+                    form: group.form,
+                    items: group
+                        .items
+                        .iter()
+                        .map(|item| CiteRef {
+                            pos: pos(offset + item.key_range.start - group.range.start),
+                            item: item.clone(),
+                        })
+                        .collect(),
+                    pos: pos(*offset),
+                    section: body.headings.last().cloned(),
+                });
+                body.events.push(event.into_static());
+                continue;
+            }
+        }
+        let _ = &range;
         match &event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((
@@ -144,6 +194,107 @@ pub fn parse_body(text: &str, start: usize) -> Body {
     body
 }
 
+/// An event with its byte range in the body.
+type Spanned<'a> = (Event<'a>, std::ops::Range<usize>);
+
+/// Replaces citations in runs of text with placeholder events. Returns the
+/// new events and each citation with its byte offset in `source`. Text in
+/// code, links, images and headings is left alone.
+fn split_citations<'a>(
+    source: &'a str,
+    raw: Vec<Spanned<'a>>,
+) -> (Vec<Spanned<'a>>, Vec<(CiteGroup, usize)>) {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut groups = Vec::new();
+    let mut skip_depth = 0usize;
+    let mut run: Vec<(CowStr<'a>, std::ops::Range<usize>)> = Vec::new();
+
+    let flush = |run: &mut Vec<(CowStr<'a>, std::ops::Range<usize>)>,
+                 out: &mut Vec<Spanned<'a>>,
+                 groups: &mut Vec<(CiteGroup, usize)>| {
+        if run.is_empty() {
+            return;
+        }
+        // The merged text, and where each piece of it came from.
+        let mut merged = String::new();
+        let mut map: Vec<(usize, usize)> = Vec::new();
+        for (t, r) in run.iter() {
+            map.push((merged.len(), r.start));
+            merged.push_str(t);
+        }
+        let src_of = |i: usize| {
+            let k = map.partition_point(|(m, _)| *m <= i) - 1;
+            map[k].1 + (i - map[k].0)
+        };
+        let first_src = run[0].1.start;
+        let before = source[..first_src].chars().next_back();
+        // `\@` and `\[` reach us as text whose source is (or follows) a backslash.
+        let escaped = |i: usize| {
+            let at = src_of(i);
+            source.get(at..).is_some_and(|s| s.starts_with('\\'))
+                || source[..at.min(source.len())].ends_with('\\')
+        };
+        let found = if merged.contains('@') {
+            citation::scan(&merged, before, &escaped)
+        } else {
+            Vec::new()
+        };
+        if found.is_empty() {
+            out.extend(run.drain(..).map(|(t, r)| (Event::Text(t), r)));
+            return;
+        }
+        let end_src = run.last().map_or(first_src, |(_, r)| r.end);
+        let mut last = 0;
+        for group in found {
+            if group.range.start > last {
+                let r = src_of(last)..src_of(group.range.start);
+                out.push((
+                    Event::Text(merged[last..group.range.start].to_string().into()),
+                    r,
+                ));
+            }
+            let src = src_of(group.range.start);
+            let mark = format!("{CITE_MARK}{}", groups.len());
+            out.push((
+                Event::InlineHtml(mark.into()),
+                src..src_of(group.range.end - 1) + 1,
+            ));
+            last = group.range.end;
+            groups.push((group, src));
+        }
+        if last < merged.len() {
+            out.push((
+                Event::Text(merged[last..].to_string().into()),
+                src_of(last)..end_src,
+            ));
+        }
+        run.clear();
+    };
+
+    for (event, range) in raw {
+        match &event {
+            Event::Text(t) if skip_depth == 0 => {
+                run.push((t.clone(), range));
+                continue;
+            }
+            Event::Start(
+                Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. } | Tag::Heading { .. },
+            ) => {
+                flush(&mut run, &mut out, &mut groups);
+                skip_depth += 1;
+            }
+            Event::End(TagEnd::CodeBlock | TagEnd::Link | TagEnd::Image | TagEnd::Heading(_)) => {
+                flush(&mut run, &mut out, &mut groups);
+                skip_depth = skip_depth.saturating_sub(1);
+            }
+            _ => flush(&mut run, &mut out, &mut groups),
+        }
+        out.push((event, range));
+    }
+    flush(&mut run, &mut out, &mut groups);
+    (out, groups)
+}
+
 /// `id`, or `id-1`, `id-2`, … if already taken on this page. `next`
 /// remembers the next suffix to try for each base, so a page with many
 /// equal headings stays linear.
@@ -207,6 +358,41 @@ mod tests {
                 (LinkKind::Wiki, "c#h", Pos::new(5, 15)),
             ]
         );
+    }
+
+    #[test]
+    fn citations_become_placeholders_with_positions_and_sections() {
+        let text =
+            "Intro [@a; @b, p. 4] and\n@c said.\n\n## Part\n\n`[@code]` \\@esc a@b.org [see -@d]\n";
+        let b = parse_body(text, 0);
+        let found: Vec<_> = b
+            .citations
+            .iter()
+            .map(|c| {
+                (
+                    c.items
+                        .iter()
+                        .map(|i| i.item.key.as_str())
+                        .collect::<Vec<_>>(),
+                    c.pos,
+                    c.section.as_ref().map(|h| h.id.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (vec!["a", "b"], Pos::new(1, 7), None),
+                (vec!["c"], Pos::new(2, 1), None),
+                (vec!["d"], Pos::new(6, 25), Some("part")),
+            ]
+        );
+        assert_eq!(b.citations[0].items[1].pos, Pos::new(1, 12));
+        assert!(b.citations[2].items[0].item.suppress_author);
+        // Each placeholder sits where its citation was.
+        for c in &b.citations {
+            assert!(matches!(&b.events[c.event], Event::InlineHtml(m) if m.starts_with(CITE_MARK)));
+        }
     }
 
     #[test]

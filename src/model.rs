@@ -32,15 +32,18 @@ pub enum Kind {
     Policy,
     Quote,
     Participant,
+    /// A note on one bibliography entry (`content/references/<key>.md`).
+    Reference,
 }
 
 impl Kind {
-    pub const ALL: [(&'static str, Kind); 5] = [
+    pub const ALL: [(&'static str, Kind); 6] = [
         ("note", Kind::Note),
         ("tension", Kind::Tension),
         ("policy", Kind::Policy),
         ("quote", Kind::Quote),
         ("participant", Kind::Participant),
+        ("reference", Kind::Reference),
     ];
 
     pub fn name(self) -> &'static str {
@@ -127,6 +130,25 @@ pub struct Asset {
     pub bytes: Vec<u8>,
 }
 
+/// One cited work inside a citation, with the position of its `@key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CiteRef {
+    pub item: crate::citation::CiteItem,
+    pub pos: Pos,
+}
+
+/// A citation in a page body: one or more works cited together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    /// Index of its placeholder event in [`Page::events`].
+    pub event: usize,
+    pub form: crate::citation::CiteForm,
+    pub items: Vec<CiteRef>,
+    pub pos: Pos,
+    /// The heading the citation sits under, if any.
+    pub section: Option<Heading>,
+}
+
 /// One parsed note.
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -138,6 +160,7 @@ pub struct Page {
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     pub code_langs: Vec<CodeLang>,
+    pub citations: Vec<Citation>,
 }
 
 /// A link from one page to another page or anchor.
@@ -158,10 +181,36 @@ pub enum Resolved {
     External(String),
 }
 
+/// What a page is for, beyond its note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A note.
+    Page,
+    /// The page of one bibliography entry, by index in the bibliography.
+    Reference(usize),
+    /// The citation index at `references/`.
+    ReferenceIndex,
+}
+
+/// One cited work at one place: the target of a "cited by" link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence {
+    /// The citing page, by index in [`Site::pages`].
+    pub page: usize,
+    /// Which citation of that page, and which item of it.
+    pub citation: usize,
+    pub item: usize,
+    /// The cited entry, by index in the bibliography.
+    pub reference: usize,
+    /// The element id on the citing page (`cite-huxham2005-2`).
+    pub id: String,
+}
+
 /// A page placed in the site.
 #[derive(Debug, Clone)]
 pub struct SitePage {
     pub page: Page,
+    pub role: Role,
     pub id: String,
     /// URL path relative to the site root: `""` for the home page,
     /// otherwise `dir/…/name/`.
@@ -170,6 +219,9 @@ pub struct SitePage {
     pub links: Vec<Resolved>,
     /// Pages that link here, by index, sorted and without repeats.
     pub backlinks: Vec<usize>,
+    /// For each citation of the page, for each of its items, the index of
+    /// its [`Occurrence`].
+    pub occurrences: Vec<Vec<usize>>,
 }
 
 /// The whole resolved site, ready to render.
@@ -179,6 +231,10 @@ pub struct Site {
     pub pages: Vec<SitePage>,
     /// Files copied as they are, by output path.
     pub assets: std::collections::BTreeMap<String, Vec<u8>>,
+    /// Every citation of every cited work, pages in URL order.
+    pub occurrences: Vec<Occurrence>,
+    /// For each bibliography entry, the occurrences that cite it.
+    pub cited_by: Vec<Vec<usize>>,
 }
 
 /// Rendered files, keyed by `/`-separated path relative to the output root.

@@ -6,8 +6,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::bibliography::Bibliography;
 use crate::diagnostic::{did_you_mean, did_you_mean_path, Diagnostic, Pos};
-use crate::model::{Asset, LinkKind, LinkRef, Page, Resolved, Site, SitePage, Target};
+use crate::model::{
+    Asset, FrontMatter, Kind, LinkKind, LinkRef, Occurrence, Page, Resolved, Role, Site, SitePage,
+    Target,
+};
 use crate::urls::{self, RESERVED_ROOT};
 
 /// Link schemes that run code in the reader's browser; never emitted.
@@ -18,9 +22,11 @@ const UNSAFE_SCHEMES: [&str; 3] = ["javascript", "vbscript", "data"];
 pub fn resolve(
     pages: Vec<Page>,
     assets: Vec<Asset>,
+    bib: &Bibliography,
     known_lang: &dyn Fn(&str) -> bool,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let pages = with_reference_pages(pages, bib, &mut diags);
     let mut placed = place(pages, &mut diags);
     placed.sort_by(|a, b| a.url.cmp(&b.url));
     if !placed.iter().any(|p| p.url.is_empty()) {
@@ -77,6 +83,7 @@ pub fn resolve(
     for (sp, b) in placed.iter_mut().zip(backlinks) {
         sp.backlinks = b.into_iter().collect();
     }
+    let (occurrences, cited_by) = cite(&mut placed, bib, &mut diags);
     let assets = files
         .into_values()
         .map(|(out, a)| (out, a.bytes.clone()))
@@ -85,9 +92,186 @@ pub fn resolve(
         Site {
             pages: placed,
             assets,
+            occurrences,
+            cited_by,
         },
         diags,
     )
+}
+
+/// Adds a page for every bibliography entry (the entry's own note from
+/// `content/references/<key>.md` when there is one) and the citation index
+/// at `references/`.
+fn with_reference_pages(
+    pages: Vec<Page>,
+    bib: &Bibliography,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(Page, Role)> {
+    let mut out = Vec::with_capacity(pages.len() + bib.len() + 1);
+    let mut notes: BTreeMap<usize, Page> = BTreeMap::new();
+    let mut index = None;
+    for mut page in pages {
+        if page.rel == "references/index.md" {
+            index = Some(page);
+            continue;
+        }
+        if page.front.kind() != Kind::Reference {
+            out.push((page, Role::Page));
+            continue;
+        }
+        let key = page
+            .front
+            .fields
+            .get("key")
+            .and_then(|k| k.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| default_id(&page.rel));
+        let pos = page
+            .front
+            .positions
+            .get("key")
+            .copied()
+            .unwrap_or(Pos::START);
+        let Some(r) = bib.get(&key) else {
+            diags.push(
+                Diagnostic::error(
+                    &page.display,
+                    pos,
+                    format!("no bibliography entry `{key}` for this reference note"),
+                )
+                .with_help_opt(bib.suggest(&key)),
+            );
+            continue;
+        };
+        if let Some(other) = notes.get(&r) {
+            diags.push(Diagnostic::error(
+                &page.display,
+                pos,
+                format!("`{key}` already has a reference note: {}", other.display),
+            ));
+            continue;
+        }
+        page.front.id = Some(key.clone());
+        notes.insert(r, page);
+    }
+    if bib.is_empty() && index.is_none() {
+        return out;
+    }
+    for (i, entry) in bib.refs.iter().enumerate() {
+        let mut page = notes.remove(&i).unwrap_or_else(|| Page {
+            rel: format!("references/{}.md", entry.key),
+            display: bib.origins[i].path.clone(),
+            front: FrontMatter {
+                kind: Some(Kind::Reference),
+                id: Some(entry.key.clone()),
+                ..FrontMatter::default()
+            },
+            events: Vec::new(),
+            headings: Vec::new(),
+            links: Vec::new(),
+            code_langs: Vec::new(),
+            citations: Vec::new(),
+        });
+        if page.front.title.is_empty() {
+            page.front.title = entry.field("title").unwrap_or(&entry.key).to_string();
+        }
+        page.front.slug = Some((urls::slugify(&entry.key), bib.origins[i].pos));
+        out.push((page, Role::Reference(i)));
+    }
+    let index = index.unwrap_or_else(|| Page {
+        rel: "references/index.md".into(),
+        display: "content/references/index.md".into(),
+        front: FrontMatter {
+            title: "References".into(),
+            order: Some(80),
+            ..FrontMatter::default()
+        },
+        events: Vec::new(),
+        headings: Vec::new(),
+        links: Vec::new(),
+        code_langs: Vec::new(),
+        citations: Vec::new(),
+    });
+    out.push((index, Role::ReferenceIndex));
+    out
+}
+
+/// Checks every citation key and numbers every occurrence. Returns the
+/// occurrences and, for each entry, the occurrences that cite it.
+fn cite(
+    pages: &mut [SitePage],
+    bib: &Bibliography,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Occurrence>, Vec<Vec<usize>>) {
+    let mut occurrences = Vec::new();
+    let mut cited_by = vec![Vec::new(); bib.len()];
+    for (p, sp) in pages.iter_mut().enumerate() {
+        let mut per_key: BTreeMap<String, usize> = BTreeMap::new();
+        let mut ids = Vec::with_capacity(sp.page.citations.len());
+        for (c, citation) in sp.page.citations.iter().enumerate() {
+            let mut item_ids = Vec::with_capacity(citation.items.len());
+            for (k, cref) in citation.items.iter().enumerate() {
+                let key = &cref.item.key;
+                let Some(r) = bib.get(key) else {
+                    if bib.incomplete {
+                        continue; // the bibliography's own error explains it
+                    }
+                    let help = bib.suggest(key).or_else(|| {
+                        bib.is_empty().then(|| {
+                            "no bibliography is configured: list files under [bibliography] in book.toml".to_string()
+                        })
+                    });
+                    diags.push(
+                        Diagnostic::error(
+                            &sp.page.display,
+                            cref.pos,
+                            format!("unknown citation key `@{key}`"),
+                        )
+                        .with_help_opt(help),
+                    );
+                    continue;
+                };
+                let n = per_key.entry(key.clone()).or_insert(0);
+                *n += 1;
+                cited_by[r].push(occurrences.len());
+                item_ids.push(occurrences.len());
+                occurrences.push(Occurrence {
+                    page: p,
+                    citation: c,
+                    item: k,
+                    reference: r,
+                    id: format!("cite-{}-{n}", urls::slugify(key)),
+                });
+            }
+            ids.push(item_ids);
+        }
+        sp.occurrences = ids;
+    }
+    // Works listed but never cited: one warning per bibliography file.
+    let mut uncited: BTreeMap<&str, (crate::diagnostic::Pos, Vec<&str>)> = BTreeMap::new();
+    for (r, by) in cited_by.iter().enumerate() {
+        if by.is_empty() {
+            let origin = &bib.origins[r];
+            uncited
+                .entry(origin.path.as_str())
+                .or_insert((origin.pos, Vec::new()))
+                .1
+                .push(&bib.refs[r].key);
+        }
+    }
+    for (path, (pos, keys)) in uncited {
+        let n = keys.len();
+        diags.push(Diagnostic::warning(
+            path,
+            pos,
+            format!(
+                "{n} reference{} never cited: {}",
+                if n == 1 { " is" } else { "s are" },
+                keys.join(", ")
+            ),
+        ));
+    }
+    (occurrences, cited_by)
 }
 
 /// Output paths of the content folder's other files: folders are slugged
@@ -132,11 +316,11 @@ fn place_assets<'a>(
 }
 
 /// Gives each page its id and URL; drops pages whose URL or id clashes.
-fn place(pages: Vec<Page>, diags: &mut Vec<Diagnostic>) -> Vec<SitePage> {
+fn place(pages: Vec<(Page, Role)>, diags: &mut Vec<Diagnostic>) -> Vec<SitePage> {
     let mut by_url: BTreeMap<String, (String, Pos)> = BTreeMap::new();
     let mut by_id: BTreeMap<String, (String, Pos)> = BTreeMap::new();
     let mut placed = Vec::new();
-    for page in pages {
+    for (page, role) in pages {
         let slug = match &page.front.slug {
             Some((slug, pos)) => match urls::check_slug(slug) {
                 Some(msg) => {
@@ -216,10 +400,12 @@ fn place(pages: Vec<Page>, diags: &mut Vec<Diagnostic>) -> Vec<SitePage> {
         by_id.insert(id.clone(), (page.display.clone(), id_pos));
         placed.push(SitePage {
             page,
+            role,
             id,
             url,
             links: Vec::new(),
             backlinks: Vec::new(),
+            occurrences: Vec::new(),
         });
     }
     placed
@@ -433,7 +619,7 @@ mod tests {
                 .unwrap()
             })
             .collect();
-        let (site, mut d) = resolve(pages, vec![], &|l| l == "rust");
+        let (site, mut d) = resolve(pages, vec![], &Bibliography::default(), &|l| l == "rust");
         crate::diagnostic::sort(&mut d);
         (site, d.iter().map(|d| d.to_string()).collect())
     }

@@ -79,4 +79,13 @@ fixtures! {
     row09_missing_file => "09-missing-file",
     row16_empty_url_segment => "16-empty-url-segment",
     no_home_page => "no-home-page",
+    row11_unknown_citation_key => "11-unknown-citation-key",
+    row12_at_signs_are_not_citations => "12-at-signs-are-not-citations",
+    row13_malformed_bib => "13-malformed-bib",
+    row13_bib_entry_without_key => "13-bib-entry-without-key",
+    row13_duplicate_key_across_files => "13-duplicate-key-across-files",
+    row13_malformed_yaml => "13-malformed-yaml",
+    row13_malformed_json => "13-malformed-json",
+    uncited_references_are_a_warning => "uncited-references-warning",
+    reference_note_for_unknown_key => "unknown-reference-note",
 }

@@ -2,7 +2,7 @@
 //! parsed with the `biblatex` crate, which also resolves LaTeX accents,
 //! `@string` abbreviations and `crossref`s.
 
-use biblatex::{Bibliography, ChunksExt, Person, RawBibliography};
+use biblatex::{Bibliography, ChunksExt, ParseErrorKind, Person, RawBibliography, Token};
 
 use super::{clean_field, Date, Name, Reference};
 use crate::diagnostic::{Diagnostic, LineIndex, Pos};
@@ -13,14 +13,22 @@ pub fn parse(display: &str, text: &str) -> (Vec<(Reference, Pos)>, Vec<Diagnosti
     let mut raw = match RawBibliography::parse(text) {
         Ok(raw) => raw,
         Err(e) => {
-            return (
-                vec![],
-                vec![Diagnostic::error(
-                    display,
-                    index.pos(text, e.span.start),
-                    format!("invalid BibTeX: {}", e.kind),
-                )],
-            )
+            let diag = Diagnostic::error(
+                display,
+                index.pos(text, e.span.start),
+                format!("invalid BibTeX: {}", e.kind),
+            );
+            let help = match unclosed_brace(text) {
+                Some(at) => {
+                    let p = index.pos(text, at);
+                    Some(format!("the `{{` at {}:{} is never closed", p.line, p.col))
+                }
+                None if matches!(e.kind, ParseErrorKind::Expected(Token::Comma)) => Some(
+                    "each entry starts with its key and a comma, as in `@book{huxham2005,`".into(),
+                ),
+                None => None,
+            };
+            return (vec![], vec![diag.with_help_opt(help)]);
         }
     };
     let mut diags = Vec::new();
@@ -162,6 +170,26 @@ fn to_reference(entry: &biblatex::Entry, kind: &str) -> Reference {
         r.dates.insert("accessed".into(), d);
     }
     r
+}
+
+/// The byte offset of the first `{` that is never closed, counting braces
+/// as BibTeX does (a backslash escapes the next character).
+fn unclosed_brace(text: &str) -> Option<usize> {
+    let mut open = Vec::new();
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '{' => open.push(i),
+            '}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.first().copied()
 }
 
 fn person(p: &Person) -> Name {

@@ -202,6 +202,9 @@ pub struct Bibliography {
     pub refs: Vec<Reference>,
     pub origins: Vec<Origin>,
     index: BTreeMap<String, usize>,
+    /// Some file or entry could not be read, so a missing key may be a
+    /// consequence of that error rather than a typo.
+    pub incomplete: bool,
 }
 
 impl Bibliography {
@@ -294,6 +297,7 @@ pub fn parse(sources: &[Source]) -> (Bibliography, Vec<Diagnostic>) {
             None => continue,
         };
         let (entries, d) = parsed;
+        bib.incomplete |= !d.is_empty();
         diags.extend(d);
         for (reference, pos) in entries {
             if let Some(&first) = bib.index.get(&reference.key) {

@@ -1,32 +1,52 @@
 //! Render: the resolved site into files in memory, pages in parallel.
 //!
-//! Markdown events are rewritten (resolved links become relative hrefs,
-//! code blocks are highlighted, raw HTML is escaped unless allowed) and the
-//! result goes through the theme's Tera templates. Pure: no disk.
+//! Page bodies come from [`body`]; the citation index, the reference pages,
+//! per-page works cited, Highwire tags and downloads from [`scholar`]. Every
+//! page goes through the theme's Tera templates. Pure: no disk.
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
+mod body;
+mod scholar;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::bibliography::{Bibliography, Reference};
+use crate::cite::Formatted;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::highlight;
-use crate::model::{Heading, Output, Resolved, Site, SitePage};
+use crate::model::{Heading, Output, Role, Site, SitePage};
 use crate::theme::Theme;
 use crate::urls;
+
+pub use body::body_html;
 
 /// Where the theme's static files go in the output.
 pub const ASSETS: &str = "assets";
 
+/// Everything a render needs.
+pub struct Input<'a> {
+    pub config: &'a Config,
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub bib: &'a Bibliography,
+    pub cites: &'a Formatted,
+    /// The paper the companion accompanies, from `[paper]`.
+    pub paper: Option<&'a Reference>,
+    /// The citation style's opening bracket, delimiter and closing bracket.
+    pub style_marks: (&'a str, &'a str, &'a str),
+}
+
 /// Renders every page and the site-wide files.
-pub fn render(config: &Config, site: &Site, theme: &Theme) -> Result<Output> {
-    let tera = templates(theme)?;
+pub fn render(input: &Input<'_>) -> Result<Output> {
+    let site = input.site;
+    let tera = templates(input.theme)?;
     let pages: Vec<(String, Vec<u8>)> = site
         .pages
         .par_iter()
         .enumerate()
         .map(|(i, _)| {
-            let html = render_page(config, site, &tera, i)?;
+            let html = render_page(input, &tera, i)?;
             Ok((urls::output_file(&site.pages[i].url), html.into_bytes()))
         })
         .collect::<Result<_>>()?;
@@ -35,21 +55,19 @@ pub fn render(config: &Config, site: &Site, theme: &Theme) -> Result<Output> {
     for (path, bytes) in &site.assets {
         out.insert(path.clone(), bytes.clone());
     }
-    for (name, bytes) in &theme.static_files {
+    for (name, bytes) in &input.theme.static_files {
         out.insert(format!("{ASSETS}/{name}"), bytes.clone());
     }
+    scholar::downloads(input, &mut out);
     let (light, dark) = highlight::stylesheets();
     out.insert(format!("{ASSETS}/syntax-light.css"), light.into_bytes());
     out.insert(format!("{ASSETS}/syntax-dark.css"), dark.into_bytes());
     out.insert(".nojekyll".into(), Vec::new());
-    out.insert(
-        "404.html".into(),
-        render_404(config, site, &tera)?.into_bytes(),
-    );
-    if let Some(base) = &config.site.base_url {
+    out.insert("404.html".into(), render_404(input, &tera)?.into_bytes());
+    if let Some(base) = &input.config.site.base_url {
         out.insert("sitemap.xml".into(), sitemap(base, site).into_bytes());
     }
-    if let Some(cname) = &config.site.cname {
+    if let Some(cname) = &input.config.site.cname {
         out.insert("CNAME".into(), format!("{}\n", cname.trim()).into_bytes());
     }
     Ok(out)
@@ -99,6 +117,8 @@ struct PageCtx<'a> {
     children: Vec<ChildCtx<'a>>,
     toc: &'a [Heading],
     backlinks: Vec<LinkCtx>,
+    /// The works this page cites, in the style's order.
+    works_cited: Vec<scholar::WorkCtx>,
     /// Site-relative URL (`""` for the home page).
     url: &'a str,
     /// Source path, relative to the project root.
@@ -120,7 +140,8 @@ struct Assets {
     syntax_dark: String,
 }
 
-fn base_context(config: &Config, site: &Site, from: &str, current: Option<usize>) -> tera::Context {
+fn base_context(input: &Input<'_>, from: &str, current: Option<usize>) -> tera::Context {
+    let config = input.config;
     let mut ctx = tera::Context::new();
     let s = &config.site;
     ctx.insert(
@@ -145,7 +166,13 @@ fn base_context(config: &Config, site: &Site, from: &str, current: Option<usize>
     );
     ctx.insert("root", &urls::root_prefix(from));
     ctx.insert("home", &urls::relative_href(from, "", None, index_html));
-    ctx.insert("nav", &nav(site, from, current, index_html));
+    ctx.insert("nav", &nav(input.site, from, current, index_html));
+    ctx.insert("canonical", &None::<String>);
+    ctx.insert("highwire", &Vec::<scholar::Meta>::new());
+    ctx.insert("cite_this", &None::<scholar::CiteThisCtx>);
+    let references =
+        (!input.bib.is_empty()).then(|| urls::relative_href(from, "references/", None, index_html));
+    ctx.insert("references_href", &references);
     ctx
 }
 
@@ -167,11 +194,19 @@ fn nav(site: &Site, from: &str, current: Option<usize>, index_html: bool) -> Vec
         .collect()
 }
 
-fn render_page(config: &Config, site: &Site, tera: &tera::Tera, i: usize) -> Result<String> {
+/// The link from the page at `from` to the page of bibliography entry `r`.
+pub(crate) fn reference_href(input: &Input<'_>, from: &str, r: usize) -> String {
+    let url = format!("references/{}/", urls::slugify(&input.bib.refs[r].key));
+    urls::relative_href(from, &url, None, input.config.build.link_index_html)
+}
+
+fn render_page(input: &Input<'_>, tera: &tera::Tera, i: usize) -> Result<String> {
+    let site = input.site;
+    let config = input.config;
     let sp = &site.pages[i];
     let fm = &sp.page.front;
     let index_html = config.build.link_index_html;
-    let mut ctx = base_context(config, site, &sp.url, Some(i));
+    let mut ctx = base_context(input, &sp.url, Some(i));
     let backlinks = sp
         .backlinks
         .iter()
@@ -192,10 +227,11 @@ fn render_page(config: &Config, site: &Site, tera: &tera::Tera, i: usize) -> Res
             tags: &fm.tags,
             extra: &fm.extra,
             fields: &fm.fields,
-            content: body_html(config, site, i),
+            content: body_html(input, i),
             children: children(site, i, index_html),
             toc: &sp.page.headings,
             backlinks,
+            works_cited: scholar::works_cited(input, i),
             url: &sp.url,
             source: &sp.page.display,
         },
@@ -206,13 +242,35 @@ fn render_page(config: &Config, site: &Site, tera: &tera::Tera, i: usize) -> Res
         .as_ref()
         .map(|b| format!("{b}{}", urls::encode(&sp.url, true)));
     ctx.insert("canonical", &canonical);
-    let kind_template = format!("{}.html", fm.kind().name());
-    let name = if tera.get_template_names().any(|n| n == kind_template) {
-        kind_template.as_str()
-    } else {
-        "page.html"
+    ctx.insert(
+        "cite_this",
+        &scholar::cite_this(input, i, canonical.as_deref()),
+    );
+    let highwire = match sp.role {
+        Role::Reference(r) => scholar::highwire(&input.bib.refs[r]),
+        _ => input.paper.map(scholar::highwire).unwrap_or_default(),
     };
-    tera.render(name, &ctx)
+    ctx.insert("highwire", &highwire);
+    let name = match sp.role {
+        Role::Reference(r) => {
+            ctx.insert("reference", &scholar::reference(input, &sp.url, r));
+            "reference.html".to_string()
+        }
+        Role::ReferenceIndex => {
+            ctx.insert("references", &scholar::all_references(input, &sp.url));
+            ctx.insert("downloads", &scholar::all_downloads(&sp.url));
+            "references.html".to_string()
+        }
+        Role::Page => {
+            let kind_template = format!("{}.html", fm.kind().name());
+            if tera.get_template_names().any(|n| n == kind_template) {
+                kind_template
+            } else {
+                "page.html".to_string()
+            }
+        }
+    };
+    tera.render(&name, &ctx)
         .map_err(|e| Error::Template(format!("{name} for {}: {e}", sp.page.display)))
 }
 
@@ -221,7 +279,7 @@ fn render_page(config: &Config, site: &Site, tera: &tera::Tera, i: usize) -> Res
 fn children(site: &Site, i: usize, index_html: bool) -> Vec<ChildCtx<'_>> {
     let sp = &site.pages[i];
     let is_index = sp.page.rel == "index.md" || sp.page.rel.ends_with("/index.md");
-    if sp.url.is_empty() || !is_index {
+    if sp.url.is_empty() || !is_index || sp.role != Role::Page {
         return Vec::new();
     }
     let mut kids: Vec<&SitePage> = site
@@ -253,11 +311,16 @@ fn sort_key(p: &SitePage) -> (i64, &str, &str) {
     )
 }
 
-fn render_404(config: &Config, site: &Site, tera: &tera::Tera) -> Result<String> {
+fn render_404(input: &Input<'_>, tera: &tera::Tera) -> Result<String> {
     // GitHub Pages serves 404.html at whatever depth was asked for, so its
     // links are relative to a `<base href>`: the site's base URL, or `/`.
-    let mut ctx = base_context(config, site, "", None);
-    let base = config.site.base_url.clone().unwrap_or_else(|| "/".into());
+    let mut ctx = base_context(input, "", None);
+    let base = input
+        .config
+        .site
+        .base_url
+        .clone()
+        .unwrap_or_else(|| "/".into());
     ctx.insert("base_href", &base);
     tera.render("404.html", &ctx)
         .map_err(|e| Error::Template(format!("404.html: {e}")))
@@ -275,125 +338,4 @@ fn sitemap(base: &str, site: &Site) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
-}
-
-/// The body of page `i` as HTML, with links resolved and code highlighted.
-pub fn body_html(config: &Config, site: &Site, i: usize) -> String {
-    let sp = &site.pages[i];
-    let index_html = config.build.link_index_html;
-    let mut events: Vec<Event<'_>> = Vec::with_capacity(sp.page.events.len());
-    let mut links = sp.page.links.iter().zip(&sp.links).peekable();
-    let mut code: Option<(String, String)> = None;
-    let mut skip_link_text = false;
-
-    for (at, event) in sp.page.events.iter().enumerate() {
-        if let Some((_, text)) = code.as_mut() {
-            match event {
-                Event::Text(t) => text.push_str(t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let (lang, text) = code.take().expect("inside code");
-                    events.push(Event::Html(code_block(&lang, &text).into()));
-                }
-                _ => {}
-            }
-            continue;
-        }
-        if skip_link_text {
-            if let Event::End(TagEnd::Link) = event {
-                skip_link_text = false;
-                events.push(event.clone());
-            }
-            continue;
-        }
-        match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url: _,
-                title,
-                id,
-            }) if links.peek().is_some_and(|(l, _)| l.event == at) => {
-                let (_, resolved) = links.next().expect("peeked");
-                let href = href_for(site, &sp.url, resolved, index_html);
-                events.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: href.into(),
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-                if let (LinkType::WikiLink { has_pothole: false }, Resolved::Internal(t)) =
-                    (link_type, resolved)
-                {
-                    let target = &site.pages[t.page].page;
-                    let mut label = target.front.title.clone();
-                    if let Some(h) = t
-                        .fragment
-                        .as_ref()
-                        .and_then(|f| target.headings.iter().find(|h| &h.id == f))
-                    {
-                        label = format!("{label} › {}", h.text);
-                    }
-                    events.push(Event::Text(label.into()));
-                    skip_link_text = true;
-                }
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url: _,
-                title,
-                id,
-            }) if links.peek().is_some_and(|(l, _)| l.event == at) => {
-                let (_, resolved) = links.next().expect("peeked");
-                events.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url: href_for(site, &sp.url, resolved, index_html).into(),
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().unwrap_or("").to_string()
-                    }
-                    CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((lang, String::new()));
-            }
-            Event::Html(raw) | Event::InlineHtml(raw) if !config.build.allow_raw_html => {
-                events.push(Event::Text(CowStr::Borrowed(raw)));
-            }
-            other => events.push(other.clone()),
-        }
-    }
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
-}
-
-/// The `href` of a resolved link, relative to the page at `from`.
-fn href_for(site: &Site, from: &str, resolved: &Resolved, index_html: bool) -> String {
-    match resolved {
-        Resolved::External(url) => url.clone(),
-        Resolved::Asset(path) => urls::relative_path(from, path),
-        Resolved::Internal(t) => urls::relative_href(
-            from,
-            &site.pages[t.page].url,
-            t.fragment.as_deref(),
-            index_html,
-        ),
-    }
-}
-
-fn code_block(lang: &str, code: &str) -> String {
-    if lang.is_empty() {
-        return format!(
-            "<pre class=\"code\"><code>{}</code></pre>\n",
-            highlight::escape(code)
-        );
-    }
-    let lang_attr = highlight::escape(lang);
-    format!(
-        "<pre class=\"code hl-code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{}</code></pre>\n",
-        highlight::highlight(lang, code)
-    )
 }

@@ -1,0 +1,178 @@
+//! The body of a page: Markdown events with links resolved, citations
+//! formatted, code highlighted and raw HTML escaped (unless allowed).
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
+
+use super::Input;
+use crate::citation::CiteForm;
+use crate::highlight;
+use crate::model::{Resolved, Site};
+use crate::urls;
+
+/// The body of page `i` as HTML, with links resolved and code highlighted.
+pub fn body_html(input: &Input<'_>, i: usize) -> String {
+    let site = input.site;
+    let sp = &site.pages[i];
+    let index_html = input.config.build.link_index_html;
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(sp.page.events.len());
+    let mut links = sp.page.links.iter().zip(&sp.links).peekable();
+    let mut citations = sp.page.citations.iter().enumerate().peekable();
+    let mut code: Option<(String, String)> = None;
+    let mut skip_link_text = false;
+
+    for (at, event) in sp.page.events.iter().enumerate() {
+        if let Some((c, _)) = citations.next_if(|(_, c)| c.event == at) {
+            events.push(Event::InlineHtml(citation_html(input, i, c).into()));
+            continue;
+        }
+        if let Some((_, text)) = code.as_mut() {
+            match event {
+                Event::Text(t) => text.push_str(t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, text) = code.take().expect("inside code");
+                    events.push(Event::Html(code_block(&lang, &text).into()));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if skip_link_text {
+            if let Event::End(TagEnd::Link) = event {
+                skip_link_text = false;
+                events.push(event.clone());
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url: _,
+                title,
+                id,
+            }) if links.peek().is_some_and(|(l, _)| l.event == at) => {
+                let (_, resolved) = links.next().expect("peeked");
+                let href = href_for(site, &sp.url, resolved, index_html);
+                events.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: href.into(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+                if let (LinkType::WikiLink { has_pothole: false }, Resolved::Internal(t)) =
+                    (link_type, resolved)
+                {
+                    let target = &site.pages[t.page].page;
+                    let mut label = target.front.title.clone();
+                    if let Some(h) = t
+                        .fragment
+                        .as_ref()
+                        .and_then(|f| target.headings.iter().find(|h| &h.id == f))
+                    {
+                        label = format!("{label} › {}", h.text);
+                    }
+                    events.push(Event::Text(label.into()));
+                    skip_link_text = true;
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url: _,
+                title,
+                id,
+            }) if links.peek().is_some_and(|(l, _)| l.event == at) => {
+                let (_, resolved) = links.next().expect("peeked");
+                events.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: href_for(site, &sp.url, resolved, index_html).into(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) if !input.config.build.allow_raw_html => {
+                events.push(Event::Text(CowStr::Borrowed(raw)));
+            }
+            other => events.push(other.clone()),
+        }
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+/// One citation as HTML: each cited work a link to its reference page with
+/// the formatted entry as a tooltip and the occurrence's id.
+fn citation_html(input: &Input<'_>, page: usize, c: usize) -> String {
+    let sp = &input.site.pages[page];
+    let citation = &sp.page.citations[c];
+    let mut items = Vec::with_capacity(citation.items.len());
+    for (k, cref) in citation.items.iter().enumerate() {
+        let occ_index = sp.occurrences[c][k];
+        let occ = &input.site.occurrences[occ_index];
+        let entry = &input.cites.entries[occ.reference];
+        let href = super::reference_href(input, &sp.url, occ.reference);
+        let mut html = String::new();
+        if !cref.item.prefix.is_empty() {
+            html.push_str(&highlight::escape(&cref.item.prefix));
+            html.push(' ');
+        }
+        html.push_str(&format!(
+            "<a class=\"cite\" id=\"{}\" href=\"{}\" title=\"{}\">{}</a>",
+            highlight::escape(&occ.id),
+            highlight::escape(&href),
+            highlight::escape(&entry.text),
+            input.cites.items[occ_index]
+        ));
+        if !cref.item.suffix.is_empty() {
+            html.push(' ');
+            html.push_str(&highlight::escape(&cref.item.suffix));
+        }
+        items.push(html);
+    }
+    let style = input.style_marks;
+    match citation.form {
+        CiteForm::Narrative => format!("<span class=\"citation\">{}</span>", items.join(" ")),
+        CiteForm::Parenthetical => format!(
+            "<span class=\"citation\">{}{}{}</span>",
+            highlight::escape(style.0),
+            items.join(&highlight::escape(style.1)),
+            highlight::escape(style.2)
+        ),
+    }
+}
+
+/// The `href` of a resolved link, relative to the page at `from`.
+fn href_for(site: &Site, from: &str, resolved: &Resolved, index_html: bool) -> String {
+    match resolved {
+        Resolved::External(url) => url.clone(),
+        Resolved::Asset(path) => urls::relative_path(from, path),
+        Resolved::Internal(t) => urls::relative_href(
+            from,
+            &site.pages[t.page].url,
+            t.fragment.as_deref(),
+            index_html,
+        ),
+    }
+}
+
+pub(super) fn code_block(lang: &str, code: &str) -> String {
+    if lang.is_empty() {
+        return format!(
+            "<pre class=\"code\"><code>{}</code></pre>\n",
+            highlight::escape(code)
+        );
+    }
+    let lang_attr = highlight::escape(lang);
+    format!(
+        "<pre class=\"code hl-code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{}</code></pre>\n",
+        highlight::highlight(lang, code)
+    )
+}

@@ -1,0 +1,548 @@
+//! Citations end to end: the three bibliography formats, the paper's
+//! author-date style, links both ways between citations and references,
+//! downloads that read back, and Highwire tags.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{check_links, project, run, snapshot};
+use companion::bibliography::{self, Format, Reference};
+
+const YAML: &str = r#"references:
+- id: huxham2005
+  type: book
+  author: [{family: Huxham, given: C}, {family: Vangen, given: S}]
+  issued: 2005
+  title: "Managing to collaborate: the theory and practice of collaborative advantage"
+  publisher: Routledge
+  publisher-place: London
+- id: big-society
+  type: article-journal
+  author: [{family: Alcock, given: P}]
+  issued: 2010
+  title: "Building the Big Society: a new policy environment for the third sector in England"
+  container-title: Voluntary Sector Review
+  volume: 1
+  issue: 3
+  page: 379-389
+- id: strategic-unity
+  type: article-journal
+  author: [{family: Alcock, given: P}]
+  issued: 2010
+  title: "A strategic unity: defining the third sector in the UK"
+  container-title: Voluntary Sector Review
+  volume: 1
+  issue: 1
+  page: 5-24
+- id: hogg2011
+  type: article-journal
+  author: [{family: Hogg, given: E}, {family: Baines, given: S}]
+  issued: 2011
+  title: "Changing responsibilities and roles of the voluntary and community sector in the welfare mix: a review"
+  container-title: Social Policy & Society
+  volume: 10
+  issue: 3
+  page: 341-352
+- id: bachmann2009
+  type: article-journal
+  author: [{family: Bachmann, given: MO}, {family: O'Brien, given: M}, {family: Husbands, given: C}]
+  issued: 2009
+  title: "Integrating children's services in England: national evaluation of children's trusts"
+  container-title: Child Care, Health & Development
+  volume: 35
+  issue: 2
+  page: 257-265
+  DOI: 10.1111/j.1365-2214.2008.00928.x
+- id: ospina2010
+  type: article-journal
+  author: [{family: Ospina, given: SM}, {family: Saz-Carranza, given: A}]
+  issued: 2010
+  title: Paradox and collaboration in network management
+  container-title: Administration and Society
+  volume: 42
+  issue: 4
+  page: 404-440
+- id: dfe2012
+  type: webpage
+  author: [{literal: Department for Education}]
+  issued: 2012
+  title: A new approach for Children's Trust Boards
+  URL: http://www.education.gov.uk/a00202982/anewapproach
+"#;
+
+const BIB: &str = r#"@book{huxham2005,
+  author = {Huxham, C and Vangen, S},
+  title = {Managing to collaborate: the theory and practice of collaborative advantage},
+  publisher = {Routledge}, location = {London}, year = {2005}
+}
+@article{big-society,
+  author = {Alcock, P},
+  title = {Building the {Big Society}: a new policy environment for the third sector in {England}},
+  journaltitle = {Voluntary Sector Review}, volume = {1}, number = {3}, pages = {379--389}, date = {2010}
+}
+@article{strategic-unity,
+  author = {Alcock, P},
+  title = {A strategic unity: defining the third sector in the {UK}},
+  journal = {Voluntary Sector Review}, volume = {1}, number = {1}, pages = {5--24}, year = {2010}
+}
+@article{hogg2011,
+  author = {Hogg, E and Baines, S},
+  title = {Changing responsibilities and roles of the voluntary and community sector in the welfare mix: a review},
+  journal = {Social Policy \& Society}, volume = {10}, number = {3}, pages = {341--352}, year = {2011}
+}
+@article{bachmann2009,
+  author = {Bachmann, MO and O'Brien, M and Husbands, C},
+  title = {Integrating children's services in {England}: national evaluation of children's trusts},
+  journal = {Child Care, Health \& Development}, volume = {35}, number = {2}, pages = {257--265}, year = {2009},
+  doi = {10.1111/j.1365-2214.2008.00928.x}
+}
+@article{ospina2010,
+  author = {Ospina, SM and Saz-Carranza, A},
+  title = {Paradox and collaboration in network management},
+  journal = {Administration and Society}, volume = {42}, number = {4}, pages = {404--440}, year = {2010}
+}
+@online{dfe2012,
+  author = {{Department for Education}},
+  title = {A new approach for {Children's Trust Boards}},
+  url = {http://www.education.gov.uk/a00202982/anewapproach}, year = {2012}
+}
+"#;
+
+const JSON: &str = r#"[
+  {"id": "huxham2005", "type": "book", "author": [{"family": "Huxham", "given": "C"}, {"family": "Vangen", "given": "S"}],
+   "issued": {"date-parts": [[2005]]}, "title": "Managing to collaborate: the theory and practice of collaborative advantage",
+   "publisher": "Routledge", "publisher-place": "London"},
+  {"id": "big-society", "type": "article-journal", "author": [{"family": "Alcock", "given": "P"}], "issued": {"date-parts": [["2010"]]},
+   "title": "Building the Big Society: a new policy environment for the third sector in England",
+   "container-title": "Voluntary Sector Review", "volume": "1", "issue": "3", "page": "379\u2013389"},
+  {"id": "strategic-unity", "type": "article-journal", "author": [{"family": "Alcock", "given": "P"}], "issued": {"date-parts": [[2010]]},
+   "title": "A strategic unity: defining the third sector in the UK", "container-title": "Voluntary Sector Review",
+   "volume": 1, "issue": 1, "page": "5-24"},
+  {"id": "hogg2011", "type": "article-journal", "author": [{"family": "Hogg", "given": "E"}, {"family": "Baines", "given": "S"}],
+   "issued": {"date-parts": [[2011]]},
+   "title": "Changing responsibilities and roles of the voluntary and community sector in the welfare mix: a review",
+   "container-title": "Social Policy & Society", "volume": "10", "issue": "3", "page": "341-352"},
+  {"id": "bachmann2009", "type": "article-journal", "author": [{"family": "Bachmann", "given": "MO"}, {"family": "O'Brien", "given": "M"}, {"family": "Husbands", "given": "C"}],
+   "issued": {"date-parts": [[2009]]}, "title": "Integrating children's services in England: national evaluation of children's trusts",
+   "container-title": "Child Care, Health & Development", "volume": "35", "issue": "2", "page": "257-265",
+   "DOI": "10.1111/j.1365-2214.2008.00928.x"},
+  {"id": "ospina2010", "type": "article-journal", "author": [{"family": "Ospina", "given": "SM"}, {"family": "Saz-Carranza", "given": "A"}],
+   "issued": {"date-parts": [[2010]]}, "title": "Paradox and collaboration in network management",
+   "container-title": "Administration and Society", "volume": "42", "issue": "4", "page": "404-440"},
+  {"id": "dfe2012", "type": "webpage", "author": [{"literal": "Department for Education"}], "issued": {"date-parts": [[2012]]},
+   "title": "A new approach for Children's Trust Boards", "URL": "http://www.education.gov.uk/a00202982/anewapproach"}
+]
+"#;
+
+/// Notes that cite in every Pandoc form: 11 occurrences in all (5 on the
+/// home page, 5 in `more`, 1 in the annotation).
+const NOTES: &[(&str, &str)] = &[
+    (
+        "content/index.md",
+        "---\ntitle: Home\n---\n# Start\n\nAs [@huxham2005] show, and [@big-society; @hogg2011] agree.\n\n## Later\n\n@bachmann2009 evaluated the trusts; see also [see @ospina2010, p. 414].\n",
+    ),
+    (
+        "content/notes/more.md",
+        "---\ntitle: More\n---\nFirst the strategic unity paper [@strategic-unity], then [@huxham2005, pp. 217-234],\nthe year alone [-@huxham2005, p. 217], @bachmann2009 [p. 258] again,\nand policy [@dfe2012]. `[@huxham2005]` in code is no citation, nor is a@b.org.\n",
+    ),
+    (
+        "content/references/huxham2005.md",
+        "---\nkey: huxham2005\n---\nAn annotation that cites [@ospina2010] and links [[more]].\n",
+    ),
+];
+const OCCURRENCES: usize = 11;
+
+fn companion_with(bib_name: &str, bib_text: &str) -> tempfile::TempDir {
+    let book = format!(
+        "[site]\ntitle = \"T\"\nbase-url = \"https://example.org/c/\"\n\n[bibliography]\nfiles = [\"{bib_name}\"]\n\n[paper]\ntitle = \"Collaborating across sector boundaries: a story of tensions and dilemmas\"\nauthors = [\"Jacklin-Jarvis, Carol\"]\njournal = \"Voluntary Sector Review\"\ndate = \"2015\"\nvolume = \"6\"\nissue = \"3\"\npages = \"285-302\"\ndoi = \"10.1332/204080515X14448338369886\"\n"
+    );
+    let mut files: Vec<(&str, &str)> = vec![("book.toml", &book), (bib_name, bib_text)];
+    files.extend_from_slice(NOTES);
+    let dir = project(&files);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{bib_name}");
+    dir
+}
+
+fn read(dir: &tempfile::TempDir, path: &str) -> String {
+    std::fs::read_to_string(dir.path().join("site").join(path)).unwrap()
+}
+
+/// The text of every `<span class="citation">` of a page, tags removed.
+fn citations(html: &str) -> Vec<String> {
+    html.split("<span class=\"citation\">")
+        .skip(1)
+        .map(|rest| strip_tags(&rest[..rest.find("</span>").unwrap()]))
+        .collect()
+}
+
+fn strip_tags(s: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&#39;", "'").replace("&amp;", "&")
+}
+
+#[test]
+fn the_three_formats_build_byte_identical_sites() {
+    let yaml = companion_with("refs.yaml", YAML);
+    let bib = companion_with("refs.bib", BIB);
+    let json = companion_with("refs.json", JSON);
+    let a = snapshot(&yaml.path().join("site"));
+    assert!(a.contains_key("references/huxham2005/index.html"));
+    assert_eq!(a, snapshot(&bib.path().join("site")), "YAML and BibTeX");
+    assert_eq!(a, snapshot(&json.path().join("site")), "YAML and CSL-JSON");
+}
+
+#[test]
+fn citations_render_in_the_papers_style() {
+    let dir = companion_with("refs.yaml", YAML);
+    let home = read(&dir, "index.html");
+    assert_eq!(
+        citations(&home),
+        [
+            "(Huxham and Vangen, 2005)",
+            "(Alcock, 2010a; Hogg and Baines, 2011)",
+            "Bachmann et al. (2009)",
+            "(see Ospina and Saz-Carranza, 2010, p. 414)",
+        ]
+    );
+    let more = read(&dir, "notes/more/index.html");
+    assert_eq!(
+        citations(&more),
+        [
+            // Cited first, still 2010b: suffixes follow the bibliography, not the page.
+            "(Alcock, 2010b)",
+            "(Huxham and Vangen, 2005, pp. 217–234)",
+            "(2005, p. 217)",
+            "Bachmann et al. (2009, p. 258)",
+            "(Department for Education, 2012)",
+        ]
+    );
+    assert!(more.contains("<code>[@huxham2005]</code>"));
+    assert!(!more.contains("???"));
+}
+
+#[test]
+fn every_citation_links_to_its_reference_and_back() {
+    let dir = companion_with("refs.yaml", YAML);
+    let site = dir.path().join("site");
+    let (links, problems) = check_links(&site, "/c/");
+    assert!(problems.is_empty(), "{problems:#?}");
+    let index = read(&dir, "references/index.html");
+    let cited_by: Vec<String> = common::attr_values(&index, "href")
+        .into_iter()
+        .filter(|h| h.contains("#cite-"))
+        .collect();
+    assert_eq!(
+        cited_by.len(),
+        OCCURRENCES,
+        "one 'cited by' link per occurrence"
+    );
+    // Each of them lands on a distinct citation element (checked to exist above).
+    let distinct: std::collections::BTreeSet<_> = cited_by.iter().collect();
+    assert_eq!(distinct.len(), OCCURRENCES);
+    // And every citation on the citing pages is one of those targets.
+    let mut cites = 0;
+    for (path, bytes) in snapshot(&site) {
+        if path.ends_with(".html") {
+            cites += String::from_utf8(bytes)
+                .unwrap()
+                .matches("<a class=\"cite\" id=\"cite-")
+                .count();
+        }
+    }
+    assert_eq!(cites, OCCURRENCES);
+    assert!(links
+        .iter()
+        .any(|l| l.href.ends_with("references/huxham2005/index.html")));
+
+    let home = read(&dir, "index.html");
+    assert!(home.contains(
+        "<a class=\"cite\" id=\"cite-huxham2005-1\" href=\"references/huxham2005/index.html\" title=\"Huxham, C, Vangen, S, 2005, Managing to collaborate: the theory and practice of collaborative advantage, London: Routledge\">Huxham and Vangen, 2005</a>"
+    ), "citation link with the entry as tooltip");
+    // The reference page lists where it is cited, with section and locator.
+    let page = read(&dir, "references/huxham2005/index.html");
+    assert!(page.contains("<a class=\"cited-by\" href=\"../../index.html#cite-huxham2005-1\">Home</a> › Start</li>"), "{page}");
+    assert!(page.contains("<a class=\"cited-by\" href=\"../../notes/more/index.html#cite-huxham2005-2\">More</a>, p. 217</li>"), "{page}");
+    // The annotation is on the page, with its own citation and link.
+    assert!(page.contains("An annotation that cites"));
+    assert!(page.contains("href=\"../../notes/more/index.html\">More</a>"));
+    let ospina = read(&dir, "references/ospina2010/index.html");
+    assert!(
+        ospina.contains(
+            "href=\"../huxham2005/index.html#cite-ospina2010-1\">Managing to collaborate"
+        ),
+        "{ospina}"
+    );
+}
+
+#[test]
+fn index_lists_entries_in_style_order_with_doi_and_url_links() {
+    let dir = companion_with("refs.yaml", YAML);
+    let index = read(&dir, "references/index.html");
+    let order: Vec<usize> = [
+        "Alcock, P, 2010a",
+        "Alcock, P, 2010b",
+        "Bachmann, MO",
+        "Department for Education",
+        "Hogg, E",
+        "Huxham, C",
+        "Ospina, SM",
+    ]
+    .iter()
+    .map(|s| index.find(s).unwrap_or_else(|| panic!("{s} missing")))
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "style order: {order:?}"
+    );
+    assert!(index.contains("<li id=\"ref-bachmann2009\">"));
+    assert!(index.contains("<a href=\"https://doi.org/10.1111/j.1365-2214.2008.00928.x\">"));
+    assert!(index.contains("<a href=\"http://www.education.gov.uk/a00202982/anewapproach\">"));
+    // Per-page bibliography at the foot of a citing page.
+    let home = read(&dir, "index.html");
+    let works = &home[home.find("id=\"works-cited\"").expect("works cited")..];
+    for key in [
+        "big-society",
+        "bachmann2009",
+        "hogg2011",
+        "huxham2005",
+        "ospina2010",
+    ] {
+        assert!(
+            works.contains(&format!("href=\"references/{key}/index.html\"")),
+            "{key}"
+        );
+    }
+    assert!(
+        !works.contains("strategic-unity/"),
+        "only what the page cites"
+    );
+}
+
+fn refs_of(text: &str, format: Format) -> BTreeMap<String, Reference> {
+    let (refs, diags) = match format {
+        Format::Bibtex => bibliography::bibtex::parse("x", text),
+        f => bibliography::csl::parse("x", text, f),
+    };
+    assert!(diags.is_empty(), "{diags:?}");
+    refs.into_iter().map(|(r, _)| (r.key.clone(), r)).collect()
+}
+
+/// RIS as tag → values, per record.
+fn ris_records(text: &str) -> Vec<BTreeMap<String, Vec<String>>> {
+    let mut out = Vec::new();
+    let mut current = BTreeMap::new();
+    for line in text.lines() {
+        let (tag, value) = line
+            .split_once("  - ")
+            .unwrap_or((line.trim_end_matches("  -"), ""));
+        if tag == "ER" {
+            out.push(std::mem::take(&mut current));
+        } else {
+            current
+                .entry(tag.to_string())
+                .or_insert_with(Vec::new)
+                .push(value.to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn downloads_read_back_to_the_same_keys_and_fields() {
+    let dir = companion_with("refs.yaml", YAML);
+    let source = refs_of(YAML, Format::Yaml);
+    assert_eq!(
+        refs_of(&read(&dir, "references/references.bib"), Format::Bibtex),
+        source
+    );
+    assert_eq!(
+        refs_of(&read(&dir, "references/references.json"), Format::Json),
+        source
+    );
+    let ris = ris_records(&read(&dir, "references/references.ris"));
+    assert_eq!(ris.len(), source.len());
+    for rec in &ris {
+        let r = &source[&rec["ID"][0]];
+        assert_eq!(rec["TI"], [r.field("title").unwrap()]);
+        assert_eq!(rec["PY"], [r.year().unwrap().to_string()]);
+        let authors: Vec<String> = r.names["author"].iter().map(|n| n.inverted()).collect();
+        assert_eq!(rec["AU"], authors);
+        if let Some(p) = r.field("page") {
+            let (sp, ep) = p.split_once('-').unwrap();
+            assert_eq!((rec["SP"][0].as_str(), rec["EP"][0].as_str()), (sp, ep));
+        }
+    }
+    // One entry's own files.
+    let one = refs_of(
+        &read(&dir, "references/bachmann2009/bachmann2009.bib"),
+        Format::Bibtex,
+    );
+    assert_eq!(one["bachmann2009"], source["bachmann2009"]);
+    let page = read(&dir, "references/bachmann2009/index.html");
+    for f in ["bachmann2009.bib", "bachmann2009.ris", "bachmann2009.json"] {
+        assert!(page.contains(&format!("href=\"{f}\" download")), "{f}");
+    }
+}
+
+#[test]
+fn highwire_tags_describe_the_reference_or_the_paper() {
+    let dir = companion_with("refs.yaml", YAML);
+    let page = read(&dir, "references/bachmann2009/index.html");
+    for tag in [
+        "<meta name=\"citation_title\" content=\"Integrating children&#39;s services in England: national evaluation of children&#39;s trusts\">",
+        "<meta name=\"citation_author\" content=\"Bachmann, MO\">",
+        "<meta name=\"citation_author\" content=\"Husbands, C\">",
+        "<meta name=\"citation_publication_date\" content=\"2009\">",
+        "<meta name=\"citation_journal_title\" content=\"Child Care, Health &amp; Development\">",
+        "<meta name=\"citation_firstpage\" content=\"257\">",
+        "<meta name=\"citation_lastpage\" content=\"265\">",
+        "<meta name=\"citation_doi\" content=\"10.1111/j.1365-2214.2008.00928.x\">",
+    ] {
+        assert!(page.contains(tag), "{tag}");
+    }
+    assert!(
+        !page.contains("Jacklin-Jarvis, Carol\">"),
+        "a reference page describes the reference"
+    );
+    let home = read(&dir, "index.html");
+    for tag in [
+        "<meta name=\"citation_title\" content=\"Collaborating across sector boundaries: a story of tensions and dilemmas\">",
+        "<meta name=\"citation_author\" content=\"Jacklin-Jarvis, Carol\">",
+        "<meta name=\"citation_journal_title\" content=\"Voluntary Sector Review\">",
+        "<meta name=\"citation_volume\" content=\"6\">",
+        "<meta name=\"citation_issue\" content=\"3\">",
+        "<meta name=\"citation_firstpage\" content=\"285\">",
+        "<meta name=\"citation_doi\" content=\"10.1332/204080515X14448338369886\">",
+    ] {
+        assert!(home.contains(tag), "{tag}");
+    }
+    let cite_box = &home[home
+        .find("<aside class=\"cite-this\"")
+        .expect("cite this box")..];
+    assert!(cite_box.contains("‘Home’, in <i>T</i>, <a href=\"https://example.org/c/\">"));
+    assert!(
+        cite_box.contains("Jacklin-Jarvis, Carol, 2015, Collaborating across sector boundaries")
+    );
+}
+
+#[test]
+fn style_is_configurable() {
+    let mut files: Vec<(&str, &str)> = vec![
+        (
+            "book.toml",
+            "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"apa\"\n",
+        ),
+        ("refs.yaml", YAML),
+    ];
+    files.extend_from_slice(NOTES);
+    let dir = project(&files);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let home = read(&dir, "index.html");
+    assert_eq!(citations(&home)[0], "(Huxham & Vangen, 2005)");
+
+    // A project's own .csl file.
+    let csl = companion::cite::DEFAULT_STYLE.replace("delimiter=\"; \"", "delimiter=\" | \"");
+    common::write_files(dir.path(), &[
+        ("styles/mine.csl", &csl),
+        ("book.toml", "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"styles/mine.csl\"\n"),
+    ]);
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    assert_eq!(
+        citations(&read(&dir, "index.html"))[1],
+        "(Alcock, 2010a | Hogg and Baines, 2011)"
+    );
+
+    common::write_files(dir.path(), &[("book.toml", "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"no-such-style\"\n")]);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("no bundled style `no-such-style`"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// The real Zotero exports in `../shared/realworld/` read without error
+/// (one known exception) and keep their edge cases.
+#[test]
+fn real_zotero_exports_import() {
+    let dir = common::repo().join("../shared/realworld");
+    assert!(
+        dir.is_dir(),
+        "the real-world exports are expected at {}",
+        dir.display()
+    );
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let big = refs_of(&read("zotero-big-library.biblatex.bib"), Format::Bibtex);
+    assert_eq!(big.len(), 1241);
+    let particles = refs_of(&read("name-particles-313.bib"), Format::Bibtex);
+    assert_eq!(particles.len(), 51);
+    let zotero = refs_of(&read("zotero-user-library-1179.csl.json"), Format::Json);
+    assert_eq!(zotero.len(), 26);
+    assert!(zotero.contains_key("timeusa2019a"));
+    let dates = refs_of(&read("date-edge-cases-811.csl.json"), Format::Json);
+    assert_eq!(dates.len(), 15);
+    let accents = refs_of(&read("latex-accents-152.bib"), Format::Bibtex);
+    let r = accents.values().next().unwrap();
+    assert!(
+        r.names["author"]
+            .iter()
+            .any(|n| n.given.as_deref() == Some("Časlav")),
+        "{:?}",
+        r.names
+    );
+    let oecd = refs_of(&read("html-entities-253.bib"), Format::Bibtex);
+    let r = oecd.values().next().unwrap();
+    assert_eq!(r.names["author"][0].literal.as_deref(), Some("OECD"));
+}
+
+/// The shipped companion cites all 68 works of the paper's reference list,
+/// and its citation index has one "cited by" link per citation.
+#[test]
+fn shipped_companion_cites_every_reference_both_ways() {
+    let dir = common::shipped_project();
+    let r = run(dir.path(), &["build"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let site = dir.path().join("site");
+    let index = std::fs::read_to_string(site.join("references/index.html")).unwrap();
+    assert_eq!(
+        index.matches("<li id=\"ref-").count(),
+        68,
+        "all 68 entries listed"
+    );
+    let cited_by = index.matches("<a class=\"cited-by\"").count();
+    let mut cites = 0;
+    for (path, bytes) in snapshot(&site) {
+        if path.ends_with(".html") {
+            cites += String::from_utf8(bytes)
+                .unwrap()
+                .matches("<a class=\"cite\" id=\"cite-")
+                .count();
+        }
+    }
+    assert!(cites >= 68, "{cites}");
+    assert_eq!(cited_by, cites);
+    // Every entry is cited at least once.
+    for entry in index.split("<li id=\"ref-").skip(1) {
+        let entry = &entry[..entry.find("</ol>").unwrap_or(entry.len())];
+        assert!(
+            entry.contains("class=\"cited-by\""),
+            "uncited: {}",
+            &entry[..40]
+        );
+    }
+    let (_, problems) = check_links(&site, "/companion/");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
