@@ -14,7 +14,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::error::Result;
 use crate::model::{Output, Page, Site};
 use crate::theme::Theme;
-use crate::{cite, discover, highlight, markdown, output, render, resolve};
+use crate::{cite, discover, ethics, highlight, markdown, output, render, resolve};
 
 /// The folder notes are read from, relative to the project root.
 pub const CONTENT_DIR: &str = "content";
@@ -115,6 +115,24 @@ pub fn compile(
     }
     let (site, resolve_diags) = resolve::resolve(pages, found.assets, &bib, &highlight::knows);
     diagnostics.extend(resolve_diags);
+    let never = &config.ethics.never_publish;
+    if !never.is_empty() {
+        for f in &found.files {
+            diagnostics.extend(ethics::check_source(&f.display, &f.text, never, None));
+        }
+        for s in &sources {
+            diagnostics.extend(ethics::check_source(&s.display, &s.text, never, None));
+        }
+        if let Ok(book) = std::fs::read_to_string(root.join(crate::config::FILE_NAME)) {
+            let skip = ethics::ethics_table(&book);
+            diagnostics.extend(ethics::check_source(
+                crate::config::FILE_NAME,
+                &book,
+                never,
+                skip,
+            ));
+        }
+    }
     if diagnostic::has_errors(&diagnostics) {
         return Ok((site, None, diagnostics));
     }
@@ -130,6 +148,12 @@ pub fn compile(
         paper: paper.as_ref(),
         style_marks: (&style.open, &style.delimiter, &style.close),
     })?;
+    if !never.is_empty() && !diagnostic::has_errors(&diagnostics) {
+        diagnostics.extend(ethics::check_output(&files, never, &config.build.output));
+        if diagnostic::has_errors(&diagnostics) {
+            return Ok((site, None, diagnostics));
+        }
+    }
     Ok((site, Some(files), diagnostics))
 }
 

@@ -24,6 +24,18 @@ pub struct Config {
     /// The paper the companion accompanies.
     #[serde(default)]
     pub paper: Option<Paper>,
+    #[serde(default)]
+    pub ethics: Ethics,
+}
+
+/// What must never be published.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Ethics {
+    /// Real names, places, organisations: a build whose output would hold
+    /// one of them (in any letter case) fails.
+    #[serde(default)]
+    pub never_publish: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -15,8 +15,11 @@ use crate::model::{
 use crate::urls::slugify;
 
 /// Element ids the theme's templates use; headings never take them.
-pub const RESERVED_IDS: [&str; 6] = [
+pub const RESERVED_IDS: [&str; 9] = [
     "main",
+    "related-tensions",
+    "quotes-here",
+    "their-quotes",
     "linked-from",
     "in-this-section",
     "works-cited",
@@ -166,6 +169,7 @@ pub fn parse_body(text: &str, start: usize) -> Body {
                 ..
             }) => {
                 let kind = match (&event, link_type) {
+                    (Event::Start(Tag::Image { .. }), LinkType::WikiLink { .. }) => LinkKind::Embed,
                     (Event::Start(Tag::Image { .. }), _) => LinkKind::Image,
                     (_, LinkType::WikiLink { .. }) => LinkKind::Wiki,
                     (_, LinkType::Email) => LinkKind::Email,

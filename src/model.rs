@@ -100,6 +100,8 @@ pub enum LinkKind {
     Image,
     /// `<name@example.org>`: always external.
     Email,
+    /// `![[quote:id]]`: a quote shown in place.
+    Embed,
 }
 
 /// A link found in a page body, to be resolved site-wide.
@@ -163,6 +165,27 @@ pub struct Page {
     pub citations: Vec<Citation>,
 }
 
+impl Page {
+    /// A page the build adds itself (an index, a reference page), with no
+    /// body unless the content folder supplies one.
+    pub fn synthetic(rel: &str, display: &str, title: &str, order: Option<i64>) -> Page {
+        Page {
+            rel: rel.to_string(),
+            display: display.to_string(),
+            front: FrontMatter {
+                title: title.to_string(),
+                order,
+                ..FrontMatter::default()
+            },
+            events: Vec::new(),
+            headings: Vec::new(),
+            links: Vec::new(),
+            code_langs: Vec::new(),
+            citations: Vec::new(),
+        }
+    }
+}
+
 /// A link from one page to another page or anchor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
@@ -190,6 +213,14 @@ pub enum Role {
     Reference(usize),
     /// The citation index at `references/`.
     ReferenceIndex,
+    /// `tensions/`: every tension, how they relate, and co-occurrence.
+    TensionIndex,
+    /// `quotes/`: every quote, grouped by tension.
+    QuoteIndex,
+    /// `participants/`: every participant.
+    ParticipantIndex,
+    /// `metaphors/`: every metaphor with its quote.
+    MetaphorIndex,
 }
 
 /// One cited work at one place: the target of a "cited by" link.
@@ -235,6 +266,73 @@ pub struct Site {
     pub occurrences: Vec<Occurrence>,
     /// For each bibliography entry, the occurrences that cite it.
     pub cited_by: Vec<Vec<usize>>,
+    /// Tensions, quotes and participants, cross-referenced.
+    pub qual: Qual,
+}
+
+/// A tension note, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TensionInfo {
+    /// Index in [`Site::pages`].
+    pub page: usize,
+    pub poles: Vec<String>,
+    /// `experienced`, `inherent` or `management`.
+    pub level: String,
+    /// Related tensions, by index in [`Qual::tensions`].
+    pub related: Vec<usize>,
+    /// Its quotes, by index in [`Qual::quotes`], grouped by pole (in the
+    /// order of `poles`, then quotes with no pole), then by speaker.
+    pub quotes: Vec<usize>,
+}
+
+/// A quote, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteInfo {
+    pub page: usize,
+    /// Index in [`Qual::participants`].
+    pub speaker: usize,
+    /// Tensions (index in [`Qual::tensions`]) and the pole it leans to.
+    pub tags: Vec<(usize, Option<String>)>,
+    pub metaphor: Option<String>,
+    pub stage: Option<String>,
+    pub section: Option<String>,
+    pub page_no: Option<String>,
+}
+
+/// A participant, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParticipantInfo {
+    pub page: usize,
+    pub pseudonym: String,
+    pub role: Option<String>,
+    /// Their quotes, by index in [`Qual::quotes`].
+    pub quotes: Vec<usize>,
+}
+
+/// The qualitative side of a site: tensions, quotes and participants.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Qual {
+    /// By level (experienced, inherent, management), then `order`, then title.
+    pub tensions: Vec<TensionInfo>,
+    /// By page URL.
+    pub quotes: Vec<QuoteInfo>,
+    /// By pseudonym.
+    pub participants: Vec<ParticipantInfo>,
+    /// `[a][b]`: how many quotes carry both tension `a` and tension `b`
+    /// (`[a][a]`: how many carry `a`).
+    pub cooccurrence: Vec<Vec<usize>>,
+}
+
+impl Qual {
+    pub fn tension_of(&self, page: usize) -> Option<usize> {
+        self.tensions.iter().position(|t| t.page == page)
+    }
+    pub fn quote_of(&self, page: usize) -> Option<usize> {
+        self.quotes.iter().position(|q| q.page == page)
+    }
+    pub fn participant_of(&self, page: usize) -> Option<usize> {
+        self.participants.iter().position(|p| p.page == page)
+    }
 }
 
 /// Rendered files, keyed by `/`-separated path relative to the output root.

@@ -9,9 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::bibliography::Bibliography;
 use crate::diagnostic::{did_you_mean, did_you_mean_path, Diagnostic, Pos};
 use crate::model::{
-    Asset, FrontMatter, Kind, LinkKind, LinkRef, Occurrence, Page, Resolved, Role, Site, SitePage,
-    Target,
+    Asset, Kind, LinkKind, LinkRef, Occurrence, Page, Resolved, Role, Site, SitePage, Target,
 };
+use crate::qual;
 use crate::urls::{self, RESERVED_ROOT};
 
 /// Link schemes that run code in the reader's browser; never emitted.
@@ -27,6 +27,7 @@ pub fn resolve(
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let pages = with_reference_pages(pages, bib, &mut diags);
+    let pages = qual::with_index_pages(pages);
     let mut placed = place(pages, &mut diags);
     placed.sort_by(|a, b| a.url.cmp(&b.url));
     if !placed.iter().any(|p| p.url.is_empty()) {
@@ -84,6 +85,7 @@ pub fn resolve(
         sp.backlinks = b.into_iter().collect();
     }
     let (occurrences, cited_by) = cite(&mut placed, bib, &mut diags);
+    let qual = qual::build(&placed, &mut diags);
     let assets = files
         .into_values()
         .map(|(out, a)| (out, a.bytes.clone()))
@@ -94,6 +96,7 @@ pub fn resolve(
             assets,
             occurrences,
             cited_by,
+            qual,
         },
         diags,
     )
@@ -158,19 +161,16 @@ fn with_reference_pages(
         return out;
     }
     for (i, entry) in bib.refs.iter().enumerate() {
-        let mut page = notes.remove(&i).unwrap_or_else(|| Page {
-            rel: format!("references/{}.md", entry.key),
-            display: bib.origins[i].path.clone(),
-            front: FrontMatter {
-                kind: Some(Kind::Reference),
-                id: Some(entry.key.clone()),
-                ..FrontMatter::default()
-            },
-            events: Vec::new(),
-            headings: Vec::new(),
-            links: Vec::new(),
-            code_langs: Vec::new(),
-            citations: Vec::new(),
+        let mut page = notes.remove(&i).unwrap_or_else(|| {
+            let mut page = Page::synthetic(
+                &format!("references/{}.md", entry.key),
+                &bib.origins[i].path,
+                "",
+                None,
+            );
+            page.front.kind = Some(Kind::Reference);
+            page.front.id = Some(entry.key.clone());
+            page
         });
         if page.front.title.is_empty() {
             page.front.title = entry.field("title").unwrap_or(&entry.key).to_string();
@@ -178,19 +178,13 @@ fn with_reference_pages(
         page.front.slug = Some((urls::slugify(&entry.key), bib.origins[i].pos));
         out.push((page, Role::Reference(i)));
     }
-    let index = index.unwrap_or_else(|| Page {
-        rel: "references/index.md".into(),
-        display: "content/references/index.md".into(),
-        front: FrontMatter {
-            title: "References".into(),
-            order: Some(80),
-            ..FrontMatter::default()
-        },
-        events: Vec::new(),
-        headings: Vec::new(),
-        links: Vec::new(),
-        code_langs: Vec::new(),
-        citations: Vec::new(),
+    let index = index.unwrap_or_else(|| {
+        Page::synthetic(
+            "references/index.md",
+            "content/references/index.md",
+            "References",
+            Some(80),
+        )
     });
     out.push((index, Role::ReferenceIndex));
     out
@@ -472,6 +466,28 @@ impl<'a> Tables<'a> {
         if link.kind == LinkKind::Email {
             return Ok(Resolved::External(target.to_string()));
         }
+        if link.kind == LinkKind::Embed {
+            let id = target.strip_prefix("quote:").unwrap_or(target).trim();
+            let quotes = || {
+                self.pages
+                    .iter()
+                    .filter(|p| p.page.front.kind() == Kind::Quote)
+                    .map(|p| p.id.as_str())
+            };
+            return match self.by_id.get(id) {
+                Some(&i) if self.pages[i].page.front.kind() == Kind::Quote => {
+                    if page.front.kind() == Kind::Quote {
+                        return Err(err("a quote cannot embed another quote".into()));
+                    }
+                    Ok(Resolved::Internal(Target {
+                        page: i,
+                        fragment: None,
+                    }))
+                }
+                _ => Err(err(format!("unknown quote `{id}` in `![[quote:{id}]]`"))
+                    .with_help_opt(did_you_mean(id, quotes()))),
+            };
+        }
         if link.kind != LinkKind::Wiki && urls::is_external(target) {
             let scheme = target.split(':').next().unwrap_or("").to_ascii_lowercase();
             if UNSAFE_SCHEMES.contains(&scheme.as_str()) {
@@ -500,7 +516,7 @@ impl<'a> Tables<'a> {
                         )
                     });
                 }
-                LinkKind::Markdown | LinkKind::Image | LinkKind::Email => {
+                LinkKind::Markdown | LinkKind::Image | LinkKind::Email | LinkKind::Embed => {
                     self.markdown(&page.rel, &path).ok_or_else(|| {
                         let wanted = urls::join_relative(&page.rel, &path).unwrap_or(path.clone());
                         err(format!("link to missing note `{path}`")).with_help_opt(
@@ -552,6 +568,7 @@ impl<'a> Tables<'a> {
     /// `[[id]]` or `[[path/to/note]]`.
     fn wiki(&self, name: &str) -> Option<usize> {
         let name = name.trim();
+        let name = name.strip_prefix("quote:").unwrap_or(name);
         self.by_id
             .get(name)
             .or_else(|| {

@@ -88,4 +88,11 @@ fixtures! {
     row13_malformed_json => "13-malformed-json",
     uncited_references_are_a_warning => "uncited-references-warning",
     reference_note_for_unknown_key => "unknown-reference-note",
+    row14_duplicate_quote_id => "14-duplicate-quote-id",
+    row15_unknown_tension => "15-unknown-tension",
+    unknown_participant => "unknown-participant",
+    pole_not_of_the_tension => "wrong-pole",
+    unknown_quote_embed => "unknown-quote-embed",
+    tension_with_three_poles => "tension-three-poles",
+    ethics_guard_names_every_leak => "ethics-guard",
 }

@@ -6,11 +6,40 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
 use super::Input;
 use crate::citation::CiteForm;
 use crate::highlight;
-use crate::model::{Resolved, Site};
+use crate::model::{LinkKind, Resolved, Site};
 use crate::urls;
 
-/// The body of page `i` as HTML, with links resolved and code highlighted.
+/// The body of page `i` as HTML, with links resolved, citations formatted,
+/// quotes embedded and code highlighted.
 pub fn body_html(input: &Input<'_>, i: usize) -> String {
+    body(input, i, true)
+}
+
+/// Like [`body_html`], but embedded quotes stay links (for a quote's own
+/// text, shown inside other pages).
+pub fn body_html_shallow(input: &Input<'_>, i: usize) -> String {
+    body(input, i, false)
+}
+
+/// Paragraphs that hold nothing but one embedded quote: the quote replaces
+/// the whole paragraph, since a figure cannot sit inside `<p>`.
+fn solo_embeds(events: &[Event<'_>], embeds: &[usize]) -> Vec<usize> {
+    embeds
+        .iter()
+        .filter(|&&at| {
+            let before = at.checked_sub(1).map(|b| &events[b]);
+            let end = events[at..]
+                .iter()
+                .position(|e| matches!(e, Event::End(TagEnd::Image)));
+            let after = end.and_then(|e| events.get(at + e + 1));
+            matches!(before, Some(Event::Start(Tag::Paragraph)))
+                && matches!(after, Some(Event::End(TagEnd::Paragraph)))
+        })
+        .copied()
+        .collect()
+}
+
+fn body(input: &Input<'_>, i: usize, expand: bool) -> String {
     let site = input.site;
     let sp = &site.pages[i];
     let index_html = input.config.build.link_index_html;
@@ -19,6 +48,20 @@ pub fn body_html(input: &Input<'_>, i: usize) -> String {
     let mut citations = sp.page.citations.iter().enumerate().peekable();
     let mut code: Option<(String, String)> = None;
     let mut skip_link_text = false;
+    let mut skip_image_text = false;
+    let embeds: Vec<usize> = sp
+        .page
+        .links
+        .iter()
+        .filter(|l| l.kind == LinkKind::Embed)
+        .map(|l| l.event)
+        .collect();
+    let solo = if expand {
+        solo_embeds(&sp.page.events, &embeds)
+    } else {
+        Vec::new()
+    };
+    let mut skip_paragraph_end = false;
 
     for (at, event) in sp.page.events.iter().enumerate() {
         if let Some((c, _)) = citations.next_if(|(_, c)| c.event == at) {
@@ -35,6 +78,24 @@ pub fn body_html(input: &Input<'_>, i: usize) -> String {
                 _ => {}
             }
             continue;
+        }
+        if skip_image_text {
+            if let Event::End(TagEnd::Image) = event {
+                skip_image_text = false;
+            }
+            continue;
+        }
+        if skip_paragraph_end {
+            if let Event::End(TagEnd::Paragraph) = event {
+                skip_paragraph_end = false;
+                continue;
+            }
+        }
+        if let Event::Start(Tag::Paragraph) = event {
+            if solo.contains(&(at + 1)) {
+                skip_paragraph_end = true;
+                continue;
+            }
         }
         if skip_link_text {
             if let Event::End(TagEnd::Link) = event {
@@ -72,6 +133,33 @@ pub fn body_html(input: &Input<'_>, i: usize) -> String {
                     }
                     events.push(Event::Text(label.into()));
                     skip_link_text = true;
+                }
+            }
+            Event::Start(Tag::Image { .. })
+                if links
+                    .peek()
+                    .is_some_and(|(l, _)| l.event == at && l.kind == LinkKind::Embed) =>
+            {
+                let (_, resolved) = links.next().expect("peeked");
+                skip_image_text = true;
+                let Resolved::Internal(t) = resolved else {
+                    continue;
+                };
+                if solo.contains(&at) {
+                    events.push(Event::Html(
+                        super::qual::embed_block(input, &sp.url, t.page).into(),
+                    ));
+                } else {
+                    let quote = &site.pages[t.page];
+                    let href = href_for(site, &sp.url, resolved, index_html);
+                    events.push(Event::InlineHtml(
+                        format!(
+                            "<a class=\"quote-link\" href=\"{}\">“{}”</a>",
+                            highlight::escape(&href),
+                            highlight::escape(&quote.page.front.title)
+                        )
+                        .into(),
+                    ));
                 }
             }
             Event::Start(Tag::Image {

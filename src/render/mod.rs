@@ -5,6 +5,7 @@
 //! page goes through the theme's Tera templates. Pure: no disk.
 
 mod body;
+mod qual;
 mod scholar;
 
 use rayon::prelude::*;
@@ -19,7 +20,7 @@ use crate::model::{Heading, Output, Role, Site, SitePage};
 use crate::theme::Theme;
 use crate::urls;
 
-pub use body::body_html;
+pub use body::{body_html, body_html_shallow};
 
 /// Where the theme's static files go in the output.
 pub const ASSETS: &str = "assets";
@@ -261,7 +262,31 @@ fn render_page(input: &Input<'_>, tera: &tera::Tera, i: usize) -> Result<String>
             ctx.insert("downloads", &scholar::all_downloads(&sp.url));
             "references.html".to_string()
         }
+        Role::TensionIndex => {
+            ctx.insert("tensions", &qual::tensions(input, &sp.url));
+            "tensions.html".to_string()
+        }
+        Role::QuoteIndex => {
+            ctx.insert("groups", &qual::quotes_by_tension(input, &sp.url));
+            "quotes.html".to_string()
+        }
+        Role::ParticipantIndex => {
+            ctx.insert("participants", &qual::participants(input, &sp.url));
+            "participants.html".to_string()
+        }
+        Role::MetaphorIndex => {
+            ctx.insert("metaphors", &qual::metaphors(input, &sp.url));
+            "metaphors.html".to_string()
+        }
         Role::Page => {
+            let q = &site.qual;
+            if let Some(t) = q.tension_of(i) {
+                ctx.insert("tension", &qual::tension(input, &sp.url, t));
+            } else if let Some(n) = q.quote_of(i) {
+                ctx.insert("quote", &qual::quote(input, &sp.url, n));
+            } else if let Some(n) = q.participant_of(i) {
+                ctx.insert("participant", &qual::participant(input, &sp.url, n));
+            }
             let kind_template = format!("{}.html", fm.kind().name());
             if tera.get_template_names().any(|n| n == kind_template) {
                 kind_template

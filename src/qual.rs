@@ -1,0 +1,309 @@
+//! The qualitative side of a companion: tensions, the quotes coded with
+//! them, and the participants who said them.
+//!
+//! Runs inside resolve: checks every id a quote or tension names (speaker,
+//! tensions, poles, related tensions) with did-you-mean help, and builds
+//! the cross-references the pages list: quotes per tension grouped by pole
+//! and speaker, quotes per participant, and tension co-occurrence.
+
+use std::collections::BTreeMap;
+
+use serde_yaml::Value;
+
+use crate::diagnostic::{did_you_mean, Diagnostic, Pos};
+use crate::frontmatter::scalar_text;
+use crate::model::{Kind, Page, ParticipantInfo, Qual, QuoteInfo, Role, SitePage, TensionInfo};
+
+/// The levels of a tension, in the order the paper's argument runs.
+pub const LEVELS: [&str; 3] = ["experienced", "inherent", "management"];
+
+/// The index pages, their roles and default titles, and which pages make
+/// them needed.
+const INDEXES: [(&str, Role, &str, i64); 4] = [
+    ("tensions/index.md", Role::TensionIndex, "Tensions", 10),
+    ("quotes/index.md", Role::QuoteIndex, "Quotes", 20),
+    (
+        "participants/index.md",
+        Role::ParticipantIndex,
+        "Participants",
+        30,
+    ),
+    ("metaphors/index.md", Role::MetaphorIndex, "Metaphors", 40),
+];
+
+/// Gives `content/tensions/index.md` and its siblings their index roles,
+/// and adds the index pages a site needs but does not write itself.
+pub fn with_index_pages(mut pages: Vec<(Page, Role)>) -> Vec<(Page, Role)> {
+    let has = |pages: &[(Page, Role)], role: Role| {
+        pages.iter().any(|(p, _)| match role {
+            Role::TensionIndex => p.front.kind() == Kind::Tension,
+            Role::QuoteIndex => p.front.kind() == Kind::Quote,
+            Role::ParticipantIndex => p.front.kind() == Kind::Participant,
+            Role::MetaphorIndex => {
+                p.front.kind() == Kind::Quote && p.front.fields.contains_key("metaphor")
+            }
+            _ => false,
+        })
+    };
+    for (rel, role, title, order) in INDEXES {
+        if !has(&pages, role) {
+            continue; // `tensions/index.md` of a site without tensions is a folder index
+        }
+        if let Some(entry) = pages.iter_mut().find(|(p, _)| p.rel == rel) {
+            entry.1 = role;
+        } else {
+            let display = format!("content/{rel}");
+            pages.push((Page::synthetic(rel, &display, title, Some(order)), role));
+        }
+    }
+    pages
+}
+
+/// Builds the cross-references, reporting every id that does not resolve.
+pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
+    let of_kind = |k: Kind| {
+        pages
+            .iter()
+            .enumerate()
+            .filter(move |(_, p)| p.role == Role::Page && p.page.front.kind() == k)
+    };
+    let pos = |p: &SitePage, key: &str| {
+        p.page
+            .front
+            .positions
+            .get(key)
+            .copied()
+            .unwrap_or(Pos::START)
+    };
+    let field = |p: &SitePage, key: &str| p.page.front.fields.get(key).map(scalar_text);
+
+    let mut participants: Vec<ParticipantInfo> = of_kind(Kind::Participant)
+        .map(|(i, p)| ParticipantInfo {
+            page: i,
+            pseudonym: field(p, "pseudonym").unwrap_or_else(|| p.page.front.title.clone()),
+            role: field(p, "role"),
+            quotes: Vec::new(),
+        })
+        .collect();
+    participants.sort_by(|a, b| (&a.pseudonym, a.page).cmp(&(&b.pseudonym, b.page)));
+
+    let mut tensions: Vec<TensionInfo> = Vec::new();
+    for (i, p) in of_kind(Kind::Tension) {
+        let poles = p
+            .page
+            .front
+            .fields
+            .get("poles")
+            .map(crate::frontmatter::string_list)
+            .unwrap_or_default();
+        if poles.len() != 2 {
+            diags.push(Diagnostic::error(
+                &p.page.display,
+                pos(p, "poles"),
+                format!("a tension has two poles; found {}", poles.len()),
+            ));
+        }
+        tensions.push(TensionInfo {
+            page: i,
+            poles,
+            level: field(p, "level").unwrap_or_default(),
+            related: Vec::new(),
+            quotes: Vec::new(),
+        });
+    }
+    let level_rank = |l: &str| LEVELS.iter().position(|x| *x == l).unwrap_or(LEVELS.len());
+    tensions.sort_by(|a, b| {
+        let key = |t: &TensionInfo| {
+            let f = &pages[t.page].page.front;
+            (
+                level_rank(&t.level),
+                f.order.unwrap_or(i64::MAX),
+                f.title.clone(),
+                t.page,
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    let tension_ids: BTreeMap<&str, usize> = tensions
+        .iter()
+        .enumerate()
+        .map(|(t, info)| (pages[info.page].id.as_str(), t))
+        .collect();
+    let participant_ids: BTreeMap<&str, usize> = participants
+        .iter()
+        .enumerate()
+        .map(|(n, info)| (pages[info.page].id.as_str(), n))
+        .collect();
+    let unknown_tension = |id: &str| {
+        did_you_mean(id, tension_ids.keys().copied()).or_else(|| {
+            tension_ids
+                .is_empty()
+                .then(|| "declare tensions as notes with `kind: tension`".to_string())
+        })
+    };
+
+    for t in 0..tensions.len() {
+        let p = &pages[tensions[t].page];
+        let related = p
+            .page
+            .front
+            .fields
+            .get("related")
+            .map(crate::frontmatter::string_list)
+            .unwrap_or_default();
+        for id in related {
+            match tension_ids.get(id.as_str()) {
+                Some(&r) => tensions[t].related.push(r),
+                None => diags.push(
+                    Diagnostic::error(
+                        &p.page.display,
+                        pos(p, "related"),
+                        format!("unknown tension `{id}` in `related`"),
+                    )
+                    .with_help_opt(unknown_tension(&id)),
+                ),
+            }
+        }
+    }
+
+    let mut quotes = Vec::new();
+    for (i, p) in of_kind(Kind::Quote) {
+        let front = &p.page.front;
+        let speaker_id = field(p, "speaker").unwrap_or_default();
+        let Some(&speaker) = participant_ids.get(speaker_id.as_str()) else {
+            let help = did_you_mean(&speaker_id, participant_ids.keys().copied()).or_else(|| {
+                Some(
+                    "declare each speaker in content/participants/<id>.md with `kind: participant`"
+                        .into(),
+                )
+            });
+            diags.push(
+                Diagnostic::error(
+                    &p.page.display,
+                    pos(p, "speaker"),
+                    format!("unknown participant `{speaker_id}`"),
+                )
+                .with_help_opt(help),
+            );
+            continue;
+        };
+        let default_pole = field(p, "pole");
+        let mut tags = Vec::new();
+        for item in front
+            .fields
+            .get("tensions")
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+        {
+            let (id, pole) = match item {
+                Value::Mapping(m) => (
+                    m.get("id").map(scalar_text).unwrap_or_default(),
+                    m.get("pole").map(scalar_text),
+                ),
+                other => (scalar_text(other), default_pole.clone()),
+            };
+            let Some(&t) = tension_ids.get(id.as_str()) else {
+                diags.push(
+                    Diagnostic::error(
+                        &p.page.display,
+                        pos(p, "tensions"),
+                        format!("unknown tension `{id}`"),
+                    )
+                    .with_help_opt(unknown_tension(&id)),
+                );
+                continue;
+            };
+            if let Some(pole) = &pole {
+                let poles = &tensions[t].poles;
+                if !poles.contains(pole) {
+                    let at = if front.positions.contains_key("pole") {
+                        pos(p, "pole")
+                    } else {
+                        pos(p, "tensions")
+                    };
+                    diags.push(
+                        Diagnostic::error(
+                            &p.page.display,
+                            at,
+                            format!(
+                                "`{pole}` is not a pole of tension `{id}`; its poles are {}",
+                                poles.join(" and ")
+                            ),
+                        )
+                        .with_help_opt(did_you_mean(pole, poles.iter().map(String::as_str))),
+                    );
+                    continue;
+                }
+            }
+            tags.push((t, pole));
+        }
+        quotes.push(QuoteInfo {
+            page: i,
+            speaker,
+            tags,
+            metaphor: field(p, "metaphor"),
+            stage: field(p, "stage"),
+            section: field(p, "section"),
+            page_no: field(p, "page"),
+        });
+    }
+
+    // Quotes of each tension: by pole, then speaker, then order and title.
+    for (q, quote) in quotes.iter().enumerate() {
+        participants[quote.speaker].quotes.push(q);
+        for (t, _) in &quote.tags {
+            tensions[*t].quotes.push(q);
+        }
+    }
+    let quote_key = |q: usize| {
+        let f = &pages[quotes[q].page].page.front;
+        (f.order.unwrap_or(i64::MAX), f.title.clone(), quotes[q].page)
+    };
+    for (t, tension) in tensions.iter_mut().enumerate() {
+        let poles = &tension.poles;
+        let pole_rank = |q: usize| {
+            let pole = quotes[q]
+                .tags
+                .iter()
+                .find(|(x, _)| *x == t)
+                .and_then(|(_, p)| p.clone());
+            pole.and_then(|p| poles.iter().position(|x| *x == p))
+                .unwrap_or(poles.len())
+        };
+        let mut list = std::mem::take(&mut tension.quotes);
+        list.sort_by(|&a, &b| {
+            let key = |q: usize| {
+                (
+                    pole_rank(q),
+                    participants[quotes[q].speaker].pseudonym.clone(),
+                    quote_key(q),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        list.dedup();
+        tension.quotes = list;
+    }
+    for p in &mut participants {
+        p.quotes.sort_by_key(|&q| quote_key(q));
+    }
+    let n = tensions.len();
+    let mut cooccurrence = vec![vec![0; n]; n];
+    for quote in &quotes {
+        let mut ts: Vec<usize> = quote.tags.iter().map(|(t, _)| *t).collect();
+        ts.sort();
+        ts.dedup();
+        for &a in &ts {
+            for &b in &ts {
+                cooccurrence[a][b] += 1;
+            }
+        }
+    }
+    Qual {
+        tensions,
+        quotes,
+        participants,
+        cooccurrence,
+    }
+}

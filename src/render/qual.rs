@@ -1,0 +1,440 @@
+//! Pages of the qualitative side: tensions, quotes, participants,
+//! metaphors, and quotes embedded in notes.
+
+use serde::Serialize;
+
+use super::Input;
+use crate::highlight::escape;
+use crate::model::QuoteInfo;
+use crate::urls;
+
+/// A link with its text.
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub title: String,
+    pub href: String,
+}
+
+/// A tension tag on a quote.
+#[derive(Serialize)]
+pub struct Tag {
+    pub title: String,
+    pub href: String,
+    pub pole: Option<String>,
+}
+
+/// A quote as listings and its own page show it.
+#[derive(Serialize)]
+pub struct QuoteCard {
+    pub id: String,
+    pub title: String,
+    pub href: String,
+    /// The verbatim text, as HTML.
+    pub html: String,
+    pub speaker: Link,
+    pub tags: Vec<Tag>,
+    pub metaphor: Option<String>,
+    pub stage: Option<String>,
+    /// "Findings, p. 292".
+    pub provenance: Option<String>,
+}
+
+fn href(input: &Input<'_>, from: &str, page: usize) -> String {
+    urls::relative_href(
+        from,
+        &input.site.pages[page].url,
+        None,
+        input.config.build.link_index_html,
+    )
+}
+
+fn link(input: &Input<'_>, from: &str, page: usize) -> Link {
+    Link {
+        title: input.site.pages[page].page.front.title.clone(),
+        href: href(input, from, page),
+    }
+}
+
+fn provenance(q: &QuoteInfo) -> Option<String> {
+    match (&q.section, &q.page_no) {
+        (Some(s), Some(p)) => Some(format!("{s}, p. {p}")),
+        (Some(s), None) => Some(s.clone()),
+        (None, Some(p)) => Some(format!("p. {p}")),
+        (None, None) => None,
+    }
+}
+
+/// Quote `q` as seen from the page at `from`.
+pub fn card(input: &Input<'_>, from: &str, q: usize) -> QuoteCard {
+    let qual = &input.site.qual;
+    let quote = &qual.quotes[q];
+    let sp = &input.site.pages[quote.page];
+    let speaker = &qual.participants[quote.speaker];
+    QuoteCard {
+        id: sp.id.clone(),
+        title: sp.page.front.title.clone(),
+        href: href(input, from, quote.page),
+        html: super::body_html_shallow(input, quote.page),
+        speaker: Link {
+            title: speaker.pseudonym.clone(),
+            href: href(input, from, speaker.page),
+        },
+        tags: quote
+            .tags
+            .iter()
+            .map(|(t, pole)| {
+                let l = link(input, from, qual.tensions[*t].page);
+                Tag {
+                    title: l.title,
+                    href: l.href,
+                    pole: pole.clone(),
+                }
+            })
+            .collect(),
+        metaphor: quote.metaphor.clone(),
+        stage: quote.stage.clone(),
+        provenance: provenance(quote),
+    }
+}
+
+/// Quotes of one pole, by speaker.
+#[derive(Serialize)]
+pub struct PoleGroup {
+    pub pole: Option<String>,
+    pub speakers: Vec<SpeakerGroup>,
+}
+
+#[derive(Serialize)]
+pub struct SpeakerGroup {
+    pub speaker: Link,
+    pub quotes: Vec<QuoteCard>,
+}
+
+/// What a tension page shows beyond its note.
+#[derive(Serialize)]
+pub struct TensionCtx {
+    pub poles: Vec<String>,
+    pub level: String,
+    pub related: Vec<Link>,
+    pub count: usize,
+    pub groups: Vec<PoleGroup>,
+}
+
+pub fn tension(input: &Input<'_>, from: &str, t: usize) -> TensionCtx {
+    let qual = &input.site.qual;
+    let info = &qual.tensions[t];
+    let mut groups: Vec<PoleGroup> = Vec::new();
+    for &q in &info.quotes {
+        let pole = qual.quotes[q]
+            .tags
+            .iter()
+            .find(|(x, _)| *x == t)
+            .and_then(|(_, p)| p.clone());
+        if groups.last().is_none_or(|g| g.pole != pole) {
+            groups.push(PoleGroup {
+                pole: pole.clone(),
+                speakers: Vec::new(),
+            });
+        }
+        let group = groups.last_mut().expect("just pushed");
+        let speaker = qual.quotes[q].speaker;
+        let speaker_page = qual.participants[speaker].page;
+        if group
+            .speakers
+            .last()
+            .is_none_or(|s| s.speaker.href != href(input, from, speaker_page))
+        {
+            group.speakers.push(SpeakerGroup {
+                speaker: Link {
+                    title: qual.participants[speaker].pseudonym.clone(),
+                    href: href(input, from, speaker_page),
+                },
+                quotes: Vec::new(),
+            });
+        }
+        group
+            .speakers
+            .last_mut()
+            .expect("just pushed")
+            .quotes
+            .push(card(input, from, q));
+    }
+    TensionCtx {
+        poles: info.poles.clone(),
+        level: info.level.clone(),
+        related: info
+            .related
+            .iter()
+            .map(|&r| link(input, from, qual.tensions[r].page))
+            .collect(),
+        count: info.quotes.len(),
+        groups,
+    }
+}
+
+/// Previous and next quotes within one of a quote's tensions.
+#[derive(Serialize)]
+pub struct Sequence {
+    pub tension: Link,
+    pub position: usize,
+    pub count: usize,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+}
+
+/// What a quote page shows.
+#[derive(Serialize)]
+pub struct QuoteCtx {
+    pub card: QuoteCard,
+    pub sequences: Vec<Sequence>,
+    /// "Fiona, quoted in Jacklin-Jarvis (2015), Findings, p. 292".
+    pub cite_line: String,
+}
+
+pub fn quote(input: &Input<'_>, from: &str, q: usize) -> QuoteCtx {
+    let qual = &input.site.qual;
+    let info = &qual.quotes[q];
+    let sequences = info
+        .tags
+        .iter()
+        .map(|(t, _)| {
+            let list = &qual.tensions[*t].quotes;
+            let at = list
+                .iter()
+                .position(|&x| x == q)
+                .expect("a quote is in its tension's list");
+            let other = |i: Option<usize>| {
+                i.and_then(|i| list.get(i))
+                    .map(|&x| link(input, from, qual.quotes[x].page))
+            };
+            Sequence {
+                tension: link(input, from, qual.tensions[*t].page),
+                position: at + 1,
+                count: list.len(),
+                prev: other(at.checked_sub(1)),
+                next: other(Some(at + 1)),
+            }
+        })
+        .collect();
+    let source = match input.paper {
+        Some(p) => {
+            let names: Vec<&str> = p.creators().iter().map(|n| n.family_or_literal()).collect();
+            let names = match names.len() {
+                0 => String::new(),
+                1 => names[0].to_string(),
+                2 => format!("{} and {}", names[0], names[1]),
+                _ => format!("{} et al.", names[0]),
+            };
+            match p.year() {
+                Some(y) => format!("{names} ({y})"),
+                None => names,
+            }
+        }
+        None => input.config.site.title.clone(),
+    };
+    let mut cite_line = format!(
+        "{}, quoted in {source}",
+        qual.participants[info.speaker].pseudonym
+    );
+    if let Some(p) = provenance(info) {
+        cite_line.push_str(&format!(", {p}"));
+    }
+    QuoteCtx {
+        card: card(input, from, q),
+        sequences,
+        cite_line,
+    }
+}
+
+/// What a participant page shows.
+#[derive(Serialize)]
+pub struct ParticipantCtx {
+    pub pseudonym: String,
+    pub role: Option<String>,
+    pub quotes: Vec<QuoteCard>,
+}
+
+pub fn participant(input: &Input<'_>, from: &str, n: usize) -> ParticipantCtx {
+    let p = &input.site.qual.participants[n];
+    ParticipantCtx {
+        pseudonym: p.pseudonym.clone(),
+        role: p.role.clone(),
+        quotes: p.quotes.iter().map(|&q| card(input, from, q)).collect(),
+    }
+}
+
+/// One row of the tensions index.
+#[derive(Serialize)]
+pub struct TensionRow {
+    pub title: String,
+    pub href: String,
+    pub summary: Option<String>,
+    pub poles: Vec<String>,
+    pub level: String,
+    pub count: usize,
+    pub related: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub struct Level {
+    pub level: String,
+    pub tensions: Vec<TensionRow>,
+}
+
+#[derive(Serialize)]
+pub struct Row {
+    pub tension: Link,
+    pub cells: Vec<usize>,
+}
+
+/// The tensions index: tensions by level (the map), and co-occurrence.
+#[derive(Serialize)]
+pub struct TensionsCtx {
+    pub levels: Vec<Level>,
+    pub header: Vec<Link>,
+    pub rows: Vec<Row>,
+}
+
+pub fn tensions(input: &Input<'_>, from: &str) -> TensionsCtx {
+    let qual = &input.site.qual;
+    let mut levels: Vec<Level> = Vec::new();
+    for info in &qual.tensions {
+        let sp = &input.site.pages[info.page];
+        let row = TensionRow {
+            title: sp.page.front.title.clone(),
+            href: href(input, from, info.page),
+            summary: sp.page.front.summary.clone(),
+            poles: info.poles.clone(),
+            level: info.level.clone(),
+            count: info.quotes.len(),
+            related: info
+                .related
+                .iter()
+                .map(|&r| link(input, from, qual.tensions[r].page))
+                .collect(),
+        };
+        if levels.last().is_none_or(|l| l.level != info.level) {
+            levels.push(Level {
+                level: info.level.clone(),
+                tensions: Vec::new(),
+            });
+        }
+        levels.last_mut().expect("just pushed").tensions.push(row);
+    }
+    let header: Vec<Link> = qual
+        .tensions
+        .iter()
+        .map(|t| link(input, from, t.page))
+        .collect();
+    let rows = header
+        .iter()
+        .cloned()
+        .zip(&qual.cooccurrence)
+        .map(|(tension, cells)| Row {
+            tension,
+            cells: cells.clone(),
+        })
+        .collect();
+    TensionsCtx {
+        levels,
+        header,
+        rows,
+    }
+}
+
+/// Quotes of one tension, for the quotes index.
+#[derive(Serialize)]
+pub struct QuoteGroup {
+    pub tension: Link,
+    pub quotes: Vec<QuoteCard>,
+}
+
+pub fn quotes_by_tension(input: &Input<'_>, from: &str) -> Vec<QuoteGroup> {
+    let qual = &input.site.qual;
+    qual.tensions
+        .iter()
+        .filter(|t| !t.quotes.is_empty())
+        .map(|t| QuoteGroup {
+            tension: link(input, from, t.page),
+            quotes: t.quotes.iter().map(|&q| card(input, from, q)).collect(),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct ParticipantRow {
+    pub name: String,
+    pub href: String,
+    pub role: Option<String>,
+    pub count: usize,
+}
+
+pub fn participants(input: &Input<'_>, from: &str) -> Vec<ParticipantRow> {
+    input
+        .site
+        .qual
+        .participants
+        .iter()
+        .map(|p| ParticipantRow {
+            name: p.pseudonym.clone(),
+            href: href(input, from, p.page),
+            role: p.role.clone(),
+            count: p.quotes.len(),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct MetaphorRow {
+    pub metaphor: String,
+    pub quote: QuoteCard,
+}
+
+/// Every metaphor with its quote, alphabetically.
+pub fn metaphors(input: &Input<'_>, from: &str) -> Vec<MetaphorRow> {
+    let mut rows: Vec<MetaphorRow> = input
+        .site
+        .qual
+        .quotes
+        .iter()
+        .enumerate()
+        .filter_map(|(q, info)| {
+            info.metaphor.as_ref().map(|m| MetaphorRow {
+                metaphor: m.clone(),
+                quote: card(input, from, q),
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (a.metaphor.to_lowercase(), &a.quote.href).cmp(&(b.metaphor.to_lowercase(), &b.quote.href))
+    });
+    rows
+}
+
+/// A quote shown inside a note: a figure with the text, the speaker and a
+/// link to the quote's page.
+pub fn embed_block(input: &Input<'_>, from: &str, page: usize) -> String {
+    let Some(q) = input.site.qual.quote_of(page) else {
+        return String::new();
+    };
+    let c = card(input, from, q);
+    let mut caption = format!(
+        "— <a href=\"{}\">{}</a>",
+        escape(&c.speaker.href),
+        escape(&c.speaker.title)
+    );
+    if let Some(stage) = &c.stage {
+        caption.push_str(&format!(
+            " <span class=\"stage\">({})</span>",
+            escape(stage)
+        ));
+    }
+    caption.push_str(&format!(
+        " · <a href=\"{}\">about this quote</a>",
+        escape(&c.href)
+    ));
+    format!(
+        "<figure class=\"quote-embed\">\n<blockquote>\n{}</blockquote>\n<figcaption>{caption}</figcaption>\n</figure>\n",
+        c.html
+    )
+}
