@@ -15,8 +15,10 @@ use crate::model::{
 use crate::urls::slugify;
 
 /// Element ids the theme's templates use; headings never take them.
-pub const RESERVED_IDS: [&str; 9] = [
+pub const RESERVED_IDS: [&str; 11] = [
     "main",
+    "timeline",
+    "undated",
     "related-tensions",
     "quotes-here",
     "their-quotes",

@@ -221,6 +221,8 @@ pub enum Role {
     ParticipantIndex,
     /// `metaphors/`: every metaphor with its quote.
     MetaphorIndex,
+    /// `policy/`: the timeline of dated policy notes.
+    PolicyIndex,
 }
 
 /// One cited work at one place: the target of a "cited by" link.

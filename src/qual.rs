@@ -19,8 +19,9 @@ pub const LEVELS: [&str; 3] = ["experienced", "inherent", "management"];
 
 /// The index pages, their roles and default titles, and which pages make
 /// them needed.
-const INDEXES: [(&str, Role, &str, i64); 4] = [
+const INDEXES: [(&str, Role, &str, i64); 5] = [
     ("tensions/index.md", Role::TensionIndex, "Tensions", 10),
+    ("policy/index.md", Role::PolicyIndex, "Policy context", 15),
     ("quotes/index.md", Role::QuoteIndex, "Quotes", 20),
     (
         "participants/index.md",
@@ -39,6 +40,7 @@ pub fn with_index_pages(mut pages: Vec<(Page, Role)>) -> Vec<(Page, Role)> {
             Role::TensionIndex => p.front.kind() == Kind::Tension,
             Role::QuoteIndex => p.front.kind() == Kind::Quote,
             Role::ParticipantIndex => p.front.kind() == Kind::Participant,
+            Role::PolicyIndex => p.front.kind() == Kind::Policy,
             Role::MetaphorIndex => {
                 p.front.kind() == Kind::Quote && p.front.fields.contains_key("metaphor")
             }

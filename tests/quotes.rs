@@ -220,3 +220,38 @@ fn notes_embed_quotes_as_figures() {
         "a figure never sits inside a paragraph"
     );
 }
+
+#[test]
+fn policy_timeline_is_generated_in_date_order() {
+    let dir = shipped_project();
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let page = std::fs::read_to_string(dir.path().join("site/policy/index.html")).unwrap();
+    let timeline = after(&page, "<ol class=\"timeline\">");
+    let dates: Vec<&str> = timeline
+        .split("<time datetime=\"")
+        .skip(1)
+        .map(|t| &t[..t.find('"').unwrap()])
+        .collect();
+    let mut policy_notes = stems("content/policy");
+    policy_notes.sort();
+    assert_eq!(
+        dates.len(),
+        policy_notes.len(),
+        "every dated policy note is on the timeline"
+    );
+    let years: Vec<i32> = dates.iter().map(|d| d[..4].parse().unwrap()).collect();
+    assert!(
+        years.windows(2).all(|w| w[0] <= w[1]),
+        "in date order: {years:?}"
+    );
+    assert!(
+        timeline.contains(">1997–2010</time>"),
+        "a period shows as a span"
+    );
+    for note in policy_notes {
+        assert!(
+            timeline.contains(&format!("href=\"{note}/index.html\"")),
+            "{note} linked"
+        );
+    }
+}

@@ -278,6 +278,10 @@ fn render_page(input: &Input<'_>, tera: &tera::Tera, i: usize) -> Result<String>
             ctx.insert("metaphors", &qual::metaphors(input, &sp.url));
             "metaphors.html".to_string()
         }
+        Role::PolicyIndex => {
+            ctx.insert("timeline", &qual::timeline(input, &sp.url));
+            "timeline.html".to_string()
+        }
         Role::Page => {
             let q = &site.qual;
             if let Some(t) = q.tension_of(i) {

@@ -438,3 +438,126 @@ pub fn embed_block(input: &Input<'_>, from: &str, page: usize) -> String {
         c.html
     )
 }
+
+/// One dated policy note on the timeline.
+#[derive(Serialize)]
+pub struct Event {
+    pub title: String,
+    pub href: String,
+    pub summary: Option<String>,
+    /// As written: `2010`, `2010-05`.
+    pub start: String,
+    pub end: Option<String>,
+    /// `2003–2004`, or the start alone.
+    pub label: String,
+    pub actors: Vec<String>,
+    /// Where the span starts and how wide it is, in per cent of the
+    /// timeline, for the bar drawn beside the entry.
+    pub offset: String,
+    pub width: String,
+}
+
+/// The timeline: every policy note with a date, earliest first.
+#[derive(Serialize)]
+pub struct Timeline {
+    pub events: Vec<Event>,
+    pub first: String,
+    pub last: String,
+    /// Policy notes without a date, listed after the timeline.
+    pub undated: Vec<Link>,
+}
+
+/// A date as a fractional year, for placing it on the timeline.
+fn year_of(date: &str) -> f64 {
+    let parts: Vec<f64> = date.split('-').filter_map(|p| p.parse().ok()).collect();
+    match parts.as_slice() {
+        [y] => *y,
+        [y, m] => y + (m - 1.0) / 12.0,
+        [y, m, d] => y + (m - 1.0) / 12.0 + (d - 1.0) / 365.0,
+        _ => 0.0,
+    }
+}
+
+pub fn timeline(input: &Input<'_>, from: &str) -> Timeline {
+    use crate::model::Kind;
+    let mut dated = Vec::new();
+    let mut undated = Vec::new();
+    for (i, p) in input.site.pages.iter().enumerate() {
+        let f = &p.page.front;
+        if p.role != crate::model::Role::Page || f.kind() != Kind::Policy {
+            continue;
+        }
+        match &f.date {
+            Some(d) => dated.push((d.clone(), i)),
+            None => undated.push(link(input, from, i)),
+        }
+    }
+    // Earliest first; on the same date, by `order`, then URL.
+    let key = |(d, i): &(String, usize)| {
+        let p = &input.site.pages[*i];
+        (
+            (year_of(d) * 10_000.0) as i64,
+            p.page.front.order.unwrap_or(i64::MAX),
+            p.url.clone(),
+        )
+    };
+    dated.sort_by_key(key);
+    let end_of = |i: usize| {
+        input.site.pages[i]
+            .page
+            .front
+            .fields
+            .get("end")
+            .map(crate::frontmatter::scalar_text)
+    };
+    let first = dated
+        .iter()
+        .map(|(d, _)| year_of(d))
+        .fold(f64::INFINITY, f64::min);
+    let last = dated
+        .iter()
+        .map(|(d, i)| end_of(*i).map_or(year_of(d) + 1.0, |e| year_of(&e) + 1.0))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let range = (last - first).max(1.0);
+    let events = dated
+        .iter()
+        .map(|(start, i)| {
+            let f = &input.site.pages[*i].page.front;
+            let end = end_of(*i);
+            let from_year = year_of(start);
+            let to_year = end.as_deref().map_or(from_year + 1.0, |e| year_of(e) + 1.0);
+            let label = match &end {
+                Some(e) => format!("{start}–{e}"),
+                None => start.clone(),
+            };
+            Event {
+                title: f.title.clone(),
+                href: href(input, from, *i),
+                summary: f.summary.clone(),
+                start: start.clone(),
+                end,
+                label,
+                actors: f
+                    .fields
+                    .get("actors")
+                    .map(crate::frontmatter::string_list)
+                    .unwrap_or_default(),
+                offset: format!("{:.1}", (from_year - first) / range * 100.0),
+                width: format!("{:.1}", ((to_year - from_year) / range * 100.0).max(1.0)),
+            }
+        })
+        .collect();
+    let year = |y: f64| {
+        if y.is_finite() {
+            format!("{}", y.floor() as i64)
+        } else {
+            String::new()
+        }
+    };
+    Timeline {
+        events,
+        first: year(first),
+        last: year(last - 1.0),
+        undated,
+    }
+}
