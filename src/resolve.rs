@@ -173,7 +173,22 @@ fn with_reference_pages(
             page
         });
         if page.front.title.is_empty() {
-            page.front.title = entry.field("title").unwrap_or(&entry.key).to_string();
+            page.front.title = entry.field("title").map_or_else(
+                || {
+                    // No title: "Rochester (2013)", from what the entry has.
+                    let names: Vec<&str> = entry
+                        .creators()
+                        .iter()
+                        .map(|n| n.family_or_literal())
+                        .collect();
+                    match (names.is_empty(), entry.year()) {
+                        (false, Some(y)) => format!("{} ({y})", names.join(" and ")),
+                        (false, None) => names.join(" and "),
+                        (true, _) => entry.key.clone(),
+                    }
+                },
+                str::to_string,
+            );
         }
         page.front.slug = Some((urls::slugify(&entry.key), bib.origins[i].pos));
         out.push((page, Role::Reference(i)));

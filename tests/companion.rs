@@ -1,0 +1,106 @@
+//! The shipped companion is complete: the paper's 68 references (and the
+//! works its text cites without listing them), every tension, every
+//! participant quote on its own page, verbatim.
+
+mod common;
+
+use common::{run, shipped_project};
+
+fn seed() -> String {
+    let path = common::repo().join("../shared/seed/000_8ba859cd964bb8ba.txt");
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("the paper is expected at {}: {e}", path.display()))
+}
+
+/// The participant quotes of the paper's findings: a line in quote marks
+/// followed by `(Name)`, with an optional stage direction in between.
+fn paper_quotes() -> Vec<(String, String)> {
+    let text = seed();
+    let findings =
+        &text[text.find("## **Findings**").unwrap()..text.find("## **Discussion**").unwrap()];
+    let mut out = Vec::new();
+    for line in findings.lines() {
+        let line = line.trim();
+        let Some(open) = line.chars().next().filter(|c| *c == '\'' || *c == '‘') else {
+            continue;
+        };
+        let Some((rest, name)) = line.rsplit_once(" (") else {
+            continue;
+        };
+        let name = name.trim_end_matches(')');
+        if !name.chars().all(char::is_alphabetic) {
+            continue;
+        }
+        let rest = rest.split(" (*").next().unwrap();
+        let close = if open == '‘' { '’' } else { '\'' };
+        let text = rest.trim_start_matches(open).trim_end_matches(close);
+        out.push((text.to_string(), name.to_string()));
+    }
+    out
+}
+
+#[test]
+fn shipped_content_is_complete() {
+    let quotes = paper_quotes();
+    assert_eq!(
+        quotes.len(),
+        9,
+        "the paper's findings quote participants nine times"
+    );
+    let dir = shipped_project();
+    let r = run(dir.path(), &["check"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (0, ""),
+        "check: zero errors, zero warnings"
+    );
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let site = dir.path().join("site");
+
+    // Every participant quote has its own page, verbatim and attributed.
+    let mut pages = Vec::new();
+    for entry in std::fs::read_dir(site.join("quotes")).unwrap() {
+        let p = entry.unwrap().path().join("index.html");
+        if p.is_file() {
+            pages.push(std::fs::read_to_string(p).unwrap());
+        }
+    }
+    for (text, name) in &quotes {
+        let found = pages.iter().find(|p| p.contains(&format!("<p>{text}</p>")));
+        let page = found.unwrap_or_else(|| panic!("no quote page for {name}: {text}"));
+        assert!(page.contains(&format!(">{name}</a>")), "{name} attributed");
+    }
+
+    // 68 listed references, plus the works cited but not listed.
+    let listed = std::fs::read_to_string(common::repo().join("content/references.yaml")).unwrap();
+    assert_eq!(listed.matches("\n- id: ").count(), 68);
+    let index = std::fs::read_to_string(site.join("references/index.html")).unwrap();
+    for key in [
+        "gray1985",
+        "hardy2005",
+        "osborne2008",
+        "page2003",
+        "rochester2013",
+    ] {
+        let page =
+            std::fs::read_to_string(site.join(format!("references/{key}/index.html"))).unwrap();
+        assert!(page.contains("Not in the paper's reference list."), "{key}");
+        assert!(index.contains(&format!("<li id=\"ref-{key}\">")));
+    }
+
+    // The five tensions at their levels.
+    for (id, level) in [
+        ("agency-dependency", "experienced"),
+        ("values-pragmatism", "experienced"),
+        ("distinctiveness-incorporation", "experienced"),
+        ("unity-diversity", "inherent"),
+        ("power", "management"),
+    ] {
+        let page = std::fs::read_to_string(site.join(format!("tensions/{id}/index.html"))).unwrap();
+        assert!(page.contains(&format!("Tension · {level}")), "{id}");
+    }
+    // The glossary is linked from the notes that use its terms.
+    let theory =
+        std::fs::read_to_string(site.join("paper/collaboration-theory/index.html")).unwrap();
+    assert!(theory.contains("href=\"../../glossary/index.html#collaborative-inertia\""));
+}
