@@ -132,7 +132,10 @@ fn key_char(c: char) -> bool {
 fn read_key(text: &str, at: usize) -> Option<(String, usize)> {
     let rest = text.get(at + 1..)?;
     if let Some(braced) = rest.strip_prefix('{') {
-        let end = braced.find('}')?;
+        let end = braced.find(['}', '[', ']', ';', '\n'])?;
+        if !braced[end..].starts_with('}') {
+            return None;
+        }
         let key = &braced[..end];
         return (!key.is_empty()).then(|| (key.to_string(), at + 1 + end + 2));
     }
@@ -170,10 +173,11 @@ fn locator_and_suffix(rest: &str) -> (Option<Locator>, String) {
     if rest.is_empty() {
         return (None, String::new());
     }
-    let lower = rest.to_lowercase();
     let (kind, after) = match LABELS.iter().find(|(label, _)| {
-        lower.starts_with(label)
-            && lower[label.len()..]
+        // Compare bytes, ignoring ASCII case: slicing stays on boundaries.
+        rest.get(..label.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(label))
+            && rest[label.len()..]
                 .chars()
                 .next()
                 .is_none_or(|c| c == ' ' || c.is_ascii_digit() || c == '\u{a0}')
@@ -185,32 +189,7 @@ fn locator_and_suffix(rest: &str) -> (Option<Locator>, String) {
     let Some(kind) = kind else {
         return (None, rest.to_string());
     };
-    // The value: numbers, roman numerals and ranges, up to a word or a comma
-    // that is not followed by another number.
-    let mut end = 0;
-    let chars: Vec<(usize, char)> = after.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let (at, c) = chars[i];
-        let ok = c.is_alphanumeric()
-            && (c.is_ascii_digit()
-                || after[at..]
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric())
-                    .all(|c| "ivxlcdmIVXLCDM".contains(c))
-                || (i > 0 && chars[i - 1].1.is_ascii_digit()));
-        let joiner = matches!(c, '-' | '–' | '—' | ',' | ' ' | '&')
-            && chars[i + 1..]
-                .iter()
-                .find(|(_, c)| *c != ' ')
-                .is_some_and(|(_, c)| c.is_ascii_digit());
-        if ok {
-            end = at + c.len_utf8();
-        } else if !joiner {
-            break;
-        }
-        i += 1;
-    }
+    let end = value_end(after);
     if end == 0 {
         return (None, rest.to_string());
     }
@@ -221,6 +200,47 @@ fn locator_and_suffix(rest: &str) -> (Option<Locator>, String) {
         .trim()
         .to_string();
     (Some(Locator { kind, value }), suffix)
+}
+
+/// Where a locator value ends: numbers, roman numerals and ranges or lists
+/// of them (`414`, `217-234`, `15, 17–19`, `iv`), up to a word or a comma
+/// that does not lead to another number. One pass over the text.
+fn value_end(after: &str) -> usize {
+    let roman = |w: &str| w.chars().all(|c| "ivxlcdmIVXLCDM".contains(c));
+    let is_value =
+        |w: &str| w.starts_with(|c: char| c.is_ascii_digit()) || (!w.is_empty() && roman(w));
+    let word_at = |i: usize| {
+        let len = after[i..]
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(after.len() - i);
+        &after[i..i + len]
+    };
+    let skip_spaces = |i: usize| i + (after[i..].len() - after[i..].trim_start_matches(' ').len());
+    let mut end = 0;
+    let mut i = 0;
+    loop {
+        let j = skip_spaces(i);
+        let w = word_at(j);
+        if !is_value(w) {
+            break;
+        }
+        end = j + w.len();
+        // A joiner and another value may follow.
+        let k = skip_spaces(end);
+        let Some(joiner) = after[k..]
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '-' | '–' | '—' | ',' | '&'))
+        else {
+            break;
+        };
+        let next = skip_spaces(k + joiner.len_utf8());
+        if !is_value(word_at(next)) {
+            break;
+        }
+        i = next;
+    }
+    end
 }
 
 /// Parses the inside of `[…]` as a list of citation items, or `None` if it
@@ -237,7 +257,8 @@ fn bracket_items(text: &str, start: usize, inner: Range<usize>) -> Option<Vec<Ci
             })?
             .0;
         let at = offset + at_rel;
-        let (key, after) = read_key(text, at)?;
+        // A braced key may not run past its own part of the brackets.
+        let (key, after) = read_key(&text[..offset + part.len()], at)?;
         let before = &part[..at_rel];
         let suppress_author = before.ends_with('-');
         let prefix = before.trim_end_matches('-').trim().to_string();
@@ -393,6 +414,14 @@ mod tests {
         assert_eq!((l, s.as_str()), (None, "emphasis added"));
         let (l, _) = locator_and_suffix(", pp. 15, 17–19");
         assert_eq!(l.unwrap().value, "15, 17-19");
+        let (l, _) = locator_and_suffix(", pp. iv-vi");
+        assert_eq!(l.unwrap().value, "iv-vi");
+        // Non-ASCII look-alikes of label letters are not labels (and no panic).
+        let (l, s) = locator_and_suffix(", b\u{212a}. 3");
+        assert_eq!((l, s.as_str()), (None, "b\u{212a}. 3"));
+        // Long runs stay linear: this would take minutes if quadratic.
+        let long = format!(", p. {}", "i".repeat(200_000));
+        assert_eq!(locator_and_suffix(&long).0.unwrap().value.len(), 200_000);
     }
 
     #[test]
@@ -411,5 +440,8 @@ mod tests {
         assert_eq!(keys("(@smith:2004.)"), [["smith:2004"]]);
         assert_eq!(keys("@{weird key!}"), [["weird key!"]]);
         assert_eq!(keys("[@a, p. 1; see @b]"), [["a", "b"]]);
+        // A brace that runs past the brackets is not a key (and no panic).
+        assert!(keys("See [@{abel2011] and the set {x}.").is_empty());
+        assert!(keys("[@{smith2010;x}]").is_empty());
     }
 }

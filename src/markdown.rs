@@ -109,19 +109,21 @@ pub fn parse_body(text: &str, start: usize) -> Body {
         let at = body.events.len();
         if let Event::InlineHtml(mark) = &event {
             if let Some(n) = mark.strip_prefix(CITE_MARK) {
-                let (group, offset) = &groups[n.parse::<usize>().expect("our own mark")];
+                let found = &groups[n.parse::<usize>().expect("our own mark")];
                 body.citations.push(Citation {
                     event: at,
-                    form: group.form,
-                    items: group
+                    form: found.group.form,
+                    items: found
+                        .group
                         .items
                         .iter()
-                        .map(|item| CiteRef {
-                            pos: pos(offset + item.key_range.start - group.range.start),
+                        .zip(&found.keys)
+                        .map(|(item, &key)| CiteRef {
+                            pos: pos(key),
                             item: item.clone(),
                         })
                         .collect(),
-                    pos: pos(*offset),
+                    pos: pos(found.offset),
                     section: body.headings.last().cloned(),
                 });
                 body.events.push(event.into_static());
@@ -200,24 +202,30 @@ pub fn parse_body(text: &str, start: usize) -> Body {
     body
 }
 
+/// A citation found in the text, with the body offsets of the citation and
+/// of each of its keys.
+struct Found {
+    group: CiteGroup,
+    offset: usize,
+    keys: Vec<usize>,
+}
+
 /// An event with its byte range in the body.
 type Spanned<'a> = (Event<'a>, std::ops::Range<usize>);
 
 /// Replaces citations in runs of text with placeholder events. Returns the
 /// new events and each citation with its byte offset in `source`. Text in
 /// code, links, images and headings is left alone.
-fn split_citations<'a>(
-    source: &'a str,
-    raw: Vec<Spanned<'a>>,
-) -> (Vec<Spanned<'a>>, Vec<(CiteGroup, usize)>) {
+fn split_citations<'a>(source: &'a str, raw: Vec<Spanned<'a>>) -> (Vec<Spanned<'a>>, Vec<Found>) {
     let mut out = Vec::with_capacity(raw.len());
     let mut groups = Vec::new();
     let mut skip_depth = 0usize;
+    // Text and soft line breaks (as `\n`), so a citation may wrap lines.
     let mut run: Vec<(CowStr<'a>, std::ops::Range<usize>)> = Vec::new();
 
     let flush = |run: &mut Vec<(CowStr<'a>, std::ops::Range<usize>)>,
                  out: &mut Vec<Spanned<'a>>,
-                 groups: &mut Vec<(CiteGroup, usize)>| {
+                 groups: &mut Vec<Found>| {
         if run.is_empty() {
             return;
         }
@@ -246,7 +254,18 @@ fn split_citations<'a>(
             Vec::new()
         };
         if found.is_empty() {
-            out.extend(run.drain(..).map(|(t, r)| (Event::Text(t), r)));
+            out.extend(run.drain(..).map(|(t, r)| {
+                let soft =
+                    &*t == "\n" && source.get(r.clone()).is_some_and(|s| s.trim().is_empty());
+                (
+                    if soft {
+                        Event::SoftBreak
+                    } else {
+                        Event::Text(t)
+                    },
+                    r,
+                )
+            }));
             return;
         }
         let end_src = run.last().map_or(first_src, |(_, r)| r.end);
@@ -266,7 +285,16 @@ fn split_citations<'a>(
                 src..src_of(group.range.end - 1) + 1,
             ));
             last = group.range.end;
-            groups.push((group, src));
+            let keys = group
+                .items
+                .iter()
+                .map(|i| src_of(i.key_range.start))
+                .collect();
+            groups.push(Found {
+                group,
+                offset: src,
+                keys,
+            });
         }
         if last < merged.len() {
             out.push((
@@ -281,6 +309,10 @@ fn split_citations<'a>(
         match &event {
             Event::Text(t) if skip_depth == 0 => {
                 run.push((t.clone(), range));
+                continue;
+            }
+            Event::SoftBreak if skip_depth == 0 => {
+                run.push(("\n".into(), range));
                 continue;
             }
             Event::Start(
@@ -311,6 +343,12 @@ fn unique_id(
 ) -> String {
     let base = if base.is_empty() {
         "section".to_string()
+    } else {
+        base
+    };
+    // Citation and reference anchors (`cite-…`, `ref-…`) are the build's own.
+    let base = if base.starts_with("cite-") || base.starts_with("ref-") {
+        format!("section-{base}")
     } else {
         base
     };
@@ -399,6 +437,24 @@ mod tests {
         for c in &b.citations {
             assert!(matches!(&b.events[c.event], Event::InlineHtml(m) if m.starts_with(CITE_MARK)));
         }
+    }
+
+    #[test]
+    fn citations_may_wrap_lines_and_report_their_own_position() {
+        let b = parse_body("As shown [see @smith, p. 4;\n@jones] here.\n\n[&amp;&amp; @nokey]\n\n## Cite smith 1\n", 0);
+        assert_eq!(b.citations.len(), 2);
+        let keys: Vec<_> = b.citations[0]
+            .items
+            .iter()
+            .map(|i| i.item.key.as_str())
+            .collect();
+        assert_eq!(keys, ["smith", "jones"]);
+        assert_eq!(b.citations[0].items[1].pos, Pos::new(2, 1));
+        assert_eq!(b.citations[1].items[0].pos, Pos::new(4, 13));
+        assert_eq!(b.headings[0].id, "section-cite-smith-1");
+        // Without citations, line breaks stay soft breaks.
+        let plain = parse_body("a\nb\n", 0);
+        assert!(plain.events.iter().any(|e| matches!(e, Event::SoftBreak)));
     }
 
     #[test]

@@ -547,3 +547,43 @@ fn shipped_companion_cites_every_reference_both_ways() {
     let (_, problems) = check_links(&site, "/companion/");
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+#[test]
+fn numeric_styles_number_by_first_citation_and_note_styles_are_refused() {
+    let refs = "- id: zed2010\n  type: book\n  author: [{family: Zed, given: A}]\n  issued: 2010\n  title: Zed book\n- id: abel2011\n  type: book\n  author: [{family: Abel, given: B}]\n  issued: 2011\n  title: Abel book\n- id: pc\n  type: personal_communication\n  author: [{family: Cole, given: C}]\n  issued: 2012\n  title: A letter\n";
+    let dir = project(&[
+        (
+            "book.toml",
+            "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"ieee\"\n",
+        ),
+        ("refs.yaml", refs),
+        (
+            "content/index.md",
+            "---\ntitle: Home\n---\nFirst [@abel2011], then [@zed2010, p. 4] and [@pc].\n",
+        ),
+    ]);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let home = read(&dir, "index.html");
+    let cites = citations(&home);
+    assert_eq!(cites[0], "[1]", "{cites:?}");
+    assert!(cites[1].starts_with("[2"), "{cites:?}");
+
+    // APA leaves personal communications out of its list: the entry still
+    // has text for its tooltip and pages.
+    common::write_files(
+        dir.path(),
+        &[(
+            "book.toml",
+            "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"apa\"\n",
+        )],
+    );
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let home = read(&dir, "index.html");
+    assert!(home.contains("title=\"Cole, C, 2012, A letter\""), "{home}");
+
+    common::write_files(dir.path(), &[("book.toml", "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"chicago-notes\"\n")]);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("footnotes"), "{}", r.stderr);
+}

@@ -13,7 +13,9 @@ use hayagriva::citationberg::json::{
     DateValue, Item, LiteralName, NameItem, NameValue, Value, VecDate, VecDateRange,
 };
 use hayagriva::citationberg::taxonomy::Locator as CslLocator;
-use hayagriva::citationberg::{IndependentStyle, Locale, LocaleCode, Style};
+use hayagriva::citationberg::{
+    CitationFormat, IndependentStyle, Locale, LocaleCode, Style, StyleCategory, StyleClass,
+};
 use hayagriva::{
     BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, ElemChild,
     ElemChildren, ElemMeta, LocatorPayload, SpecificLocator,
@@ -39,6 +41,9 @@ pub struct CslStyle {
     /// The layout's own brackets, `(` and `)` for author-date styles.
     pub open: String,
     pub close: String,
+    /// Numbered or labelled citations: numbers follow first citation, so
+    /// the driver is not primed in bibliography order.
+    numeric: bool,
 }
 
 impl CslStyle {
@@ -74,10 +79,24 @@ impl CslStyle {
                 }
             }
         };
+        if style.settings.class == StyleClass::Note {
+            return Err(bad(format!(
+                "`{}` puts citations in footnotes, which this site does not render; choose an author-date or numeric style",
+                config.bibliography.style.as_deref().unwrap_or_default()
+            )));
+        }
         Ok(CslStyle::new(style, config.bibliography.locale.as_deref()))
     }
 
     pub fn new(mut style: IndependentStyle, locale: Option<&str>) -> CslStyle {
+        let numeric = style.info.category.iter().any(|c| {
+            matches!(
+                c,
+                StyleCategory::CitationFormat {
+                    format: CitationFormat::Numeric | CitationFormat::Label
+                }
+            )
+        });
         let layout = &mut style.citation.layout;
         // Items are formatted one by one and joined here, so that prefixes
         // (`see`), suffixes and author suppression work in any style.
@@ -91,6 +110,7 @@ impl CslStyle {
             delimiter,
             open,
             close,
+            numeric,
         }
     }
 }
@@ -159,12 +179,15 @@ pub fn format(
         .map(|b| b.items.iter().filter_map(|i| bib.get(&i.key)).collect())
         .unwrap_or_else(|| (0..items.len()).collect());
 
-    // Pass 2: primed in that order, then every occurrence.
+    // Pass 2: primed in that order (author-date styles: year suffixes follow
+    // the bibliography), then every occurrence.
     let mut driver = BibliographyDriver::new();
-    driver.citation(request(
-        order.iter().map(|&i| hidden(&items[i])).collect(),
-        style,
-    ));
+    if !style.numeric {
+        driver.citation(request(
+            order.iter().map(|&i| hidden(&items[i])).collect(),
+            style,
+        ));
+    }
     let mut suppress = Vec::with_capacity(site.occurrences.len());
     for occ in &site.occurrences {
         let citation = &site.pages[occ.page].page.citations[occ.citation];
@@ -193,7 +216,20 @@ pub fn format(
             }
         }
     }
-    let mut cites = rendered.citations.into_iter().skip(1);
+    // Works the style leaves out of its bibliography still get an entry.
+    for (i, e) in entries.iter_mut().enumerate() {
+        if e.text.is_empty() {
+            let text = fallback(&bib.refs[i]);
+            *e = Entry {
+                html: escape(&text),
+                text,
+            };
+        }
+    }
+    let mut cites = rendered
+        .citations
+        .into_iter()
+        .skip(usize::from(!style.numeric));
     let items_html = suppress
         .iter()
         .map(|&suppress| {
@@ -238,6 +274,20 @@ pub fn format_one(r: &Reference, style: &CslStyle) -> Entry {
             text: plain(&i.content),
         })
         .unwrap_or_default()
+}
+
+/// "Smith, J, 2010, Title": for works a style does not list.
+fn fallback(r: &Reference) -> String {
+    let names: Vec<String> = r.creators().iter().map(Name::inverted).collect();
+    let mut parts = Vec::new();
+    if !names.is_empty() {
+        parts.push(names.join(", "));
+    }
+    if let Some(y) = r.year() {
+        parts.push(y.to_string());
+    }
+    parts.push(r.field("title").unwrap_or(&r.key).to_string());
+    parts.join(", ")
 }
 
 fn csl_locator(kind: LocatorKind) -> CslLocator {
