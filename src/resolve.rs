@@ -366,17 +366,26 @@ fn place(pages: Vec<(Page, Role)>, diags: &mut Vec<Diagnostic>) -> Vec<SitePage>
             );
             continue;
         }
+        // A bibliography entry's page is placed by its key, at the entry.
+        let here = match role {
+            Role::Reference(_) => page.front.slug.as_ref().map_or(Pos::START, |s| s.1),
+            _ => Pos::START,
+        };
         if let Some((other, other_pos)) = by_url.get(&url) {
+            let help = match role {
+                Role::Reference(_) => "these bibliography keys make the same URL; rename one key",
+                _ => "rename one of the files or give one a `slug:`",
+            };
             diags.push(
                 Diagnostic::error(
                     &page.display,
-                    Pos::START,
+                    here,
                     format!(
-                        "output path collision: /{url} from {other}:{} and {}:1",
-                        other_pos.line, page.display
+                        "output path collision: /{url} from {other}:{} and {}:{}",
+                        other_pos.line, page.display, here.line
                     ),
                 )
-                .with_help("rename one of the files or give one a `slug:`"),
+                .with_help(help),
             );
             continue;
         }
@@ -405,7 +414,7 @@ fn place(pages: Vec<(Page, Role)>, diags: &mut Vec<Diagnostic>) -> Vec<SitePage>
             );
             continue;
         }
-        by_url.insert(url.clone(), (page.display.clone(), Pos::START));
+        by_url.insert(url.clone(), (page.display.clone(), here));
         by_id.insert(id.clone(), (page.display.clone(), id_pos));
         placed.push(SitePage {
             page,

@@ -78,6 +78,7 @@ fixtures! {
     unknown_kind => "unknown-kind",
     row09_missing_file => "09-missing-file",
     row16_empty_url_segment => "16-empty-url-segment",
+    row16_reference_keys_with_one_url => "16-reference-key-collision",
     no_home_page => "no-home-page",
     row11_unknown_citation_key => "11-unknown-citation-key",
     row12_at_signs_are_not_citations => "12-at-signs-are-not-citations",
