@@ -223,6 +223,8 @@ pub enum Role {
     MetaphorIndex,
     /// `policy/`: the timeline of dated policy notes.
     PolicyIndex,
+    /// `a-z/`: every page by title, the way in without JavaScript.
+    AzIndex,
 }
 
 /// One cited work at one place: the target of a "cited by" link.

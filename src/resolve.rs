@@ -27,7 +27,16 @@ pub fn resolve(
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let pages = with_reference_pages(pages, bib, &mut diags);
-    let pages = qual::with_index_pages(pages);
+    let mut pages = qual::with_index_pages(pages);
+    if !pages.iter().any(|(p, _)| p.rel == "a-z/index.md") {
+        let az = Page::synthetic(
+            "a-z/index.md",
+            "content/a-z/index.md",
+            "A–Z index",
+            Some(95),
+        );
+        pages.push((az, Role::AzIndex));
+    }
     let mut placed = place(pages, &mut diags);
     placed.sort_by(|a, b| a.url.cmp(&b.url));
     if !placed.iter().any(|p| p.url.is_empty()) {
@@ -733,7 +742,7 @@ mod tests {
             ("x/n.md", "---\ntitle: N\n---\n"),
             ("y/n.md", "---\ntitle: N2\n---\n"),
         ]);
-        assert_eq!(s.pages.len(), 3);
+        assert_eq!(s.pages.iter().filter(|p| p.role == Role::Page).count(), 3);
         assert_eq!(
             d,
             [

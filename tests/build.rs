@@ -788,3 +788,24 @@ fn many_equal_headings_finish() {
     }
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
+
+/// Without JavaScript, every page is reachable from the A–Z index, which
+/// every page links to.
+#[test]
+fn a_to_z_index_reaches_every_page() {
+    let dir = shipped_project();
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let site = dir.path().join("site");
+    let az = read(&site.join("a-z/index.html"));
+    let hrefs: std::collections::BTreeSet<String> =
+        common::attr_values(&az, "href").into_iter().collect();
+    for (path, bytes) in snapshot(&site) {
+        if !path.ends_with("index.html") || path == "a-z/index.html" {
+            continue;
+        }
+        let rel = format!("../{path}");
+        assert!(hrefs.contains(&rel), "{path} missing from the A–Z index");
+        let html = String::from_utf8(bytes).unwrap();
+        assert!(html.contains("A–Z index</a>"), "{path} links the A–Z index");
+    }
+}

@@ -174,6 +174,10 @@ fn base_context(input: &Input<'_>, from: &str, current: Option<usize>) -> tera::
     let references =
         (!input.bib.is_empty()).then(|| urls::relative_href(from, "references/", None, index_html));
     ctx.insert("references_href", &references);
+    ctx.insert(
+        "az_href",
+        &urls::relative_href(from, "a-z/", None, index_html),
+    );
     ctx
 }
 
@@ -277,6 +281,10 @@ fn render_page(input: &Input<'_>, tera: &tera::Tera, i: usize) -> Result<String>
         Role::MetaphorIndex => {
             ctx.insert("metaphors", &qual::metaphors(input, &sp.url));
             "metaphors.html".to_string()
+        }
+        Role::AzIndex => {
+            ctx.insert("letters", &qual::a_to_z(input, &sp.url));
+            "a-z.html".to_string()
         }
         Role::PolicyIndex => {
             ctx.insert("timeline", &qual::timeline(input, &sp.url));

@@ -561,3 +561,67 @@ pub fn timeline(input: &Input<'_>, from: &str) -> Timeline {
         undated,
     }
 }
+
+/// Pages under one letter of the A–Z index.
+#[derive(Serialize)]
+pub struct Letter {
+    pub letter: String,
+    pub pages: Vec<AzEntry>,
+}
+
+#[derive(Serialize)]
+pub struct AzEntry {
+    pub title: String,
+    pub href: String,
+    pub kind: String,
+}
+
+/// Every page but the index itself, by title, grouped by first letter.
+pub fn a_to_z(input: &Input<'_>, from: &str) -> Vec<Letter> {
+    use crate::model::Role;
+    let sort_title = |t: &str| {
+        t.trim_start_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    let mut entries: Vec<(String, usize)> = input
+        .site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.role != Role::AzIndex)
+        .map(|(i, p)| (sort_title(&p.page.front.title), i))
+        .collect();
+    entries.sort();
+    let mut letters: Vec<Letter> = Vec::new();
+    for (key, i) in entries {
+        let first = key.chars().next().map_or("#".to_string(), |c| {
+            if c.is_alphabetic() {
+                c.to_uppercase().to_string()
+            } else {
+                "#".to_string()
+            }
+        });
+        if letters.last().is_none_or(|l| l.letter != first) {
+            letters.push(Letter {
+                letter: first,
+                pages: Vec::new(),
+            });
+        }
+        let p = &input.site.pages[i];
+        let kind = match p.role {
+            Role::Reference(_) => "reference".to_string(),
+            Role::Page => p.page.front.kind().name().to_string(),
+            _ => "index".to_string(),
+        };
+        letters
+            .last_mut()
+            .expect("just pushed")
+            .pages
+            .push(AzEntry {
+                title: p.page.front.title.clone(),
+                href: href(input, from, i),
+                kind,
+            });
+    }
+    letters
+}
