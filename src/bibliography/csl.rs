@@ -16,53 +16,9 @@ pub fn parse(
     text: &str,
     format: Format,
 ) -> (Vec<(Reference, Pos)>, Vec<Diagnostic>) {
-    let value: Value = match format {
-        Format::Json => match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => {
-                let pos = Pos::new(e.line().max(1), e.column().max(1));
-                let msg = e.to_string();
-                let msg = msg.split(" at line ").next().unwrap_or(&msg);
-                return (
-                    vec![],
-                    vec![Diagnostic::error(
-                        display,
-                        pos,
-                        format!("invalid JSON: {msg}"),
-                    )],
-                );
-            }
-        },
-        _ => match serde_yaml::from_str::<serde_yaml::Value>(text) {
-            Ok(v) => match serde_json::to_value(v) {
-                Ok(v) => v,
-                Err(e) => {
-                    return (
-                        vec![],
-                        vec![Diagnostic::error(
-                            display,
-                            Pos::START,
-                            format!("invalid YAML: {e}"),
-                        )],
-                    )
-                }
-            },
-            Err(e) => {
-                let pos = e
-                    .location()
-                    .map_or(Pos::START, |l| Pos::new(l.line(), l.column()));
-                let msg = e.to_string();
-                let msg = msg.split(" at line ").next().unwrap_or(&msg);
-                return (
-                    vec![],
-                    vec![Diagnostic::error(
-                        display,
-                        pos,
-                        format!("invalid YAML: {msg}"),
-                    )],
-                );
-            }
-        },
+    let value = match read_value(text, format) {
+        Ok(v) => v,
+        Err((pos, msg)) => return (vec![], vec![Diagnostic::error(display, pos, msg)]),
     };
     let items = match value {
         Value::Array(items) => items,
@@ -129,6 +85,27 @@ pub fn parse(
         }
     }
     (out, diags)
+}
+
+/// The file as a JSON value, or the parser's message at its position
+/// (without the parser's own "at line N column M").
+fn read_value(text: &str, format: Format) -> Result<Value, (Pos, String)> {
+    let strip = |msg: String| msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    match format {
+        Format::Json => serde_json::from_str(text).map_err(|e| {
+            let pos = Pos::new(e.line().max(1), e.column().max(1));
+            (pos, format!("invalid JSON: {}", strip(e.to_string())))
+        }),
+        _ => {
+            let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+                let pos = e
+                    .location()
+                    .map_or(Pos::START, |l| Pos::new(l.line(), l.column()));
+                (pos, format!("invalid YAML: {}", strip(e.to_string())))
+            })?;
+            serde_json::to_value(yaml).map_err(|e| (Pos::START, format!("invalid YAML: {e}")))
+        }
+    }
 }
 
 /// Byte offset of `key` written as the value of an `id` (or
