@@ -119,6 +119,10 @@ pub fn compile(
     if !never.is_empty() {
         for f in &found.files {
             diagnostics.extend(ethics::check_source(&f.display, &f.text, never, None));
+            diagnostics.extend(ethics::check_path(&f.display, never));
+        }
+        for a in &site.assets {
+            diagnostics.extend(ethics::check_path(a.0, never));
         }
         for s in &sources {
             diagnostics.extend(ethics::check_source(&s.display, &s.text, never, None));

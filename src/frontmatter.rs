@@ -113,6 +113,7 @@ const POLICY: &[Field] = &[
 const QUOTE: &[Field] = &[
     f("speaker", Type::Str, true),
     f("tensions", Type::TensionRefs, true),
+    f("pole", Type::Str, false),
     f("metaphor", Type::Str, false),
     f("stage", Type::Str, false),
     f("section", Type::Str, false),

@@ -238,6 +238,14 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
                     continue;
                 }
             }
+            if tags.iter().any(|(x, _)| *x == t) {
+                diags.push(Diagnostic::error(
+                    &p.page.display,
+                    pos(p, "tensions"),
+                    format!("tension `{id}` is listed twice"),
+                ));
+                continue;
+            }
             tags.push((t, pole));
         }
         quotes.push(QuoteInfo {
@@ -249,6 +257,21 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
             section: field(p, "section"),
             page_no: field(p, "page"),
         });
+    }
+
+    // A policy period ends after it starts.
+    for (_, p) in of_kind(Kind::Policy) {
+        let (Some(start), Some(end)) = (&p.page.front.date, field(p, "end")) else {
+            continue;
+        };
+        let key = |d: &str| crate::bibliography::Date::parse_iso(d).map(|d| d.parts);
+        if key(&end) < key(start) {
+            diags.push(Diagnostic::error(
+                &p.page.display,
+                pos(p, "end"),
+                format!("`end` ({end}) is before `date` ({start})"),
+            ));
+        }
     }
 
     // Quotes of each tension: by pole, then speaker, then order and title.

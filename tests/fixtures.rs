@@ -96,4 +96,5 @@ fixtures! {
     unknown_quote_embed => "unknown-quote-embed",
     tension_with_three_poles => "tension-three-poles",
     ethics_guard_names_every_leak => "ethics-guard",
+    quote_tension_twice_and_policy_end_before_start => "quote-tension-twice-and-policy-end",
 }

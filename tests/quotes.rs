@@ -255,3 +255,18 @@ fn policy_timeline_is_generated_in_date_order() {
         );
     }
 }
+
+#[test]
+fn a_top_level_pole_applies_to_the_quote_s_tension() {
+    let dir = common::project(&[
+        ("book.toml", common::BOOK),
+        ("content/index.md", "---\ntitle: Home\n---\n"),
+        ("content/tensions/ad.md", "---\ntitle: AD\nkind: tension\npoles: [agency, dependency]\nlevel: experienced\n---\n"),
+        ("content/participants/fiona.md", "---\ntitle: Fiona\nkind: participant\n---\n"),
+        ("content/quotes/q.md", "---\ntitle: Q\nkind: quote\nspeaker: fiona\ntensions: [ad]\npole: dependency\n---\nWords.\n"),
+    ]);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let page = std::fs::read_to_string(dir.path().join("site/tensions/ad/index.html")).unwrap();
+    assert!(page.contains("<h3>Leaning to dependency</h3>"), "{page}");
+}

@@ -65,7 +65,7 @@ fn body(input: &Input<'_>, i: usize, expand: bool) -> String {
 
     for (at, event) in sp.page.events.iter().enumerate() {
         if let Some((c, _)) = citations.next_if(|(_, c)| c.event == at) {
-            events.push(Event::InlineHtml(citation_html(input, i, c).into()));
+            events.push(Event::InlineHtml(citation_html(input, i, c, expand).into()));
             continue;
         }
         if let Some((_, text)) = code.as_mut() {
@@ -198,7 +198,9 @@ fn body(input: &Input<'_>, i: usize, expand: bool) -> String {
 
 /// One citation as HTML: each cited work a link to its reference page with
 /// the formatted entry as a tooltip and the occurrence's id.
-fn citation_html(input: &Input<'_>, page: usize, c: usize) -> String {
+/// `with_id`: the citation's own page carries the occurrence ids; copies of
+/// a quote shown elsewhere do not, so ids stay unique.
+fn citation_html(input: &Input<'_>, page: usize, c: usize, with_id: bool) -> String {
     let sp = &input.site.pages[page];
     let citation = &sp.page.citations[c];
     let mut items = Vec::with_capacity(citation.items.len());
@@ -212,9 +214,13 @@ fn citation_html(input: &Input<'_>, page: usize, c: usize) -> String {
             html.push_str(&highlight::escape(&cref.item.prefix));
             html.push(' ');
         }
+        let id = if with_id {
+            format!(" id=\"{}\"", highlight::escape(&occ.id))
+        } else {
+            String::new()
+        };
         html.push_str(&format!(
-            "<a class=\"cite\" id=\"{}\" href=\"{}\" title=\"{}\">{}</a>",
-            highlight::escape(&occ.id),
+            "<a class=\"cite\"{id} href=\"{}\" title=\"{}\">{}</a>",
             highlight::escape(&href),
             highlight::escape(&entry.text),
             input.cites.items[occ_index]

@@ -74,7 +74,13 @@ pub fn card(input: &Input<'_>, from: &str, q: usize) -> QuoteCard {
         id: sp.id.clone(),
         title: sp.page.front.title.clone(),
         href: href(input, from, quote.page),
-        html: super::body_html_shallow(input, quote.page),
+        // On the quote's own page its citations carry their ids; copies of
+        // the quote on other pages do not.
+        html: if sp.url == from {
+            super::body_html(input, quote.page)
+        } else {
+            super::body_html_shallow(input, quote.page)
+        },
         speaker: Link {
             title: speaker.pseudonym.clone(),
             href: href(input, from, speaker.page),
@@ -516,7 +522,10 @@ pub fn timeline(input: &Input<'_>, from: &str) -> Timeline {
         .fold(f64::INFINITY, f64::min);
     let last = dated
         .iter()
-        .map(|(d, i)| end_of(*i).map_or(year_of(d) + 1.0, |e| year_of(&e) + 1.0))
+        .map(|(d, i)| {
+            let start = year_of(d) + 1.0;
+            end_of(*i).map_or(start, |e| (year_of(&e) + 1.0).max(start))
+        })
         .fold(f64::NEG_INFINITY, f64::max);
     let range = (last - first).max(1.0);
     let events = dated
