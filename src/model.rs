@@ -225,6 +225,8 @@ pub enum Role {
     PolicyIndex,
     /// `a-z/`: every page by title, the way in without JavaScript.
     AzIndex,
+    /// `search/`: the search page.
+    Search,
 }
 
 /// One cited work at one place: the target of a "cited by" link.

@@ -28,14 +28,18 @@ pub fn resolve(
     let mut diags = Vec::new();
     let pages = with_reference_pages(pages, bib, &mut diags);
     let mut pages = qual::with_index_pages(pages);
-    if !pages.iter().any(|(p, _)| p.rel == "a-z/index.md") {
-        let az = Page::synthetic(
-            "a-z/index.md",
-            "content/a-z/index.md",
-            "A–Z index",
-            Some(95),
-        );
-        pages.push((az, Role::AzIndex));
+    // The A–Z index and the search page; a note at their path is their intro.
+    for (rel, title, order, role) in [
+        ("a-z/index.md", "A–Z index", 95, Role::AzIndex),
+        ("search/index.md", "Search", 96, Role::Search),
+    ] {
+        match pages.iter_mut().find(|(p, _)| p.rel == rel) {
+            Some(entry) => entry.1 = role,
+            None => {
+                let display = format!("content/{rel}");
+                pages.push((Page::synthetic(rel, &display, title, Some(order)), role));
+            }
+        }
     }
     let mut placed = place(pages, &mut diags);
     placed.sort_by(|a, b| a.url.cmp(&b.url));

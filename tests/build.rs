@@ -809,3 +809,45 @@ fn a_to_z_index_reaches_every_page() {
         assert!(html.contains("A–Z index</a>"), "{path} links the A–Z index");
     }
 }
+
+/// The search index is a script (so it loads from `file://`) that lists
+/// every page but the A–Z index, with quotes' tensions for the filter, and
+/// it cannot close a script element early.
+#[test]
+fn search_index_lists_every_page_safely() {
+    let dir = project(&[
+        ("book.toml", BOOK),
+        ("content/index.md", "---\ntitle: Home </script><b>\n---\nText about </script> tags.\n"),
+        ("content/tensions/ad.md", "---\ntitle: Agency/Dependency\nkind: tension\npoles: [a, d]\nlevel: experienced\n---\n"),
+        ("content/participants/fiona.md", "---\ntitle: Fiona\nkind: participant\n---\n"),
+        ("content/quotes/roller.md", "---\ntitle: Roller coaster\nkind: quote\nspeaker: fiona\ntensions: [ad]\n---\nThen it goes like that again.\n"),
+    ]);
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let site = dir.path().join("site");
+    let js = read(&site.join("assets/search-index.js"));
+    assert!(js.starts_with("window.companionSearch = {"));
+    assert!(!js.contains("</script"), "no closing tag in the script");
+    let json = js
+        .trim_start_matches("window.companionSearch = ")
+        .trim_end()
+        .trim_end_matches(';')
+        .replace("<\\/", "</");
+    let data: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let docs = data["docs"].as_array().unwrap();
+    let urls: Vec<&str> = docs.iter().map(|d| d["url"].as_str().unwrap()).collect();
+    for url in [
+        "",
+        "tensions/ad/",
+        "quotes/roller/",
+        "participants/fiona/",
+        "tensions/",
+    ] {
+        assert!(urls.contains(&url), "{url} in the index: {urls:?}");
+    }
+    let quote = docs.iter().find(|d| d["url"] == "quotes/roller/").unwrap();
+    assert_eq!(quote["tensions"], serde_json::json!(["Agency/Dependency"]));
+    assert_eq!(data["tensions"], serde_json::json!(["Agency/Dependency"]));
+    let page = read(&site.join("search/index.html"));
+    assert!(page.contains("<script src=\"../assets/search-index.js\"></script>"));
+    assert!(page.contains("<noscript>"));
+}

@@ -7,6 +7,7 @@
 mod body;
 mod qual;
 mod scholar;
+mod search;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -60,6 +61,10 @@ pub fn render(input: &Input<'_>) -> Result<Output> {
         out.insert(format!("{ASSETS}/{name}"), bytes.clone());
     }
     scholar::downloads(input, &mut out);
+    out.insert(
+        format!("{ASSETS}/search-index.js"),
+        search::index_script(input).into_bytes(),
+    );
     let (light, dark) = highlight::stylesheets();
     out.insert(format!("{ASSETS}/syntax-light.css"), light.into_bytes());
     out.insert(format!("{ASSETS}/syntax-dark.css"), dark.into_bytes());
@@ -139,6 +144,11 @@ struct Assets {
     style: String,
     syntax_light: String,
     syntax_dark: String,
+    /// Enhancements: the dark-mode toggle and citation previews.
+    script: String,
+    search_index: String,
+    search_engine: String,
+    search_script: String,
 }
 
 fn base_context(input: &Input<'_>, from: &str, current: Option<usize>) -> tera::Context {
@@ -163,6 +173,10 @@ fn base_context(input: &Input<'_>, from: &str, current: Option<usize>) -> tera::
             style: asset("style.css"),
             syntax_light: asset("syntax-light.css"),
             syntax_dark: asset("syntax-dark.css"),
+            script: asset("companion.js"),
+            search_index: asset("search-index.js"),
+            search_engine: asset("vendor/elasticlunr.min.js"),
+            search_script: asset("search.js"),
         },
     );
     ctx.insert("root", &urls::root_prefix(from));
@@ -178,6 +192,11 @@ fn base_context(input: &Input<'_>, from: &str, current: Option<usize>) -> tera::
         "az_href",
         &urls::relative_href(from, "a-z/", None, index_html),
     );
+    ctx.insert(
+        "search_href",
+        &urls::relative_href(from, "search/", None, index_html),
+    );
+    ctx.insert("index_html", &index_html);
     ctx
 }
 
@@ -286,6 +305,7 @@ fn render_page(input: &Input<'_>, tera: &tera::Tera, i: usize) -> Result<String>
             ctx.insert("letters", &qual::a_to_z(input, &sp.url));
             "a-z.html".to_string()
         }
+        Role::Search => "search.html".to_string(),
         Role::PolicyIndex => {
             ctx.insert("timeline", &qual::timeline(input, &sp.url));
             "timeline.html".to_string()
