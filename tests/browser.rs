@@ -1,0 +1,269 @@
+//! What only a browser shows, in headless Debian Chromium driven through
+//! chromedriver (W3C WebDriver): a citation click lands on its reference
+//! with the entry in view, the "cited by" link comes back, search finds a
+//! quote, the dark-mode choice survives a reload, and no page logs a
+//! console error. The site is opened from `file://`, the hardest case for
+//! relative links and scripts.
+//!
+//! The tests run when `/usr/bin/chromedriver` exists. CI installs Chromium
+//! and sets `COMPANION_BROWSER_TESTS=1`, which turns a missing driver into a
+//! failure instead of a skip.
+
+mod common;
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const FLAGS: [&str; 7] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+];
+
+/// Whether to run; panics in CI when the browser is missing.
+fn browser_available() -> bool {
+    let present = Path::new(CHROMEDRIVER).exists() && Path::new(CHROMIUM).exists();
+    if !present && std::env::var_os("COMPANION_BROWSER_TESTS").is_some() {
+        panic!("browser tests are required here: apt-get install chromium chromium-driver");
+    }
+    if !present {
+        eprintln!("no Chromium here: browser test not run");
+    }
+    present
+}
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_driver() -> Driver {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not listen");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Driver { child, port }
+}
+
+async fn client(driver: &Driver, profile: &Path) -> Client {
+    let mut args: Vec<String> = FLAGS.iter().map(|s| s.to_string()).collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    args.push("--window-size=1200,900".into());
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({ "binary": CHROMIUM, "args": args }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a WebDriver session")
+}
+
+/// The shipped companion, built into a temporary folder.
+fn built_site() -> (tempfile::TempDir, PathBuf) {
+    let dir = common::shipped_project();
+    let r = common::run(dir.path(), &["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let site = dir.path().join("site");
+    (dir, site)
+}
+
+fn url(site: &Path, page: &str) -> String {
+    format!("file://{}/{page}", site.display())
+}
+
+async fn in_view(c: &Client, selector: &str) -> bool {
+    let script = "const e = document.querySelector(arguments[0]); if (!e) return false; \
+                  const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight;";
+    c.execute(script, vec![serde_json::json!(selector)])
+        .await
+        .unwrap()
+        == serde_json::json!(true)
+}
+
+async fn wait_for_url(c: &Client, ends_with: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = c.current_url().await.unwrap().to_string();
+        if now.ends_with(ends_with) {
+            return now;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still at {now}, expected …{ends_with}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reader_follows_citations_searches_and_keeps_dark_mode() {
+    if !browser_available() {
+        return;
+    }
+    let (_dir, site) = built_site();
+    let driver = start_driver();
+    let profile = tempfile::tempdir().unwrap();
+    let c = client(&driver, profile.path()).await;
+
+    // A citation leads to its reference, with the entry in view.
+    c.goto(&url(&site, "paper/collaboration-theory/index.html"))
+        .await
+        .unwrap();
+    c.find(Locator::Css("#cite-huxham2005-1"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_url(&c, "references/huxham2005/index.html").await;
+    assert!(in_view(&c, "#ref-huxham2005").await, "the entry is in view");
+
+    // Its "cited by" link returns to the citing place.
+    c.find(Locator::Css(
+        "a.cited-by[href$='collaboration-theory/index.html#cite-huxham2005-1']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_for_url(
+        &c,
+        "paper/collaboration-theory/index.html#cite-huxham2005-1",
+    )
+    .await;
+    assert!(
+        in_view(&c, "#cite-huxham2005-1").await,
+        "the citation is in view"
+    );
+
+    // Search finds a quote by a phrase from it.
+    c.goto(&url(&site, "search/index.html")).await.unwrap();
+    c.find(Locator::Css("#search-input"))
+        .await
+        .unwrap()
+        .send_keys("straddling different realities")
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let links = c.find_all(Locator::Css("#search-results a")).await.unwrap();
+        let mut hrefs = Vec::new();
+        for l in links {
+            hrefs.push(l.attr("href").await.unwrap().unwrap_or_default());
+        }
+        if hrefs
+            .iter()
+            .any(|h| h.contains("quotes/eric-straddling-realities/"))
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "search results: {hrefs:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // The dark-mode choice survives a reload.
+    c.goto(&url(&site, "index.html")).await.unwrap();
+    c.find(Locator::Css("#theme-toggle"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.refresh().await.unwrap();
+    let theme = c
+        .execute(
+            "return document.documentElement.getAttribute('data-theme');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(theme, serde_json::json!("dark"));
+    let pressed = c
+        .find(Locator::Css("#theme-toggle"))
+        .await
+        .unwrap()
+        .attr("aria-pressed")
+        .await
+        .unwrap();
+    assert_eq!(pressed.as_deref(), Some("true"));
+    c.close().await.unwrap();
+}
+
+/// Every kind of page loads without a console error (scripts included).
+#[test]
+fn no_page_logs_a_console_error() {
+    if !browser_available() {
+        return;
+    }
+    let (_dir, site) = built_site();
+    for page in [
+        "index.html",
+        "tensions/index.html",
+        "tensions/agency-dependency/index.html",
+        "quotes/fiona-roller-coaster/index.html",
+        "participants/fiona/index.html",
+        "references/index.html",
+        "references/huxham2005/index.html",
+        "policy/index.html",
+        "a-z/index.html",
+        "search/index.html?q=roller",
+        "404.html",
+    ] {
+        let profile = tempfile::tempdir().unwrap();
+        let out = Command::new(CHROMIUM)
+            .args(FLAGS)
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args([
+                "--enable-logging=stderr",
+                "--v=0",
+                "--virtual-time-budget=3000",
+                "--dump-dom",
+            ])
+            .arg(url(&site, page))
+            .output()
+            .expect("chromium runs");
+        let log = String::from_utf8_lossy(&out.stderr);
+        let errors: Vec<&str> = log
+            .lines()
+            .filter(|l| l.contains(":CONSOLE") && (l.contains("Uncaught") || l.contains("Error")))
+            .collect();
+        assert!(errors.is_empty(), "{page}: {errors:#?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("</html>"),
+            "{page} rendered"
+        );
+    }
+}
