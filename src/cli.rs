@@ -49,6 +49,12 @@ pub enum Command {
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
     },
+    /// Serve the site on 127.0.0.1, rebuilding and reloading on changes
+    Serve {
+        /// Port on 127.0.0.1
+        #[arg(long, short, default_value_t = 3000)]
+        port: u16,
+    },
     /// Delete the output folder (only if companion created it)
     Clean {
         /// Output folder (default: build.output in book.toml, "site")
@@ -87,6 +93,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Check { base_url } => {
             opts.base_url = base_url;
             false
+        }
+        Command::Serve { port } => {
+            crate::serve::serve(&opts, port, cli.quiet)?;
+            return Ok(ExitCode::SUCCESS);
         }
         Command::Clean { output } => {
             opts.output = output;

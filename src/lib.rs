@@ -27,5 +27,6 @@ pub mod output;
 pub mod qual;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod theme;
 pub mod urls;
