@@ -207,6 +207,8 @@ fn nav(site: &Site, from: &str, current: Option<usize>, index_html: bool) -> Vec
         .iter()
         .enumerate()
         .filter(|(_, p)| p.url.matches('/').count() == 1)
+        // The masthead links search, and every footer the A–Z index.
+        .filter(|(_, p)| !matches!(p.role, Role::Search | Role::AzIndex))
         .collect();
     top.sort_by(|(_, a), (_, b)| sort_key(a).cmp(&sort_key(b)));
     top.into_iter()
