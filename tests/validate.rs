@@ -1,0 +1,151 @@
+//! Validators on the shipped companion: the Nu Html Checker reports no
+//! error on any page, and axe-core (in headless Chromium) finds no
+//! accessibility violation on any kind of page.
+//!
+//! They need tools from npm (`vnu-jar`, `axe-core`) and Java; `.ci/run`
+//! installs them and points `COMPANION_VNU_JAR` and `COMPANION_AXE_JS` at
+//! them. Without those variables the tests say so and do not run; with
+//! `COMPANION_VALIDATORS=1` (set by CI) a missing tool is a failure.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn tool(var: &str) -> Option<PathBuf> {
+    let path = std::env::var_os(var)
+        .map(PathBuf::from)
+        .filter(|p| p.exists());
+    if path.is_none() {
+        assert!(
+            std::env::var_os("COMPANION_VALIDATORS").is_none(),
+            "{var} must name the installed tool here (see .ci/run)"
+        );
+        eprintln!("{var} not set: validator not run");
+    }
+    path
+}
+
+fn built_site() -> (tempfile::TempDir, PathBuf) {
+    let dir = common::shipped_project();
+    let r = common::run(dir.path(), &["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let site = dir.path().join("site");
+    (dir, site)
+}
+
+#[test]
+fn nu_html_checker_reports_no_error() {
+    let Some(jar) = tool("COMPANION_VNU_JAR") else {
+        return;
+    };
+    let (_dir, site) = built_site();
+    let out = Command::new("java")
+        .args(["-jar"])
+        .arg(&jar)
+        .args(["--errors-only", "--skip-non-html", "--format", "gnu"])
+        .arg(&site)
+        .stdin(Stdio::null())
+        .output()
+        .expect("java runs the checker");
+    let report =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.trim().is_empty(),
+        "Nu Html Checker errors:\n{report}"
+    );
+    assert!(out.status.success());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn axe_finds_no_violation_on_any_kind_of_page() {
+    let Some(axe) = tool("COMPANION_AXE_JS") else {
+        return;
+    };
+    if !Path::new("/usr/bin/chromedriver").exists() {
+        assert!(
+            std::env::var_os("COMPANION_VALIDATORS").is_none(),
+            "chromedriver missing"
+        );
+        return;
+    }
+    let axe_source = std::fs::read_to_string(axe).unwrap();
+    let (_dir, site) = built_site();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut driver = Command::new("/usr/bin/chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "chromedriver did not listen"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run",
+                     format!("--user-data-dir={}", profile.path().display()), "--window-size=1200,900"]
+        }),
+    );
+    let c =
+        fantoccini::ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .unwrap();
+    let mut problems = Vec::new();
+    for page in [
+        "index.html",
+        "tensions/index.html",
+        "tensions/agency-dependency/index.html",
+        "quotes/index.html",
+        "quotes/fiona-roller-coaster/index.html",
+        "participants/fiona/index.html",
+        "metaphors/index.html",
+        "policy/index.html",
+        "references/index.html",
+        "references/huxham2005/index.html",
+        "paper/collaboration-theory/index.html",
+        "a-z/index.html",
+        "search/index.html",
+    ] {
+        c.goto(&format!("file://{}/{page}", site.display()))
+            .await
+            .unwrap();
+        c.execute(&axe_source, vec![]).await.unwrap();
+        let result = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })
+                    .then(r => done(r.violations.map(v => v.id + ' (' + v.nodes.length + '): ' + v.nodes[0].target.join(' '))));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        for v in result.as_array().unwrap() {
+            problems.push(format!("{page}: {}", v.as_str().unwrap()));
+        }
+    }
+    c.close().await.unwrap();
+    let _ = driver.kill();
+    let _ = driver.wait();
+    assert!(
+        problems.is_empty(),
+        "axe violations:\n{}",
+        problems.join("\n")
+    );
+}
