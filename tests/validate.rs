@@ -1,10 +1,11 @@
 //! Validators on the shipped companion: the Nu Html Checker reports no
-//! error on any page, and axe-core (in headless Chromium) finds no
-//! accessibility violation on any kind of page.
+//! error on any page, axe-core (in headless Chromium) finds no
+//! accessibility violation on any kind of page, and Lighthouse scores at
+//! least 95 in every category on the main kinds of page.
 //!
-//! They need tools from npm (`vnu-jar`, `axe-core`) and Java; `.ci/run`
-//! installs them and points `COMPANION_VNU_JAR` and `COMPANION_AXE_JS` at
-//! them. Without those variables the tests say so and do not run; with
+//! They need tools from npm (`vnu-jar`, `axe-core`, `lighthouse`) and Java;
+//! `.ci/run` installs them and points `COMPANION_VNU_JAR`,
+//! `COMPANION_AXE_JS` and `COMPANION_LIGHTHOUSE` at them. Without those variables the tests say so and do not run; with
 //! `COMPANION_VALIDATORS=1` (set by CI) a missing tool is a failure.
 
 mod common;
@@ -148,4 +149,99 @@ async fn axe_finds_no_violation_on_any_kind_of_page() {
         "axe violations:\n{}",
         problems.join("\n")
     );
+}
+
+/// A minimal static file server on 127.0.0.1 for tools that need HTTP.
+fn serve_dir(root: PathBuf) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                let path = line
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("/")
+                    .split('?')
+                    .next()
+                    .unwrap()
+                    .to_string();
+                let mut rel = path.trim_start_matches('/').to_string();
+                if rel.is_empty() || rel.ends_with('/') {
+                    rel.push_str("index.html");
+                }
+                let file = root.join(&rel);
+                let (status, body) = match std::fs::read(&file) {
+                    Ok(b) if file.starts_with(&root) => ("200 OK", b),
+                    _ => (
+                        "404 Not Found",
+                        std::fs::read(root.join("404.html")).unwrap_or_default(),
+                    ),
+                };
+                let kind = match rel.rsplit_once('.').map(|(_, e)| e) {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("css") => "text/css",
+                    Some("js") => "text/javascript",
+                    Some("svg") => "image/svg+xml",
+                    _ => "application/octet-stream",
+                };
+                let mut out = stream;
+                let _ = write!(out, "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+                let _ = out.write_all(&body);
+            });
+        }
+    });
+    port
+}
+
+/// Lighthouse scores at least 95 in all four categories on the home page, a
+/// tension, a quote, a reference and the citation index.
+#[test]
+fn lighthouse_scores_at_least_95() {
+    let Some(lighthouse) = tool("COMPANION_LIGHTHOUSE") else {
+        return;
+    };
+    let (_dir, site) = built_site();
+    let port = serve_dir(site);
+    let mut report = Vec::new();
+    for page in [
+        "",
+        "tensions/agency-dependency/",
+        "quotes/fiona-roller-coaster/",
+        "references/huxham2005/",
+        "references/",
+    ] {
+        let out_dir = tempfile::tempdir().unwrap();
+        let json = out_dir.path().join("report.json");
+        let status = Command::new(&lighthouse)
+            .arg(format!("http://127.0.0.1:{port}/{page}"))
+            .args([
+                "--quiet",
+                "--chrome-flags=--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run",
+                "--only-categories=performance,accessibility,best-practices,seo",
+                "--output=json",
+            ])
+            .arg(format!("--output-path={}", json.display()))
+            .env("CHROME_PATH", "/usr/bin/chromium")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("lighthouse runs");
+        assert!(status.success(), "lighthouse failed on /{page}");
+        let data: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        for (name, category) in data["categories"].as_object().unwrap() {
+            let score = (category["score"].as_f64().unwrap() * 100.0).round() as u32;
+            report.push(format!("/{page} {name} {score}"));
+            assert!(score >= 95, "/{page}: {name} scored {score}");
+        }
+    }
+    eprintln!("{}", report.join("\n"));
 }

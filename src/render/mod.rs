@@ -146,6 +146,7 @@ struct Assets {
     syntax_dark: String,
     /// Enhancements: the dark-mode toggle and citation previews.
     script: String,
+    favicon: String,
     search_index: String,
     search_engine: String,
     search_script: String,
@@ -174,6 +175,7 @@ fn base_context(input: &Input<'_>, from: &str, current: Option<usize>) -> tera::
             syntax_light: asset("syntax-light.css"),
             syntax_dark: asset("syntax-dark.css"),
             script: asset("companion.js"),
+            favicon: asset("favicon.svg"),
             search_index: asset("search-index.js"),
             search_engine: asset("vendor/elasticlunr.min.js"),
             search_script: asset("search.js"),
