@@ -31,12 +31,12 @@ fn shipped_companion_builds_cleanly_and_every_link_resolves() {
     }
     // The content exercises every link form the issue names.
     let home = read(&site.join("index.html"));
-    assert!(home.contains("href=\"tensions/agency-dependency/index.html\">Agency/Dependency</a>"));
+    assert!(home.contains("href=\"tensions/agency-dependency/index.html\" title=\"Agency/Dependency: Feeling able to make things happen, where decisions and resources rest with public agencies.\">Agency/Dependency</a>"));
     assert!(home.contains("href=\"policy/childrens-trusts/index.html\""));
     assert!(home.contains("href=\"about/index.html#citing-the-paper\""));
     let tension = read(&site.join("tensions/agency-dependency/index.html"));
     assert!(
-        tension.contains("href=\"../../index.html#the-argument-in-brief\">argument in brief</a>")
+        tension.contains("href=\"../../index.html#the-argument-in-brief\" title=\"A companion to “Collaborating across sector boundaries”: Notes, tensions, policy context and the voices of participants, for readers of Jacklin-Jarvis (2015).\">argument in brief</a>")
     );
     assert!(tension.contains("<h2 id=\"linked-from\">Linked from</h2>"));
 }
@@ -131,10 +131,11 @@ fn every_link_form_resolves_to_a_relative_url_and_backlinks_are_listed() {
     let site = dir.path().join("site");
     let home = read(&site.join("index.html"));
     for want in [
-        "<a href=\"notes/a/index.html\">md</a>",
-        "<a href=\"notes/b/index.html\">Note B</a>",
-        "<a href=\"notes/b/index.html\">label</a>",
-        "<a href=\"notes/b/index.html#part-two\">Note B › Part two</a>",
+        // Internal links carry the target's title as a preview.
+        "<a href=\"notes/a/index.html\" title=\"Note A\">md</a>",
+        "<a href=\"notes/b/index.html\" title=\"Note B\">Note B</a>",
+        "<a href=\"notes/b/index.html\" title=\"Note B\">label</a>",
+        "<a href=\"notes/b/index.html#part-two\" title=\"Note B\">Note B › Part two</a>",
         "<a href=\"#top\">up</a>",
         "<a href=\"https://example.org/x\">ext</a>",
         "<h1 id=\"top\">Top</h1>",
@@ -148,7 +149,7 @@ fn every_link_form_resolves_to_a_relative_url_and_backlinks_are_listed() {
         "backlink: {b}"
     );
     let a = read(&site.join("notes/a/index.html"));
-    assert!(a.contains("<a href=\"../../index.html\">back</a>"));
+    assert!(a.contains("<a href=\"../../index.html\" title=\"Home\">back</a>"));
     // Home is linked from A only.
     assert!(home.contains("<li><a href=\"notes/a/index.html\">Note A</a></li>"));
     assert!(!home.contains("<li><a href=\"notes/b/index.html\">Note B</a></li>"));
@@ -166,8 +167,8 @@ fn pretty_links_without_index_html_when_configured() {
     ]);
     assert_eq!(run(dir.path(), &["build"]).code, 0);
     let site = dir.path().join("site");
-    assert!(read(&site.join("index.html")).contains("<a href=\"b/\">B</a>"));
-    assert!(read(&site.join("b/index.html")).contains("<a href=\"../\">home</a>"));
+    assert!(read(&site.join("index.html")).contains("<a href=\"b/\" title=\"B\">B</a>"));
+    assert!(read(&site.join("b/index.html")).contains("<a href=\"../\" title=\"Home\">home</a>"));
     let (_, problems) = check_links(&site, "/");
     assert!(problems.is_empty(), "{problems:#?}");
 }

@@ -275,7 +275,7 @@ fn every_citation_links_to_its_reference_and_back() {
     assert!(page.contains("<a class=\"cited-by\" href=\"../../notes/more/index.html#cite-huxham2005-2\">More</a>, p. 217</li>"), "{page}");
     // The annotation is on the page, with its own citation and link.
     assert!(page.contains("An annotation that cites"));
-    assert!(page.contains("href=\"../../notes/more/index.html\">More</a>"));
+    assert!(page.contains("href=\"../../notes/more/index.html\" title=\"More\">More</a>"));
     let ospina = read(&dir, "references/ospina2010/index.html");
     assert!(
         ospina.contains(

@@ -113,10 +113,22 @@ fn body(input: &Input<'_>, i: usize, expand: bool) -> String {
             }) if links.peek().is_some_and(|(l, _)| l.event == at) => {
                 let (_, resolved) = links.next().expect("peeked");
                 let href = href_for(site, &sp.url, resolved, index_html);
+                // A preview without JavaScript: the target's title and summary.
+                let title = match resolved {
+                    Resolved::Internal(t) if title.is_empty() && t.page != i => {
+                        let front = &site.pages[t.page].page.front;
+                        match &front.summary {
+                            Some(s) => format!("{}: {s}", front.title),
+                            None => front.title.clone(),
+                        }
+                        .into()
+                    }
+                    _ => title.clone(),
+                };
                 events.push(Event::Start(Tag::Link {
                     link_type: *link_type,
                     dest_url: href.into(),
-                    title: title.clone(),
+                    title,
                     id: id.clone(),
                 }));
                 if let (LinkType::WikiLink { has_pothole: false }, Resolved::Internal(t)) =
