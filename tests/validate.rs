@@ -3,9 +3,13 @@
 //! accessibility violation on any kind of page, and Lighthouse scores at
 //! least 95 in every category on the main kinds of page.
 //!
-//! They need tools from npm (`vnu-jar`, `axe-core`, `lighthouse`) and Java;
-//! `.ci/run` installs them and points `COMPANION_VNU_JAR`,
-//! `COMPANION_AXE_JS` and `COMPANION_LIGHTHOUSE` at them. Without those variables the tests say so and do not run; with
+//! linkinator crawls every link and anchor with the site at `/` and under
+//! `/companion/`.
+//!
+//! They need tools from npm (`vnu-jar`, `axe-core`, `lighthouse`,
+//! `linkinator`) and Java; `.ci/run` installs them and points
+//! `COMPANION_VNU_JAR`, `COMPANION_AXE_JS`, `COMPANION_LIGHTHOUSE` and
+//! `COMPANION_LINKINATOR` at them. Without those variables the tests say so and do not run; with
 //! `COMPANION_VALIDATORS=1` (set by CI) a missing tool is a failure.
 
 mod common;
@@ -151,8 +155,9 @@ async fn axe_finds_no_violation_on_any_kind_of_page() {
     );
 }
 
-/// A minimal static file server on 127.0.0.1 for tools that need HTTP.
-fn serve_dir(root: PathBuf) -> u16 {
+/// A minimal static file server on 127.0.0.1 for tools that need HTTP,
+/// with the site mounted under `prefix` (`/` or `/companion/`).
+fn serve_dir(root: PathBuf, prefix: &'static str) -> u16 {
     use std::io::{BufRead, BufReader, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -173,7 +178,15 @@ fn serve_dir(root: PathBuf) -> u16 {
                     .next()
                     .unwrap()
                     .to_string();
-                let mut rel = path.trim_start_matches('/').to_string();
+                let Some(inside) = path.strip_prefix(prefix) else {
+                    let mut out = stream;
+                    let _ = write!(
+                        out,
+                        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    );
+                    return;
+                };
+                let mut rel = inside.to_string();
                 if rel.is_empty() || rel.ends_with('/') {
                     rel.push_str("index.html");
                 }
@@ -209,7 +222,7 @@ fn lighthouse_scores_at_least_95() {
         return;
     };
     let (_dir, site) = built_site();
-    let port = serve_dir(site);
+    let port = serve_dir(site, "/");
     let mut report = Vec::new();
     for page in [
         "",
@@ -244,4 +257,47 @@ fn lighthouse_scores_at_least_95() {
         }
     }
     eprintln!("{}", report.join("\n"));
+}
+
+/// A link crawler with fragment checking finds no broken link or anchor,
+/// with the site at `/` and mounted under `/companion/`.
+#[test]
+fn link_crawler_finds_nothing_broken_at_any_prefix() {
+    let Some(linkinator) = tool("COMPANION_LINKINATOR") else {
+        return;
+    };
+    let (_dir, site) = built_site();
+    for prefix in ["/", "/companion/"] {
+        let port = serve_dir(site.clone(), prefix);
+        let out = Command::new(&linkinator)
+            .arg(format!("http://127.0.0.1:{port}{prefix}"))
+            .args([
+                "--recurse",
+                "--check-fragments",
+                "--concurrency",
+                "8",
+                "--format",
+                "json",
+            ])
+            // Only this site's own links: the machine has no outside network.
+            .args(["--skip", r"^https?://(?!127\.0\.0\.1)"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("linkinator runs");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        let links = report["links"].as_array().unwrap();
+        let broken: Vec<String> = links
+            .iter()
+            .filter(|l| l["state"] == "BROKEN")
+            .map(|l| format!("{} (from {})", l["url"], l["parent"]))
+            .collect();
+        assert!(broken.is_empty(), "broken under {prefix}: {broken:#?}");
+        assert!(
+            links.len() > 300,
+            "the crawl reached the site ({} links)",
+            links.len()
+        );
+        assert_eq!(report["passed"], serde_json::json!(true));
+    }
 }
