@@ -55,6 +55,14 @@ pub enum Command {
         #[arg(long, short, default_value_t = 3000)]
         port: u16,
     },
+    /// Start a new companion in DIR (a new or empty folder)
+    New {
+        /// The folder to create
+        dir: PathBuf,
+        /// Git repository the scaffold's Pages workflow installs companion from
+        #[arg(long, value_name = "URL")]
+        tool_git: Option<String>,
+    },
     /// Delete the output folder (only if companion created it)
     Clean {
         /// Output folder (default: build.output in book.toml, "site")
@@ -93,6 +101,18 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Check { base_url } => {
             opts.base_url = base_url;
             false
+        }
+        Command::New { dir, tool_git } => {
+            let count =
+                crate::new::scaffold(&dir, &crate::new::install_source(tool_git.as_deref()))?;
+            if !cli.quiet {
+                println!(
+                    "wrote a new companion ({count} files) into {}; build it with `companion --root {} build`",
+                    dir.display(),
+                    dir.display()
+                );
+            }
+            return Ok(ExitCode::SUCCESS);
         }
         Command::Serve { port } => {
             crate::serve::serve(&opts, port, cli.quiet)?;

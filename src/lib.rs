@@ -23,6 +23,7 @@ pub mod frontmatter;
 pub mod highlight;
 pub mod markdown;
 pub mod model;
+pub mod new;
 pub mod output;
 pub mod qual;
 pub mod render;
