@@ -11,24 +11,12 @@
 
 mod common;
 
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
-
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
-const FLAGS: [&str; 7] = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-];
+use common::{built_shipped_site, Chromedriver, CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS};
+use fantoccini::{Client, Locator};
 
 /// Whether to run; panics in CI when the browser is missing.
 fn browser_available() -> bool {
@@ -40,63 +28,6 @@ fn browser_available() -> bool {
         eprintln!("no Chromium here: browser test not run");
     }
     present
-}
-
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_driver() -> Driver {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver starts");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not listen");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Driver { child, port }
-}
-
-async fn client(driver: &Driver, profile: &Path) -> Client {
-    let mut args: Vec<String> = FLAGS.iter().map(|s| s.to_string()).collect();
-    args.push(format!("--user-data-dir={}", profile.display()));
-    args.push("--window-size=1200,900".into());
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({ "binary": CHROMIUM, "args": args }),
-    );
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("a WebDriver session")
-}
-
-/// The shipped companion, built into a temporary folder.
-fn built_site() -> (tempfile::TempDir, PathBuf) {
-    let dir = common::shipped_project();
-    let r = common::run(dir.path(), &["build"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let site = dir.path().join("site");
-    (dir, site)
 }
 
 fn url(site: &Path, page: &str) -> String {
@@ -132,10 +63,10 @@ async fn a_reader_follows_citations_searches_and_keeps_dark_mode() {
     if !browser_available() {
         return;
     }
-    let (_dir, site) = built_site();
-    let driver = start_driver();
+    let (_dir, site) = built_shipped_site();
+    let driver = Chromedriver::start();
     let profile = tempfile::tempdir().unwrap();
-    let c = client(&driver, profile.path()).await;
+    let c = driver.session(profile.path()).await;
 
     // A citation leads to its reference, with the entry in view.
     c.goto(&url(&site, "paper/collaboration-theory/index.html"))
@@ -228,7 +159,7 @@ fn no_page_logs_a_console_error() {
     if !browser_available() {
         return;
     }
-    let (_dir, site) = built_site();
+    let (_dir, site) = built_shipped_site();
     for page in [
         "index.html",
         "tensions/index.html",
@@ -244,7 +175,7 @@ fn no_page_logs_a_console_error() {
     ] {
         let profile = tempfile::tempdir().unwrap();
         let out = Command::new(CHROMIUM)
-            .args(FLAGS)
+            .args(CHROMIUM_FLAGS)
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .args([
                 "--enable-logging=stderr",

@@ -31,20 +31,12 @@ fn tool(var: &str) -> Option<PathBuf> {
     path
 }
 
-fn built_site() -> (tempfile::TempDir, PathBuf) {
-    let dir = common::shipped_project();
-    let r = common::run(dir.path(), &["build"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let site = dir.path().join("site");
-    (dir, site)
-}
-
 #[test]
 fn nu_html_checker_reports_no_error() {
     let Some(jar) = tool("COMPANION_VNU_JAR") else {
         return;
     };
-    let (_dir, site) = built_site();
+    let (_dir, site) = common::built_shipped_site();
     let out = Command::new("java")
         .args(["-jar"])
         .arg(&jar)
@@ -67,7 +59,7 @@ async fn axe_finds_no_violation_on_any_kind_of_page() {
     let Some(axe) = tool("COMPANION_AXE_JS") else {
         return;
     };
-    if !Path::new("/usr/bin/chromedriver").exists() {
+    if !Path::new(common::CHROMEDRIVER).exists() {
         assert!(
             std::env::var_os("COMPANION_VALIDATORS").is_none(),
             "chromedriver missing"
@@ -75,43 +67,10 @@ async fn axe_finds_no_violation_on_any_kind_of_page() {
         return;
     }
     let axe_source = std::fs::read_to_string(axe).unwrap();
-    let (_dir, site) = built_site();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut driver = Command::new("/usr/bin/chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "chromedriver did not listen"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let (_dir, site) = common::built_shipped_site();
+    let driver = common::Chromedriver::start();
     let profile = tempfile::tempdir().unwrap();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run",
-                     format!("--user-data-dir={}", profile.path().display()), "--window-size=1200,900"]
-        }),
-    );
-    let c =
-        fantoccini::ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .unwrap();
+    let c = driver.session(profile.path()).await;
     let mut problems = Vec::new();
     for page in [
         "index.html",
@@ -146,8 +105,6 @@ async fn axe_finds_no_violation_on_any_kind_of_page() {
         }
     }
     c.close().await.unwrap();
-    let _ = driver.kill();
-    let _ = driver.wait();
     assert!(
         problems.is_empty(),
         "axe violations:\n{}",
@@ -221,7 +178,7 @@ fn lighthouse_scores_at_least_95() {
     let Some(lighthouse) = tool("COMPANION_LIGHTHOUSE") else {
         return;
     };
-    let (_dir, site) = built_site();
+    let (_dir, site) = common::built_shipped_site();
     let port = serve_dir(site, "/");
     let mut report = Vec::new();
     for page in [
@@ -266,7 +223,7 @@ fn link_crawler_finds_nothing_broken_at_any_prefix() {
     let Some(linkinator) = tool("COMPANION_LINKINATOR") else {
         return;
     };
-    let (_dir, site) = built_site();
+    let (_dir, site) = common::built_shipped_site();
     for prefix in ["/", "/companion/"] {
         let port = serve_dir(site.clone(), prefix);
         let out = Command::new(&linkinator)
