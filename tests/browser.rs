@@ -100,6 +100,27 @@ async fn a_reader_follows_citations_searches_and_keeps_dark_mode() {
         "the citation is in view"
     );
 
+    // With JavaScript, a citation previews its entry on focus.
+    c.execute(
+        "document.querySelector('#cite-huxham2005-2').focus();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let preview = c
+        .execute(
+            "const p = document.querySelector('.cite-preview'); return p ? p.textContent : null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        preview
+            .as_str()
+            .is_some_and(|t| t.starts_with("Huxham, C, Vangen, S, 2005")),
+        "preview: {preview}"
+    );
+
     // Search finds a quote by a phrase from it.
     c.goto(&url(&site, "search/index.html")).await.unwrap();
     c.find(Locator::Css("#search-input"))

@@ -852,3 +852,40 @@ fn search_index_lists_every_page_safely() {
     assert!(page.contains("<script src=\"../assets/search-index.js\"></script>"));
     assert!(page.contains("<noscript>"));
 }
+
+/// The theme loads nothing from elsewhere, prints cleanly, and shows focus.
+#[test]
+fn theme_is_self_contained_printable_and_focus_visible() {
+    let dir = shipped_project();
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let site = dir.path().join("site");
+    for (path, bytes) in snapshot(&site) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        // Scripts, stylesheets and icons; a canonical link is an address, not a load.
+        let loads = |t: &&str| {
+            t.starts_with("script") || (t.starts_with("link ") && !t.contains("rel=\"canonical\""))
+        };
+        for tag in html.split('<').filter(loads) {
+            for attr in ["src", "href"] {
+                for value in common::attr_values(&format!("<{tag}"), attr) {
+                    assert!(!value.contains("://"), "{path}: external resource {value}");
+                }
+            }
+        }
+    }
+    let css = read(&site.join("assets/style.css"));
+    let print = &css[css.find("@media print").expect("a print stylesheet")..];
+    assert!(
+        print.contains(".site-nav") && print.contains("display: none"),
+        "navigation hidden in print"
+    );
+    assert!(
+        print.contains("content: \" <\" attr(href) \">\""),
+        "link targets shown in print"
+    );
+    assert!(css.contains(":focus-visible"), "visible focus");
+    assert!(css.contains("prefers-color-scheme: dark") && css.contains("[data-theme=\"dark\"]"));
+}
