@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Build-speed benchmark: generates synthetic companions (examples/gen_corpus.rs)
+# and times, side by side in the same run, the bare floor (examples/floor.rs:
+# pulldown-cmark read → push_html → write) and `companion build`, writing to a
+# tmpfs. Prints the median wall time, CPU time and peak RSS of each, and the
+# ratio to the floor.
+#
+#   benches/bench.sh [N ...]        default: 1000 10000; RUNS=5 by default
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+runs="${RUNS:-5}"
+work="${BENCH_DIR:-/dev/shm/companion-bench}"
+mkdir -p "$work"
+
+cargo build --release --quiet --bin companion --example gen_corpus --example floor
+bin=target/release
+export RAYON_NUM_THREADS="${RAYON_NUM_THREADS:-2}"
+
+# median of the numbers on standard input
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# time CMD...: runs it $runs times; prints "wall cpu rss_mib" medians
+measure() {
+  local walls=() cpus=() rss=()
+  for _ in $(seq "$runs"); do
+    local out
+    out=$( { /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    read -r w u s m <<<"$out"
+    walls+=("$w"); cpus+=("$(echo "$u + $s" | bc)"); rss+=("$m")
+  done
+  printf '%s %s %s\n' \
+    "$(printf '%s\n' "${walls[@]}" | median)" \
+    "$(printf '%s\n' "${cpus[@]}" | median)" \
+    "$(printf '%s\n' "${rss[@]}" | median | awk '{printf "%.0f", $1/1024}')"
+}
+
+printf '%-28s %10s %10s %10s %8s\n' "builder" "wall s" "cpu s" "rss MiB" "× floor"
+for n in "${sizes[@]}"; do
+  corpus="$work/corpus-$n"
+  [ -f "$corpus/book.toml" ] || "$bin/examples/gen_corpus" "$corpus" "$n" 1 2>/dev/null
+  read -r fw fc fr < <(measure "$bin/examples/floor" "$corpus" "$work/floor-out-$n")
+  read -r cw cc cr < <(measure "$bin/companion" --root "$corpus" --quiet build --output "$work/site-$n")
+  printf '%-28s %10s %10s %10s %8s\n' "floor, $n notes" "$fw" "$fc" "$fr" "1.0"
+  printf '%-28s %10s %10s %10s %8s\n' "companion, $n notes" "$cw" "$cc" "$cr" "$(echo "scale=1; $cw / $fw" | bc)"
+done
