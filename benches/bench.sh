@@ -25,9 +25,11 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 measure() {
   local walls=() cpus=() rss=()
   for _ in $(seq "$runs"); do
-    local out
-    out=$( { /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-    read -r w u s m <<<"$out"
+    local report
+    report=$(mktemp)
+    /usr/bin/time -o "$report" -f "%e %U %S %M" "$@" >/dev/null 2>&1
+    read -r w u s m <"$report"
+    rm -f "$report"
     walls+=("$w"); cpus+=("$(echo "$u + $s" | bc)"); rss+=("$m")
   done
   printf '%s %s %s\n' \

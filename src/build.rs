@@ -98,11 +98,14 @@ pub fn compile(
     config: &Config,
     theme: &Theme,
 ) -> Result<(Site, Option<Output>, Vec<Diagnostic>)> {
+    let mut clock = Timings::new();
     let (sources, mut diagnostics) = bibliography::load(root, &config.bibliography.files)?;
     let (mut bib, bib_diags) = bibliography::parse(&sources);
     bib.incomplete |= !diagnostics.is_empty();
     diagnostics.extend(bib_diags);
+    clock.lap("bibliography");
     let found = discover::discover(root, CONTENT_DIR, &config.bibliography.files)?;
+    clock.lap("discover");
     diagnostics.extend(found.diagnostics);
     let parsed: Vec<std::result::Result<Page, Vec<Diagnostic>>> =
         found.files.par_iter().map(markdown::parse_page).collect();
@@ -113,7 +116,9 @@ pub fn compile(
             Err(d) => diagnostics.extend(d),
         }
     }
+    clock.lap("parse");
     let (site, resolve_diags) = resolve::resolve(pages, found.assets, &bib, &highlight::knows);
+    clock.lap("resolve");
     diagnostics.extend(resolve_diags);
     let never = &config.ethics.never_publish;
     if !never.is_empty() {
@@ -143,6 +148,7 @@ pub fn compile(
     let style = cite::CslStyle::load(root, config)?;
     let paper = config.paper.as_ref().map(paper_reference);
     let cites = cite::format(&bib, &site, &style, paper.as_ref());
+    clock.lap("cite");
     let files = render::render(&render::Input {
         config,
         site: &site,
@@ -151,7 +157,9 @@ pub fn compile(
         cites: &cites,
         paper: paper.as_ref(),
         style_marks: (&style.open, &style.delimiter, &style.close),
+        nav: render::top_pages(&site),
     })?;
+    clock.lap("render");
     if !never.is_empty() && !diagnostic::has_errors(&diagnostics) {
         diagnostics.extend(ethics::check_output(&files, never, &config.build.output));
         if diagnostic::has_errors(&diagnostics) {
@@ -159,6 +167,29 @@ pub fn compile(
         }
     }
     Ok((site, Some(files), diagnostics))
+}
+
+/// Per-stage times, printed to standard error when `COMPANION_TIMINGS` is
+/// set (for profiling builds; see benches/bench.sh).
+struct Timings {
+    on: bool,
+    last: Instant,
+}
+
+impl Timings {
+    fn new() -> Self {
+        Timings {
+            on: std::env::var_os("COMPANION_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if self.on {
+            eprintln!("timing: {stage} {:.3} s", self.last.elapsed().as_secs_f64());
+            self.last = Instant::now();
+        }
+    }
 }
 
 /// The `[paper]` of `book.toml` as a bibliography entry.

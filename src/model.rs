@@ -327,17 +327,37 @@ pub struct Qual {
     /// `[a][b]`: how many quotes carry both tension `a` and tension `b`
     /// (`[a][a]`: how many carry `a`).
     pub cooccurrence: Vec<Vec<usize>>,
+    /// Page index → index in `tensions`, `quotes` or `participants`.
+    pub by_page: std::collections::BTreeMap<usize, usize>,
 }
 
 impl Qual {
+    /// Fills [`Qual::by_page`] once the lists are final.
+    pub fn index_pages(&mut self) {
+        let tensions = self.tensions.iter().enumerate().map(|(i, t)| (t.page, i));
+        let quotes = self.quotes.iter().enumerate().map(|(i, q)| (q.page, i));
+        let participants = self
+            .participants
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.page, i));
+        self.by_page = tensions.chain(quotes).chain(participants).collect();
+    }
+    fn at(&self, page: usize, is: impl Fn(usize) -> bool) -> Option<usize> {
+        self.by_page.get(&page).copied().filter(|&i| is(i))
+    }
     pub fn tension_of(&self, page: usize) -> Option<usize> {
-        self.tensions.iter().position(|t| t.page == page)
+        self.at(page, |i| {
+            self.tensions.get(i).is_some_and(|t| t.page == page)
+        })
     }
     pub fn quote_of(&self, page: usize) -> Option<usize> {
-        self.quotes.iter().position(|q| q.page == page)
+        self.at(page, |i| self.quotes.get(i).is_some_and(|q| q.page == page))
     }
     pub fn participant_of(&self, page: usize) -> Option<usize> {
-        self.participants.iter().position(|p| p.page == page)
+        self.at(page, |i| {
+            self.participants.get(i).is_some_and(|p| p.page == page)
+        })
     }
 }
 

@@ -325,10 +325,13 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
             }
         }
     }
-    Qual {
+    let mut qual = Qual {
         tensions,
         quotes,
         participants,
         cooccurrence,
-    }
+        by_page: Default::default(),
+    };
+    qual.index_pages();
+    qual
 }

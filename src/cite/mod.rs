@@ -31,6 +31,10 @@ use crate::model::Site;
 /// The built-in style: the author-date style of *Voluntary Sector Review*.
 pub const DEFAULT_STYLE: &str = include_str!("voluntary-sector-review.csl");
 
+/// What makes two citations render alike: the work, the locator, narrative
+/// form, and author suppression.
+type RequestKey<'a> = (usize, Option<(LocatorKind, &'a str)>, bool, bool);
+
 /// A loaded CSL style with its locales.
 pub struct CslStyle {
     style: IndependentStyle,
@@ -188,16 +192,35 @@ pub fn format(
             style,
         ));
     }
-    let mut suppress = Vec::with_capacity(site.occurrences.len());
+    // Identical citations (same work, locator, form) render identically in
+    // author-date and numeric styles once suffixes are primed, so each is
+    // formatted once; `request_of` maps every occurrence to its request.
+    let mut requests: std::collections::HashMap<RequestKey<'_>, usize> =
+        std::collections::HashMap::new();
+    let mut request_of = Vec::with_capacity(site.occurrences.len());
+    let mut suppress = Vec::new();
     for occ in &site.occurrences {
         let citation = &site.pages[occ.page].page.citations[occ.citation];
         let cref = &citation.items[occ.item].item;
+        let narrative = citation.form == CiteForm::Narrative;
+        let key = (
+            occ.reference,
+            cref.locator.as_ref().map(|l| (l.kind, l.value.as_str())),
+            narrative,
+            cref.suppress_author,
+        );
+        let next = requests.len();
+        let n = *requests.entry(key).or_insert(next);
+        request_of.push(n);
+        if n < next {
+            continue;
+        }
         let locator = cref
             .locator
             .as_ref()
             .map(|l| SpecificLocator(csl_locator(l.kind), LocatorPayload::Str(&l.value)));
         let mut item = CitationItem::with_locator(&items[occ.reference], locator);
-        if citation.form == CiteForm::Narrative {
+        if narrative {
             item = item.kind(CitePurpose::Prose);
         }
         suppress.push(cref.suppress_author);
@@ -230,7 +253,7 @@ pub fn format(
         .citations
         .into_iter()
         .skip(usize::from(!style.numeric));
-    let items_html = suppress
+    let unique: Vec<String> = suppress
         .iter()
         .map(|&suppress| {
             let mut c = cites
@@ -243,6 +266,7 @@ pub fn format(
             html(&c)
         })
         .collect();
+    let items_html = request_of.iter().map(|&n| unique[n].clone()).collect();
     Formatted {
         entries,
         order,

@@ -37,22 +37,46 @@ pub struct Input<'a> {
     pub paper: Option<&'a Reference>,
     /// The citation style's opening bracket, delimiter and closing bracket.
     pub style_marks: (&'a str, &'a str, &'a str),
+    /// The navigation's pages, from [`top_pages`].
+    pub nav: Vec<usize>,
 }
 
 /// Renders every page and the site-wide files.
 pub fn render(input: &Input<'_>) -> Result<Output> {
     let site = input.site;
     let tera = templates(input.theme)?;
-    let pages: Vec<(String, Vec<u8>)> = site
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, _)| {
-            let html = render_page(input, &tera, i)?;
-            Ok((urls::output_file(&site.pages[i].url), html.into_bytes()))
-        })
-        .collect::<Result<_>>()?;
-    let mut out: Output = pages.into_iter().collect();
+    let timings = std::env::var_os("COMPANION_TIMINGS").is_some();
+    // The search index is built beside the pages, on the same thread pool.
+    let (pages, index) = rayon::join(
+        || {
+            let started = std::time::Instant::now();
+            let pages = site
+                .pages
+                .par_iter()
+                .enumerate()
+                .map(|(i, _)| {
+                    let html = render_page(input, &tera, i)?;
+                    Ok((urls::output_file(&site.pages[i].url), html.into_bytes()))
+                })
+                .collect::<Result<Vec<(String, Vec<u8>)>>>();
+            if timings {
+                eprintln!("timing: pages {:.3} s", started.elapsed().as_secs_f64());
+            }
+            pages
+        },
+        || {
+            let started = std::time::Instant::now();
+            let index = search::index_script(input);
+            if timings {
+                eprintln!(
+                    "timing: search index {:.3} s",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            index
+        },
+    );
+    let mut out: Output = pages?.into_iter().collect();
 
     for (path, bytes) in &site.assets {
         out.insert(path.clone(), bytes.clone());
@@ -61,10 +85,7 @@ pub fn render(input: &Input<'_>) -> Result<Output> {
         out.insert(format!("{ASSETS}/{name}"), bytes.clone());
     }
     scholar::downloads(input, &mut out);
-    out.insert(
-        format!("{ASSETS}/search-index.js"),
-        search::index_script(input).into_bytes(),
-    );
+    out.insert(format!("{ASSETS}/search-index.js"), index.into_bytes());
     let (light, dark) = highlight::stylesheets();
     out.insert(format!("{ASSETS}/syntax-light.css"), light.into_bytes());
     out.insert(format!("{ASSETS}/syntax-dark.css"), dark.into_bytes());
@@ -183,7 +204,7 @@ fn base_context(input: &Input<'_>, from: &str, current: Option<usize>) -> tera::
     );
     ctx.insert("root", &urls::root_prefix(from));
     ctx.insert("home", &urls::relative_href(from, "", None, index_html));
-    ctx.insert("nav", &nav(input.site, from, current, index_html));
+    ctx.insert("nav", &nav(input, from, current, index_html));
     ctx.insert("canonical", &None::<String>);
     ctx.insert("highwire", &Vec::<scholar::Meta>::new());
     ctx.insert("cite_this", &None::<scholar::CiteThisCtx>);
@@ -202,8 +223,9 @@ fn base_context(input: &Input<'_>, from: &str, current: Option<usize>) -> tera::
     ctx
 }
 
-/// Top-level pages, by `order` then title.
-fn nav(site: &Site, from: &str, current: Option<usize>, index_html: bool) -> Vec<LinkCtx> {
+/// The pages of the site navigation: top-level pages by `order`, then
+/// title. Computed once per build.
+pub fn top_pages(site: &Site) -> Vec<usize> {
     let mut top: Vec<(usize, &SitePage)> = site
         .pages
         .iter()
@@ -213,11 +235,21 @@ fn nav(site: &Site, from: &str, current: Option<usize>, index_html: bool) -> Vec
         .filter(|(_, p)| !matches!(p.role, Role::Search | Role::AzIndex))
         .collect();
     top.sort_by(|(_, a), (_, b)| sort_key(a).cmp(&sort_key(b)));
-    top.into_iter()
-        .map(|(i, p)| LinkCtx {
-            title: p.page.front.title.clone(),
-            href: urls::relative_href(from, &p.url, None, index_html),
-            current: Some(i) == current,
+    top.into_iter().map(|(i, _)| i).collect()
+}
+
+/// The navigation as seen from the page at `from`.
+fn nav(input: &Input<'_>, from: &str, current: Option<usize>, index_html: bool) -> Vec<LinkCtx> {
+    input
+        .nav
+        .iter()
+        .map(|&i| {
+            let p = &input.site.pages[i];
+            LinkCtx {
+                title: p.page.front.title.clone(),
+                href: urls::relative_href(from, &p.url, None, index_html),
+                current: Some(i) == current,
+            }
         })
         .collect()
 }
