@@ -475,7 +475,7 @@ fn style_is_configurable() {
 }
 
 /// The real Zotero exports in `../shared/realworld/` read without error
-/// (one known exception) and keep their edge cases.
+/// and keep their edge cases.
 #[test]
 fn real_zotero_exports_import() {
     let dir = common::repo().join("../shared/realworld");
@@ -503,6 +503,10 @@ fn real_zotero_exports_import() {
         "{:?}",
         r.names
     );
+    // Escaped braces balanced BibTeX's way (`\vphantom{\{}\}`).
+    let braces = refs_of(&read("brace-balancer.bib"), Format::Bibtex);
+    assert_eq!(braces.len(), 1);
+    assert!(braces.values().next().unwrap().field("title").is_some());
     let oecd = refs_of(&read("html-entities-253.bib"), Format::Bibtex);
     let r = oecd.values().next().unwrap();
     assert_eq!(r.names["author"][0].literal.as_deref(), Some("OECD"));

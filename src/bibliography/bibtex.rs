@@ -9,6 +9,32 @@ use crate::diagnostic::{Diagnostic, LineIndex, Pos};
 
 /// Parses a `.bib` file. Returns references with the position of each key.
 pub fn parse(display: &str, text: &str) -> (Vec<(Reference, Pos)>, Vec<Diagnostic>) {
+    let first = parse_text(display, text);
+    // BibTeX counts every brace, escaped or not; the parser treats `\{` and
+    // `\}` as escapes, so a file balanced BibTeX's way (Better BibTeX writes
+    // `\vphantom{\{}\}`) can fail. Such a file is read again with the
+    // escaped braces (and Better BibTeX's `\vphantom` balancers) left out:
+    // they only balance braces, in fields this tool does not use. Only
+    // columns on lines holding them move.
+    let failed = first
+        .1
+        .iter()
+        .any(|d| d.message.starts_with("invalid BibTeX"));
+    if failed && text.contains("\\}") {
+        let rewritten = text
+            .replace("\\vphantom{\\{}", "")
+            .replace("\\vphantom{\\}}", "")
+            .replace("\\{", "")
+            .replace("\\}", "");
+        let second = parse_text(display, &rewritten);
+        if second.1.is_empty() {
+            return second;
+        }
+    }
+    first
+}
+
+fn parse_text(display: &str, text: &str) -> (Vec<(Reference, Pos)>, Vec<Diagnostic>) {
     let index = LineIndex::new(text);
     let mut raw = match RawBibliography::parse(text) {
         Ok(raw) => raw,
