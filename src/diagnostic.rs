@@ -152,9 +152,9 @@ where
     best.map(|(_, c)| format!("did you mean `{c}`?"))
 }
 
-/// Like [`did_you_mean`] for `/`-separated paths: a shared folder does
-/// not make two different file names look alike.
-pub fn did_you_mean_path<'a, I>(path: &str, candidates: I) -> Option<String>
+/// The path among `candidates` closest to `path`, if it is a likely typo:
+/// a shared folder does not make two different file names look alike.
+pub fn closest_path<'a, I>(path: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
@@ -171,7 +171,15 @@ where
         })
         .filter(|(d, _)| *d <= limit)
         .min()
-        .map(|(_, c)| format!("did you mean `{c}`?"))
+        .map(|(_, c)| c)
+}
+
+/// [`closest_path`] as a help line.
+pub fn did_you_mean_path<'a, I>(path: &str, candidates: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    closest_path(path, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::bibliography::Bibliography;
-use crate::diagnostic::{did_you_mean, did_you_mean_path, Diagnostic, Pos};
+use crate::diagnostic::{closest_path, did_you_mean, Diagnostic, Pos};
 use crate::model::{
     Asset, Kind, LinkKind, LinkRef, Occurrence, Page, Resolved, Role, Site, SitePage, Target,
 };
@@ -455,6 +455,18 @@ pub fn default_id(rel: &str) -> String {
     }
 }
 
+/// A suggested content path (`a/two.md`) as the link to write from the
+/// note at `from_rel`: `two.md` beside it, `../b/x.md` elsewhere.
+fn relative_hint(target: &str, from_rel: &str) -> String {
+    let depth = from_rel.matches('/').count();
+    let dir = from_rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let rel = match target.strip_prefix(&format!("{dir}/")) {
+        Some(inside) if depth > 0 => inside.to_string(),
+        _ => format!("{}{target}", "../".repeat(depth)),
+    };
+    format!("did you mean `{rel}`?")
+}
+
 /// Whether a link path names a note (or a page URL) rather than a file.
 fn is_note(path: &str) -> bool {
     let last = path.rsplit('/').next().unwrap_or(path);
@@ -548,8 +560,8 @@ impl<'a> Tables<'a> {
                     return self.asset(&page.rel, &path).ok_or_else(|| {
                         let wanted = urls::join_relative(&page.rel, &path).unwrap_or(path.clone());
                         err(format!("link to missing file `{path}`")).with_help_opt(
-                            did_you_mean_path(&wanted, self.assets.keys().copied())
-                                .map(|h| self.relative_hint(h, &page.rel)),
+                            closest_path(&wanted, self.assets.keys().copied())
+                                .map(|c| relative_hint(c, &page.rel)),
                         )
                     });
                 }
@@ -557,8 +569,8 @@ impl<'a> Tables<'a> {
                     self.markdown(&page.rel, &path).ok_or_else(|| {
                         let wanted = urls::join_relative(&page.rel, &path).unwrap_or(path.clone());
                         err(format!("link to missing note `{path}`")).with_help_opt(
-                            did_you_mean_path(&wanted, self.by_rel.keys().copied())
-                                .map(|h| self.relative_hint(h, &page.rel)),
+                            closest_path(&wanted, self.by_rel.keys().copied())
+                                .map(|c| relative_hint(c, &page.rel)),
                         )
                     })?
                 }
@@ -632,26 +644,6 @@ impl<'a> Tables<'a> {
         }
         let joined = urls::join_relative(from_rel, path)?;
         self.by_rel.get(joined.as_str()).copied()
-    }
-
-    /// Turns a content path suggestion into the relative form to write.
-    fn relative_hint(&self, help: String, from_rel: &str) -> String {
-        let depth = from_rel.matches('/').count();
-        if depth == 0 {
-            return help;
-        }
-        let Some(target) = help
-            .strip_prefix("did you mean `")
-            .and_then(|s| s.strip_suffix("`?"))
-        else {
-            return help;
-        };
-        let dir = from_rel.rsplit_once('/').map_or("", |(d, _)| d);
-        let rel = match target.strip_prefix(&format!("{dir}/")) {
-            Some(inside) => inside.to_string(),
-            None => format!("{}{target}", "../".repeat(depth)),
-        };
-        format!("did you mean `{rel}`?")
     }
 }
 
