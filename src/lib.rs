@@ -21,6 +21,7 @@ pub mod error;
 pub mod ethics;
 pub mod frontmatter;
 pub mod highlight;
+pub mod html;
 pub mod markdown;
 pub mod model;
 pub mod new;

@@ -25,7 +25,7 @@ use crate::bibliography::{Bibliography, Name, Reference};
 use crate::citation::{CiteForm, LocatorKind};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::highlight::escape;
+use crate::html::escape;
 use crate::model::Site;
 
 /// The built-in style: the author-date style of *Voluntary Sector Review*.

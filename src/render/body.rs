@@ -5,9 +5,9 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::Input;
 use crate::citation::CiteForm;
-use crate::highlight;
 use crate::model::{LinkKind, Resolved, Site};
 use crate::urls;
+use crate::{highlight, html};
 
 /// The body of page `i` as HTML, with links resolved, citations formatted,
 /// quotes embedded and code highlighted.
@@ -167,8 +167,8 @@ fn body(input: &Input<'_>, i: usize, expand: bool) -> String {
                     events.push(Event::InlineHtml(
                         format!(
                             "<a class=\"quote-link\" href=\"{}\">“{}”</a>",
-                            highlight::escape(&href),
-                            highlight::escape(&quote.page.front.title)
+                            html::escape(&href),
+                            html::escape(&quote.page.front.title)
                         )
                         .into(),
                     ));
@@ -223,23 +223,23 @@ fn citation_html(input: &Input<'_>, page: usize, c: usize, with_id: bool) -> Str
         let href = super::reference_href(input, &sp.url, occ.reference);
         let mut html = String::new();
         if !cref.item.prefix.is_empty() {
-            html.push_str(&highlight::escape(&cref.item.prefix));
+            html.push_str(&html::escape(&cref.item.prefix));
             html.push(' ');
         }
         let id = if with_id {
-            format!(" id=\"{}\"", highlight::escape(&occ.id))
+            format!(" id=\"{}\"", html::escape(&occ.id))
         } else {
             String::new()
         };
         html.push_str(&format!(
             "<a class=\"cite\"{id} href=\"{}\" title=\"{}\">{}</a>",
-            highlight::escape(&href),
-            highlight::escape(&entry.text),
+            html::escape(&href),
+            html::escape(&entry.text),
             input.cites.items[occ_index]
         ));
         if !cref.item.suffix.is_empty() {
             html.push(' ');
-            html.push_str(&highlight::escape(&cref.item.suffix));
+            html.push_str(&html::escape(&cref.item.suffix));
         }
         items.push(html);
     }
@@ -248,9 +248,9 @@ fn citation_html(input: &Input<'_>, page: usize, c: usize, with_id: bool) -> Str
         CiteForm::Narrative => format!("<span class=\"citation\">{}</span>", items.join(" ")),
         CiteForm::Parenthetical => format!(
             "<span class=\"citation\">{}{}{}</span>",
-            highlight::escape(style.0),
-            items.join(&highlight::escape(style.1)),
-            highlight::escape(style.2)
+            html::escape(style.0),
+            items.join(&html::escape(style.1)),
+            html::escape(style.2)
         ),
     }
 }
@@ -273,10 +273,10 @@ pub(super) fn code_block(lang: &str, code: &str) -> String {
     if lang.is_empty() {
         return format!(
             "<pre class=\"code\"><code>{}</code></pre>\n",
-            highlight::escape(code)
+            html::escape(code)
         );
     }
-    let lang_attr = highlight::escape(lang);
+    let lang_attr = html::escape(lang);
     format!(
         "<pre class=\"code hl-code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{}</code></pre>\n",
         highlight::highlight(lang, code)

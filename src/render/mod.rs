@@ -16,10 +16,10 @@ use crate::bibliography::{Bibliography, Reference};
 use crate::cite::Formatted;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::highlight;
 use crate::model::{Heading, Output, Role, Site, SitePage};
 use crate::theme::Theme;
 use crate::urls;
+use crate::{highlight, html};
 
 pub use body::{body_html, body_html_shallow};
 
@@ -426,7 +426,7 @@ fn sitemap(base: &str, site: &Site) -> String {
     for p in &site.pages {
         xml.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
-            highlight::escape(&format!("{base}{}", urls::encode(&p.url, true)))
+            html::escape(&format!("{base}{}", urls::encode(&p.url, true)))
         ));
     }
     xml.push_str("</urlset>\n");

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::Input;
-use crate::highlight::escape;
+use crate::html::escape;
 use crate::model::QuoteInfo;
 use crate::urls;
 

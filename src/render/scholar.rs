@@ -288,7 +288,7 @@ pub struct CiteThisCtx {
 
 /// The "Cite this page" box of page `i`.
 pub fn cite_this(input: &Input<'_>, i: usize, canonical: Option<&str>) -> CiteThisCtx {
-    use crate::highlight::escape;
+    use crate::html::escape;
     let page = &input.site.pages[i].page.front;
     let site = &input.config.site;
     let mut html = String::new();
