@@ -70,11 +70,13 @@ pub fn run(opts: &Options, write: bool) -> Result<Report> {
     let content = opts.root.join(CONTENT_DIR);
     // `check` refuses the same folders `build` would, before any work.
     let target = output::check_target(&opts.root, &content, &out)?;
-    let theme = Theme::load(&opts.root, &config.site.theme)?;
-    let (site, files, mut diagnostics) = compile(&opts.root, &config, &theme)?;
-    diagnostic::sort(&mut diagnostics);
+    let Compiled {
+        pages,
+        files,
+        diagnostics,
+    } = compile_with(opts, &config)?;
     let mut report = Report {
-        pages: site.pages.len(),
+        pages,
         files: files.as_ref().map_or(0, |f| f.len()),
         diagnostics,
         output: out.clone(),
@@ -89,6 +91,34 @@ pub fn run(opts: &Options, write: bool) -> Result<Report> {
     }
     report.elapsed = start.elapsed();
     Ok(report)
+}
+
+/// A project compiled in memory.
+#[derive(Debug)]
+pub struct Compiled {
+    /// Pages placed in the site.
+    pub pages: usize,
+    /// The rendered files, unless content errors stopped the build.
+    pub files: Option<Output>,
+    /// Every diagnostic, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads the project named in `opts` and compiles it in memory: what
+/// `build`, `check` and `serve` share.
+pub fn compile_project(opts: &Options) -> Result<Compiled> {
+    compile_with(opts, &load_config(opts)?)
+}
+
+fn compile_with(opts: &Options, config: &Config) -> Result<Compiled> {
+    let theme = Theme::load(&opts.root, &config.site.theme)?;
+    let (site, files, mut diagnostics) = compile(&opts.root, config, &theme)?;
+    diagnostic::sort(&mut diagnostics);
+    Ok(Compiled {
+        pages: site.pages.len(),
+        files,
+        diagnostics,
+    })
 }
 
 /// Everything but writing: the site, its files (unless content errors

@@ -22,10 +22,9 @@ use notify_debouncer_full::notify::RecursiveMode;
 use tokio::sync::broadcast;
 
 use crate::build::{self, Options};
-use crate::diagnostic::{self, Severity};
+use crate::diagnostic::Severity;
 use crate::error::{Error, Result};
 use crate::model::Output;
-use crate::theme::Theme;
 use crate::urls;
 
 const LIVE_JS: &str = r#"(function () {
@@ -60,36 +59,27 @@ struct Served {
 /// One build into memory: the files, or the diagnostics (and any hard
 /// error) as text.
 fn build_once(opts: &Options) -> std::result::Result<(Output, String), String> {
-    let run = || -> Result<(Option<Output>, Vec<diagnostic::Diagnostic>, usize)> {
-        let config = build::load_config(opts)?;
-        let theme = Theme::load(&opts.root, &config.site.theme)?;
-        let (site, files, mut diags) = build::compile(&opts.root, &config, &theme)?;
-        diagnostic::sort(&mut diags);
-        Ok((files, diags, site.pages.len()))
-    };
-    match run() {
-        Ok((Some(files), diags, pages)) => {
-            let warnings: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
-            let mut text = warnings.join("\n");
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str(&format!("built {pages} pages ({} files)", files.len()));
-            Ok((files, text))
+    let compiled = build::compile_project(opts).map_err(|e| e.to_string())?;
+    let mut lines: Vec<String> = compiled.diagnostics.iter().map(|d| d.to_string()).collect();
+    match compiled.files {
+        Some(files) => {
+            lines.push(format!(
+                "built {} pages ({} files)",
+                compiled.pages,
+                files.len()
+            ));
+            Ok((files, lines.join("\n")))
         }
-        Ok((None, diags, _)) => {
-            let errors = diags
+        None => {
+            let errors = compiled
+                .diagnostics
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .count();
-            let mut text: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
-            text.push(format!(
-                "error: build found {errors} error{}",
-                if errors == 1 { "" } else { "s" }
-            ));
-            Err(text.join("\n"))
+            let s = if errors == 1 { "" } else { "s" };
+            lines.push(format!("error: build found {errors} error{s}"));
+            Err(lines.join("\n"))
         }
-        Err(e) => Err(e.to_string()),
     }
 }
 
