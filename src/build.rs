@@ -188,6 +188,7 @@ pub fn compile(
         paper: paper.as_ref(),
         style_marks: (&style.open, &style.delimiter, &style.close),
         nav: render::top_pages(&site),
+        quote_bodies: Default::default(),
     })?;
     clock.lap("render");
     if !never.is_empty() && !diagnostic::has_errors(&diagnostics) {

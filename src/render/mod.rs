@@ -39,12 +39,22 @@ pub struct Input<'a> {
     pub style_marks: (&'a str, &'a str, &'a str),
     /// The navigation's pages, from [`top_pages`].
     pub nav: Vec<usize>,
+    /// Each quote's text as shown on other pages, rendered once per build
+    /// (a quote appears under each tension, its speaker, the quotes index).
+    pub quote_bodies: std::sync::OnceLock<Vec<String>>,
 }
 
 /// Renders every page and the site-wide files.
 pub fn render(input: &Input<'_>) -> Result<Output> {
     let site = input.site;
     let tera = templates(input.theme)?;
+    let bodies = site
+        .qual
+        .quotes
+        .par_iter()
+        .map(|q| body_html_shallow(input, q.page))
+        .collect();
+    let _ = input.quote_bodies.set(bodies);
     let timings = std::env::var_os("COMPANION_TIMINGS").is_some();
     // The search index is built beside the pages, on the same thread pool.
     let (pages, index) = rayon::join(

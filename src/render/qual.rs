@@ -79,7 +79,10 @@ pub fn card(input: &Input<'_>, from: &str, q: usize) -> QuoteCard {
         html: if sp.url == from {
             super::body_html(input, quote.page)
         } else {
-            super::body_html_shallow(input, quote.page)
+            match input.quote_bodies.get() {
+                Some(bodies) => bodies[q].clone(),
+                None => super::body_html_shallow(input, quote.page),
+            }
         },
         speaker: Link {
             title: speaker.pseudonym.clone(),
