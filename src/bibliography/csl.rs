@@ -20,34 +20,17 @@ pub fn parse(
         Ok(v) => v,
         Err((pos, msg)) => return (vec![], vec![Diagnostic::error(display, pos, msg)]),
     };
+    let whole = |msg: &str| (vec![], vec![Diagnostic::error(display, Pos::START, msg)]);
     let items = match value {
         Value::Array(items) => items,
         Value::Object(mut map) if map.contains_key("references") => {
             match map.remove("references") {
                 Some(Value::Array(items)) => items,
-                _ => {
-                    return (
-                        vec![],
-                        vec![Diagnostic::error(
-                            display,
-                            Pos::START,
-                            "`references` must be a list of entries",
-                        )],
-                    )
-                }
+                _ => return whole("`references` must be a list of entries"),
             }
         }
         Value::Null => Vec::new(),
-        _ => {
-            return (
-                vec![],
-                vec![Diagnostic::error(
-                    display,
-                    Pos::START,
-                    "a CSL bibliography is a list of entries (or a `references:` list)",
-                )],
-            )
-        }
+        _ => return whole("a CSL bibliography is a list of entries (or a `references:` list)"),
     };
     let mut out = Vec::new();
     let mut diags = Vec::new();
