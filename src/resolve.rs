@@ -315,9 +315,7 @@ fn place_assets<'a>(
     let mut out = BTreeMap::new();
     for a in assets {
         let (dir, name) = a.rel.rsplit_once('/').unwrap_or(("", &a.rel));
-        let dir = urls::page_url(&format!("{dir}/x"), None);
-        let dir = dir.trim_end_matches("x/");
-        let path = format!("{dir}{name}");
+        let path = format!("{}{name}", urls::folder_url(dir));
         let first = path.split('/').next().unwrap_or("");
         if taken.contains(&path) || RESERVED_ROOT.contains(&first) || name.starts_with('.') {
             diags.push(

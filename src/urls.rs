@@ -90,6 +90,15 @@ pub fn page_url(rel: &str, slug: Option<&str>) -> String {
     url
 }
 
+/// The URL of a content folder, slugged like page URLs: `Field Notes/a`
+/// → `field-notes/a/`, `""` → `""`.
+pub fn folder_url(dir: &str) -> String {
+    dir.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("{}/", slugify(s)))
+        .collect()
+}
+
 /// The output file of a page URL: `""` → `index.html`, `a/` → `a/index.html`.
 pub fn output_file(url: &str) -> String {
     format!("{url}index.html")
@@ -244,6 +253,8 @@ mod tests {
         );
         assert_eq!(page_url("tensions/a.md", Some("b")), "tensions/b/");
         assert_eq!(page_url("tensions/index.md", Some("t")), "t/");
+        assert_eq!(folder_url("Field Notes/figures"), "field-notes/figures/");
+        assert_eq!(folder_url(""), "");
     }
 
     #[test]
