@@ -12,7 +12,8 @@ use crate::bibliography::{self, Date, Name, Reference};
 use crate::config::{Config, Paper};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::Result;
-use crate::model::{Output, Page, Site};
+use crate::model::{Page, Site};
+use crate::output::Sink;
 use crate::theme::Theme;
 use crate::{cite, discover, ethics, highlight, markdown, output, render, resolve};
 
@@ -70,22 +71,29 @@ pub fn run(opts: &Options, write: bool) -> Result<Report> {
     let content = opts.root.join(CONTENT_DIR);
     // `check` refuses the same folders `build` would, before any work.
     let target = output::check_target(&opts.root, &content, &out)?;
-    let Compiled {
-        pages,
-        files,
-        diagnostics,
-    } = compile_with(opts, &config)?;
+    // Pages are written into a staging folder as they are rendered; it
+    // replaces the output only if the whole build succeeds.
+    let staging = if write {
+        Some(output::Staging::new(&target)?)
+    } else {
+        None
+    };
+    let sink: &dyn Sink = match &staging {
+        Some(s) => s,
+        None => &output::Discard,
+    };
+    let compiled = compile_with(opts, &config, sink)?;
     let mut report = Report {
-        pages,
-        files: files.as_ref().map_or(0, |f| f.len()),
-        diagnostics,
+        pages: compiled.pages,
+        files: compiled.files.unwrap_or(0),
+        diagnostics: compiled.diagnostics,
         output: out.clone(),
         elapsed: Duration::ZERO,
         written: false,
     };
-    if let (true, Some(files)) = (write, files) {
+    if let (Some(staging), Some(_)) = (staging, compiled.files) {
         if !report.failed() {
-            output::write(&target, &files)?;
+            staging.commit()?;
             report.written = true;
         }
     }
@@ -93,26 +101,27 @@ pub fn run(opts: &Options, write: bool) -> Result<Report> {
     Ok(report)
 }
 
-/// A project compiled in memory.
+/// A project compiled into a [`Sink`].
 #[derive(Debug)]
 pub struct Compiled {
     /// Pages placed in the site.
     pub pages: usize,
-    /// The rendered files, unless content errors stopped the build.
-    pub files: Option<Output>,
+    /// How many files were rendered, unless content errors stopped the
+    /// build before rendering.
+    pub files: Option<usize>,
     /// Every diagnostic, sorted.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Loads the project named in `opts` and compiles it in memory: what
+/// Loads the project named in `opts` and compiles it into `sink`: what
 /// `build`, `check` and `serve` share.
-pub fn compile_project(opts: &Options) -> Result<Compiled> {
-    compile_with(opts, &load_config(opts)?)
+pub fn compile_project(opts: &Options, sink: &dyn Sink) -> Result<Compiled> {
+    compile_with(opts, &load_config(opts)?, sink)
 }
 
-fn compile_with(opts: &Options, config: &Config) -> Result<Compiled> {
+fn compile_with(opts: &Options, config: &Config, sink: &dyn Sink) -> Result<Compiled> {
     let theme = Theme::load(&opts.root, &config.site.theme)?;
-    let (site, files, mut diagnostics) = compile(&opts.root, config, &theme)?;
+    let (site, files, mut diagnostics) = compile(&opts.root, config, &theme, sink)?;
     diagnostic::sort(&mut diagnostics);
     Ok(Compiled {
         pages: site.pages.len(),
@@ -121,13 +130,16 @@ fn compile_with(opts: &Options, config: &Config) -> Result<Compiled> {
     })
 }
 
-/// Everything but writing: the site, its files (unless content errors
-/// stopped the build before rendering) and all diagnostics.
+/// Everything but committing the output: the site, the number of files
+/// rendered into `sink` (none if content errors stopped the build before
+/// rendering) and all diagnostics. A build with errors may have put files
+/// into `sink`; the caller discards them.
 pub fn compile(
     root: &Path,
     config: &Config,
     theme: &Theme,
-) -> Result<(Site, Option<Output>, Vec<Diagnostic>)> {
+    sink: &dyn Sink,
+) -> Result<(Site, Option<usize>, Vec<Diagnostic>)> {
     let mut clock = Timings::new();
     let (sources, mut diagnostics) = bibliography::load(root, &config.bibliography.files)?;
     let (mut bib, bib_diags) = bibliography::parse(&sources);
@@ -147,7 +159,13 @@ pub fn compile(
         }
     }
     clock.lap("parse");
-    let (site, resolve_diags) = resolve::resolve(pages, found.assets, &bib, &highlight::knows);
+    let (site, resolve_diags) = resolve::resolve(
+        pages,
+        found.assets,
+        &bib,
+        &highlight::knows,
+        config.build.search,
+    );
     clock.lap("resolve");
     diagnostics.extend(resolve_diags);
     let never = &config.ethics.never_publish;
@@ -179,23 +197,27 @@ pub fn compile(
     let paper = config.paper.as_ref().map(paper_reference);
     let cites = cite::format(&bib, &site, &style, paper.as_ref());
     clock.lap("cite");
-    let files = render::render(&render::Input {
-        config,
-        site: &site,
-        theme,
-        bib: &bib,
-        cites: &cites,
-        paper: paper.as_ref(),
-        style_marks: (&style.open, &style.delimiter, &style.close),
-        nav: render::top_pages(&site),
-        quote_bodies: Default::default(),
-    })?;
+    // The ethics guard reads every file on its way to the sink.
+    let guarded = ethics::Guard::new(sink, never, &config.build.output);
+    let files = render::render(
+        &render::Input {
+            config,
+            site: &site,
+            theme,
+            bib: &bib,
+            cites: &cites,
+            paper: paper.as_ref(),
+            style_marks: (&style.open, &style.delimiter, &style.close),
+            nav: render::top_pages(&site),
+            quote_bodies: Default::default(),
+        },
+        &guarded,
+    )?;
     clock.lap("render");
-    if !never.is_empty() && !diagnostic::has_errors(&diagnostics) {
-        diagnostics.extend(ethics::check_output(&files, never, &config.build.output));
-        if diagnostic::has_errors(&diagnostics) {
-            return Ok((site, None, diagnostics));
-        }
+    let found = guarded.into_diagnostics();
+    if !found.is_empty() {
+        diagnostics.extend(found);
+        return Ok((site, None, diagnostics));
     }
     Ok((site, Some(files), diagnostics))
 }

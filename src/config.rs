@@ -127,6 +127,9 @@ pub struct Build {
     /// when opened from `file://`.
     #[serde(default = "default_true")]
     pub link_index_html: bool,
+    /// Write the search page and its index (`assets/search-index.js`).
+    #[serde(default = "default_true")]
+    pub search: bool,
 }
 
 impl Default for Build {
@@ -135,6 +138,7 @@ impl Default for Build {
             output: default_output(),
             allow_raw_html: false,
             link_index_html: true,
+            search: true,
         }
     }
 }

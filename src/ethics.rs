@@ -13,7 +13,10 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Pos};
-use crate::model::Output;
+use std::sync::Mutex;
+
+use crate::error::Result;
+use crate::output::Sink;
 
 /// `text` folded for matching, each folded character with the byte offset
 /// of the source character it came from.
@@ -194,32 +197,70 @@ fn decode_entities(s: &str) -> String {
     out
 }
 
-/// Listed strings that still reach the output, in any file's text (HTML
-/// pages by their visible text) or in a file's path.
-pub fn check_output(output: &Output, never: &[String], shown_as: &str) -> Vec<Diagnostic> {
+/// Listed strings that still reach one output file, in its text (an HTML
+/// page by its visible text) or in its path.
+pub fn check_file(path: &str, bytes: &[u8], never: &[String], shown_as: &str) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for (path, bytes) in output {
-        let raw = String::from_utf8_lossy(bytes);
-        let text = if path.ends_with(".html") {
-            format!("{raw}\n{}", visible_text(&raw))
-        } else {
-            raw.into_owned()
-        };
-        let spaced = path.replace(['-', '_', '.', '/'], " ");
-        for word in never.iter().filter(|w| !w.trim().is_empty()) {
-            if !find_all(&text, word).is_empty() || !find_all(&spaced, word).is_empty() {
-                diags.push(Diagnostic::error(
-                    format!("{shown_as}/{path}"),
-                    Pos::START,
-                    format!(
-                        "the built site would contain `{}` (listed in [ethics] never-publish)",
-                        word.trim()
-                    ),
-                ));
-            }
+    let raw = String::from_utf8_lossy(bytes);
+    let text = if path.ends_with(".html") {
+        format!("{raw}\n{}", visible_text(&raw))
+    } else {
+        raw.into_owned()
+    };
+    let spaced = path.replace(['-', '_', '.', '/'], " ");
+    for word in never.iter().filter(|w| !w.trim().is_empty()) {
+        if !find_all(&text, word).is_empty() || !find_all(&spaced, word).is_empty() {
+            diags.push(Diagnostic::error(
+                format!("{shown_as}/{path}"),
+                Pos::START,
+                format!(
+                    "the built site would contain `{}` (listed in [ethics] never-publish)",
+                    word.trim()
+                ),
+            ));
         }
     }
     diags
+}
+
+/// A [`Sink`] in front of another that reads every file for listed strings
+/// before passing it on. With nothing listed it only passes files on.
+pub struct Guard<'a> {
+    inner: &'a dyn Sink,
+    never: &'a [String],
+    shown_as: &'a str,
+    found: Mutex<Vec<Diagnostic>>,
+}
+
+impl<'a> Guard<'a> {
+    pub fn new(inner: &'a dyn Sink, never: &'a [String], shown_as: &'a str) -> Guard<'a> {
+        Guard {
+            inner,
+            never,
+            shown_as,
+            found: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Every hit, one error per file and listed string.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.found.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Guard<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        if !self.never.is_empty() {
+            let hits = check_file(path, bytes, self.never, self.shown_as);
+            if !hits.is_empty() {
+                self.found
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(hits);
+            }
+        }
+        self.inner.put(path, bytes)
+    }
 }
 
 #[cfg(test)]
@@ -259,13 +300,8 @@ mod tests {
         }
         assert_eq!(check_path("content/notes/Jane Smith.md", &never).len(), 1);
         assert_eq!(check_path("content/notes/jane-smith.md", &never).len(), 1);
-        let out: Output = [(
-            "a/index.html".to_string(),
-            b"<p>J&#97;ne <em>Smith</em></p>".to_vec(),
-        )]
-        .into_iter()
-        .collect();
-        assert_eq!(check_output(&out, &never, "site").len(), 1);
+        let page = b"<p>J&#97;ne <em>Smith</em></p>";
+        assert_eq!(check_file("a/index.html", page, &never, "site").len(), 1);
     }
 
     #[test]

@@ -97,55 +97,123 @@ fn not_ours(dir: &Path) -> Result<Option<String>> {
     Ok(None)
 }
 
-/// Writes `files` into a staging folder beside `out` and swaps it in.
-pub fn write(out: &Path, files: &Output) -> Result<()> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".into());
-    remove_stale(parent, &name);
+/// Where rendered files go, as they are rendered (pages in parallel).
+pub trait Sink: Sync {
+    /// Stores one file at `path`, relative to the output folder.
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()>;
+}
 
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.staging-"))
-        .tempdir_in(parent)
-        .map_err(|e| Error::io(parent, e))?;
-    let stage = staging.path();
-    write_file(
-        &stage.join(MARKER),
-        b"This folder is written by companion; it is replaced on every build.\n",
-    )?;
-    for (rel, bytes) in files {
-        let path = safe_join(stage, rel)?;
+/// Keeps every file in memory (`serve`, tests).
+#[derive(Default)]
+pub struct Memory(std::sync::Mutex<Output>);
+
+impl Memory {
+    pub fn into_files(self) -> Output {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let mut files = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(path.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+/// Drops every file (`check`).
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: &str, _: &[u8]) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// A staging folder beside the output: files are written there as they are
+/// rendered, and [`Staging::commit`] swaps it in with two renames. Dropped
+/// without a commit, it is deleted and the previous output stays as it was.
+pub struct Staging {
+    out: PathBuf,
+    parent: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+impl Staging {
+    /// Creates the staging folder for the output folder `out` (already
+    /// checked by [`check_target`]), after removing any a killed build left.
+    pub fn new(out: &Path) -> Result<Staging> {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let name = out_name(out);
+        remove_stale(&parent, &name);
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.staging-"))
+            .tempdir_in(&parent)
+            .map_err(|e| Error::io(&parent, e))?;
+        write_file(
+            &dir.path().join(MARKER),
+            b"This folder is written by companion; it is replaced on every build.\n",
+        )?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            parent,
+            dir,
+        })
+    }
+
+    /// Swaps the staging folder in for the output folder.
+    pub fn commit(self) -> Result<()> {
+        let Staging { out, parent, dir } = self;
+        set_public(dir.path())?;
+        let stage = dir.keep();
+        if out.exists() {
+            let old = parent.join(format!(".{}.old-{}", out_name(&out), std::process::id()));
+            if let Err(e) = std::fs::rename(&out, &old) {
+                let _ = std::fs::remove_dir_all(&stage);
+                return Err(Error::io(&out, e));
+            }
+            if let Err(e) = std::fs::rename(&stage, &out) {
+                let _ = std::fs::rename(&old, &out);
+                let _ = std::fs::remove_dir_all(&stage);
+                return Err(Error::io(&out, e));
+            }
+            std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        } else if let Err(e) = std::fs::rename(&stage, &out) {
+            let _ = std::fs::remove_dir_all(&stage);
+            return Err(Error::io(&out, e));
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = safe_join(self.dir.path(), rel)?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        write_file(&path, bytes)?;
+        write_file(&path, bytes)
     }
-    set_public(stage)?;
+}
 
-    let stage = staging.keep();
-    if out.exists() {
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        if let Err(e) = std::fs::rename(out, &old) {
-            let _ = std::fs::remove_dir_all(&stage);
-            return Err(Error::io(out, e));
-        }
-        if let Err(e) = std::fs::rename(&stage, out) {
-            let _ = std::fs::rename(&old, out);
-            let _ = std::fs::remove_dir_all(&stage);
-            return Err(Error::io(out, e));
-        }
-        std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
-    } else if let Err(e) = std::fs::rename(&stage, out) {
-        let _ = std::fs::remove_dir_all(&stage);
-        return Err(Error::io(out, e));
+fn out_name(out: &Path) -> String {
+    out.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into())
+}
+
+/// Writes `files` into a staging folder beside `out` and swaps it in.
+pub fn write(out: &Path, files: &Output) -> Result<()> {
+    let staging = Staging::new(out)?;
+    for (rel, bytes) in files {
+        staging.put(rel, bytes)?;
     }
-    Ok(())
+    staging.commit()
 }
 
 /// Deletes the output folder, if it is one of ours.

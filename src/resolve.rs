@@ -24,15 +24,20 @@ pub fn resolve(
     assets: Vec<Asset>,
     bib: &Bibliography,
     known_lang: &dyn Fn(&str) -> bool,
+    search: bool,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let pages = with_reference_pages(pages, bib, &mut diags);
     let mut pages = qual::with_index_pages(pages);
-    // The A–Z index and the search page; a note at their path is their intro.
+    // The A–Z index and the search page (unless `[build] search = false`);
+    // a note at their path is their intro.
     for (rel, title, order, role) in [
         ("a-z/index.md", "A–Z index", 95, Role::AzIndex),
         ("search/index.md", "Search", 96, Role::Search),
     ] {
+        if role == Role::Search && !search {
+            continue;
+        }
         match pages.iter_mut().find(|(p, _)| p.rel == rel) {
             Some(entry) => entry.1 = role,
             None => {
@@ -663,7 +668,13 @@ mod tests {
                 .unwrap()
             })
             .collect();
-        let (site, mut d) = resolve(pages, vec![], &Bibliography::default(), &|l| l == "rust");
+        let (site, mut d) = resolve(
+            pages,
+            vec![],
+            &Bibliography::default(),
+            &|l| l == "rust",
+            true,
+        );
         crate::diagnostic::sort(&mut d);
         (site, d.iter().map(|d| d.to_string()).collect())
     }

@@ -25,7 +25,7 @@ use crate::build::{self, Options};
 use crate::diagnostic::Severity;
 use crate::error::{Error, Result};
 use crate::model::Output;
-use crate::urls;
+use crate::{output, urls};
 
 const LIVE_JS: &str = r#"(function () {
   "use strict";
@@ -59,16 +59,13 @@ struct Served {
 /// One build into memory: the files, or the diagnostics (and any hard
 /// error) as text.
 fn build_once(opts: &Options) -> std::result::Result<(Output, String), String> {
-    let compiled = build::compile_project(opts).map_err(|e| e.to_string())?;
+    let memory = output::Memory::default();
+    let compiled = build::compile_project(opts, &memory).map_err(|e| e.to_string())?;
     let mut lines: Vec<String> = compiled.diagnostics.iter().map(|d| d.to_string()).collect();
     match compiled.files {
         Some(files) => {
-            lines.push(format!(
-                "built {} pages ({} files)",
-                compiled.pages,
-                files.len()
-            ));
-            Ok((files, lines.join("\n")))
+            lines.push(format!("built {} pages ({files} files)", compiled.pages));
+            Ok((memory.into_files(), lines.join("\n")))
         }
         None => {
             let errors = compiled

@@ -853,6 +853,32 @@ fn search_index_lists_every_page_safely() {
     assert!(page.contains("<noscript>"));
 }
 
+/// `[build] search = false`: no search page, no index, no link to either,
+/// and every remaining link still resolves.
+#[test]
+fn search_can_be_switched_off() {
+    let book = format!("{BOOK}[build]\nsearch = false\n");
+    let dir = project(&[
+        ("book.toml", &book),
+        (
+            "content/index.md",
+            "---\ntitle: Home\n---\nSee [about](about.md).\n",
+        ),
+        ("content/about.md", "---\ntitle: About\n---\nText.\n"),
+    ]);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let site = dir.path().join("site");
+    assert!(!site.join("assets/search-index.js").exists());
+    assert!(!site.join("search").exists());
+    let home = read(&site.join("index.html"));
+    assert!(!home.contains("search-link"), "no masthead search link");
+    assert!(home.contains("a-z/index.html"), "the A–Z index stays");
+    let (links, broken) = common::check_links(&site, "");
+    assert!(links.len() > 20);
+    assert!(broken.is_empty(), "{broken:?}");
+}
+
 /// The theme loads nothing from elsewhere, prints cleanly, and shows focus.
 #[test]
 fn theme_is_self_contained_printable_and_focus_visible() {

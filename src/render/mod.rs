@@ -17,6 +17,7 @@ use crate::cite::Formatted;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::{Heading, Output, Role, Site, SitePage};
+use crate::output::Sink;
 use crate::theme::Theme;
 use crate::urls;
 use crate::{highlight, html};
@@ -44,8 +45,10 @@ pub struct Input<'a> {
     pub quote_bodies: std::sync::OnceLock<Vec<String>>,
 }
 
-/// Renders every page and the site-wide files.
-pub fn render(input: &Input<'_>) -> Result<Output> {
+/// Renders every page and the site-wide files into `sink`, pages as they
+/// are rendered (nothing holds the whole site in memory). Returns the
+/// number of files.
+pub fn render(input: &Input<'_>, sink: &dyn Sink) -> Result<usize> {
     let site = input.site;
     let tera = templates(input.theme)?;
     let bodies = site
@@ -56,28 +59,24 @@ pub fn render(input: &Input<'_>) -> Result<Output> {
         .collect();
     let _ = input.quote_bodies.set(bodies);
     let timings = std::env::var_os("COMPANION_TIMINGS").is_some();
+    let search = input.config.build.search;
     // The search index is built beside the pages, on the same thread pool.
     let (pages, index) = rayon::join(
         || {
             let started = std::time::Instant::now();
-            let pages = site
-                .pages
-                .par_iter()
-                .enumerate()
-                .map(|(i, _)| {
-                    let html = render_page(input, &tera, i)?;
-                    Ok((urls::output_file(&site.pages[i].url), html.into_bytes()))
-                })
-                .collect::<Result<Vec<(String, Vec<u8>)>>>();
+            let done = site.pages.par_iter().enumerate().try_for_each(|(i, p)| {
+                let html = render_page(input, &tera, i)?;
+                sink.put(&urls::output_file(&p.url), html.as_bytes())
+            });
             if timings {
                 eprintln!("timing: pages {:.3} s", started.elapsed().as_secs_f64());
             }
-            pages
+            done
         },
         || {
             let started = std::time::Instant::now();
-            let index = search::index_script(input);
-            if timings {
+            let index = search.then(|| search::index_script(input));
+            if timings && search {
                 eprintln!(
                     "timing: search index {:.3} s",
                     started.elapsed().as_secs_f64()
@@ -86,16 +85,18 @@ pub fn render(input: &Input<'_>) -> Result<Output> {
             index
         },
     );
-    let mut out: Output = pages?.into_iter().collect();
-
+    pages?;
+    let mut out = Output::new();
     for (path, bytes) in &site.assets {
-        out.insert(path.clone(), bytes.clone());
+        sink.put(path, bytes)?;
     }
     for (name, bytes) in &input.theme.static_files {
-        out.insert(format!("{ASSETS}/{name}"), bytes.clone());
+        sink.put(&format!("{ASSETS}/{name}"), bytes)?;
     }
     scholar::downloads(input, &mut out);
-    out.insert(format!("{ASSETS}/search-index.js"), index.into_bytes());
+    if let Some(index) = index {
+        out.insert(format!("{ASSETS}/search-index.js"), index.into_bytes());
+    }
     let (light, dark) = highlight::stylesheets();
     out.insert(format!("{ASSETS}/syntax-light.css"), light.into_bytes());
     out.insert(format!("{ASSETS}/syntax-dark.css"), dark.into_bytes());
@@ -107,7 +108,10 @@ pub fn render(input: &Input<'_>) -> Result<Output> {
     if let Some(cname) = &input.config.site.cname {
         out.insert("CNAME".into(), format!("{}\n", cname.trim()).into_bytes());
     }
-    Ok(out)
+    for (path, bytes) in &out {
+        sink.put(path, bytes)?;
+    }
+    Ok(site.pages.len() + site.assets.len() + input.theme.static_files.len() + out.len())
 }
 
 fn templates(theme: &Theme) -> Result<tera::Tera> {
@@ -225,10 +229,11 @@ fn base_context(input: &Input<'_>, from: &str, current: Option<usize>) -> tera::
         "az_href",
         &urls::relative_href(from, "a-z/", None, index_html),
     );
-    ctx.insert(
-        "search_href",
-        &urls::relative_href(from, "search/", None, index_html),
-    );
+    let search = config
+        .build
+        .search
+        .then(|| urls::relative_href(from, "search/", None, index_html));
+    ctx.insert("search_href", &search);
     ctx.insert("index_html", &index_html);
     ctx
 }
