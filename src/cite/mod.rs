@@ -31,10 +31,6 @@ use crate::model::Site;
 /// The built-in style: the author-date style of *Voluntary Sector Review*.
 pub const DEFAULT_STYLE: &str = include_str!("voluntary-sector-review.csl");
 
-/// What makes two citations render alike: the work, the locator, narrative
-/// form, and author suppression.
-type RequestKey<'a> = (usize, Option<(LocatorKind, &'a str)>, bool, bool);
-
 /// A loaded CSL style with its locales.
 pub struct CslStyle {
     style: IndependentStyle,
@@ -143,6 +139,15 @@ pub struct Formatted {
     pub paper: Option<Entry>,
 }
 
+/// One distinct citation: what makes two occurrences render alike.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Request<'a> {
+    reference: usize,
+    locator: Option<(LocatorKind, &'a str)>,
+    narrative: bool,
+    suppress_author: bool,
+}
+
 /// Formats every entry and every citation occurrence of the site.
 pub fn format(
     bib: &Bibliography,
@@ -151,94 +156,47 @@ pub fn format(
     paper: Option<&Reference>,
 ) -> Formatted {
     let items: Vec<Item> = bib.refs.iter().map(to_item).collect();
-    fn request<'a>(
-        items: Vec<CitationItem<'a, Item>>,
-        style: &'a CslStyle,
-    ) -> CitationRequest<'a, Item> {
-        CitationRequest::new(
-            items,
-            &style.style,
-            style.locale.clone(),
-            &style.locales,
-            None,
-        )
-    }
-    fn hidden(item: &Item) -> CitationItem<'_, Item> {
-        CitationItem::new(item, None, None, true, None)
-    }
-    let finish = |driver: BibliographyDriver<'_, Item>| {
-        driver.finish(BibliographyRequest::new(
-            &style.style,
-            style.locale.clone(),
-            &style.locales,
-        ))
-    };
 
-    // Pass 1: the style's order of the whole bibliography.
-    let mut driver = BibliographyDriver::new();
-    driver.citation(request(items.iter().map(hidden).collect(), style));
-    let first = finish(driver);
-    let order: Vec<usize> = first
-        .bibliography
-        .map(|b| b.items.iter().filter_map(|i| bib.get(&i.key)).collect())
-        .unwrap_or_else(|| (0..items.len()).collect());
-
-    // Pass 2: primed in that order (author-date styles: year suffixes follow
-    // the bibliography), then every occurrence.
-    let mut driver = BibliographyDriver::new();
-    if !style.numeric {
-        driver.citation(request(
-            order.iter().map(|&i| hidden(&items[i])).collect(),
-            style,
-        ));
-    }
-    // Identical citations (same work, locator, form) render identically in
-    // author-date and numeric styles once suffixes are primed, so each is
-    // formatted once; `request_of` maps every occurrence to its request.
-    let mut requests: std::collections::HashMap<RequestKey<'_>, usize> =
-        std::collections::HashMap::new();
+    // Identical citations (same work, locator, form) render identically
+    // once year suffixes are settled, so each is formatted once;
+    // `request_of` maps every occurrence to its request.
+    let mut index: std::collections::HashMap<Request<'_>, usize> = Default::default();
+    let mut requests = Vec::new();
     let mut request_of = Vec::with_capacity(site.occurrences.len());
-    let mut suppress = Vec::new();
     for occ in &site.occurrences {
         let citation = &site.pages[occ.page].page.citations[occ.citation];
         let cref = &citation.items[occ.item].item;
-        let narrative = citation.form == CiteForm::Narrative;
-        let key = (
-            occ.reference,
-            cref.locator.as_ref().map(|l| (l.kind, l.value.as_str())),
-            narrative,
-            cref.suppress_author,
-        );
+        let request = Request {
+            reference: occ.reference,
+            locator: cref.locator.as_ref().map(|l| (l.kind, l.value.as_str())),
+            narrative: citation.form == CiteForm::Narrative,
+            suppress_author: cref.suppress_author,
+        };
         let next = requests.len();
-        let n = *requests.entry(key).or_insert(next);
+        let n = *index.entry(request.clone()).or_insert(next);
+        if n == next {
+            requests.push(request);
+        }
         request_of.push(n);
-        if n < next {
-            continue;
-        }
-        let locator = cref
-            .locator
-            .as_ref()
-            .map(|l| SpecificLocator(csl_locator(l.kind), LocatorPayload::Str(&l.value)));
-        let mut item = CitationItem::with_locator(&items[occ.reference], locator);
-        if narrative {
-            item = item.kind(CitePurpose::Prose);
-        }
-        suppress.push(cref.suppress_author);
-        driver.citation(request(vec![item], style));
     }
-    let rendered = finish(driver);
 
-    let mut entries = vec![Entry::default(); items.len()];
-    if let Some(b) = &rendered.bibliography {
-        for item in &b.items {
-            if let Some(i) = bib.get(&item.key) {
-                entries[i] = Entry {
-                    html: html(&item.content),
-                    text: plain(&item.content),
-                };
-            }
-        }
-    }
+    let (order, first_entries) = bibliography_order(&items, style);
+    let (entries, unique) = if style.numeric {
+        // Numbers follow first citation over the whole site: one driver.
+        render_in_one(&items, &requests, style)
+    } else {
+        let groups = confusable_groups(&items, &order, style);
+        // Year suffixes follow the order a driver was primed in: the first
+        // pass primed in bibliography (key) order, so its entries stand
+        // unless a group of confusable works is listed in another order.
+        let entries = if groups.iter().all(|g| g.is_sorted()) {
+            first_entries
+        } else {
+            render_entries(&items, &order, style)
+        };
+        (entries, render_by_group(&items, &groups, &requests, style))
+    };
+    let mut entries = entries;
     // Works the style leaves out of its bibliography still get an entry.
     for (i, e) in entries.iter_mut().enumerate() {
         if e.text.is_empty() {
@@ -249,30 +207,268 @@ pub fn format(
             };
         }
     }
-    let mut cites = rendered
-        .citations
-        .into_iter()
-        .skip(usize::from(!style.numeric));
-    let unique: Vec<String> = suppress
+    Formatted {
+        entries,
+        order,
+        items: request_of.iter().map(|&n| unique[n].clone()).collect(),
+        paper: paper.map(|p| format_one(p, style)),
+    }
+}
+
+fn csl_request<'a>(
+    items: Vec<CitationItem<'a, Item>>,
+    style: &'a CslStyle,
+    csl: &'a IndependentStyle,
+) -> CitationRequest<'a, Item> {
+    CitationRequest::new(items, csl, style.locale.clone(), &style.locales, None)
+}
+
+fn hidden(item: &Item) -> CitationItem<'_, Item> {
+    CitationItem::new(item, None, None, true, None)
+}
+
+/// Primes `driver` with a hidden citation of each of `works`, in that
+/// order: year suffixes are then assigned in that order. One citation per
+/// work, because hayagriva sorts a citation's items by looking each one up
+/// among all cited works (quadratic in the size of one citation).
+fn prime<'a>(
+    driver: &mut BibliographyDriver<'a, Item>,
+    works: impl Iterator<Item = &'a Item>,
+    style: &'a CslStyle,
+    csl: &'a IndependentStyle,
+) {
+    for item in works {
+        driver.citation(csl_request(vec![hidden(item)], style, csl));
+    }
+}
+
+fn finish<'a>(
+    driver: BibliographyDriver<'a, Item>,
+    style: &'a CslStyle,
+    csl: &'a IndependentStyle,
+) -> hayagriva::Rendered {
+    driver.finish(BibliographyRequest::new(
+        csl,
+        style.locale.clone(),
+        &style.locales,
+    ))
+}
+
+/// Bibliography indices by key.
+fn by_key(items: &[Item]) -> std::collections::HashMap<&str, usize> {
+    items
         .iter()
-        .map(|&suppress| {
+        .enumerate()
+        .filter_map(|(i, it)| match it.0.get("id") {
+            Some(Value::String(id)) => Some((id.as_str(), i)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The style's order of the whole bibliography, as bibliography indices,
+/// and every entry as rendered with year suffixes in bibliography-file
+/// order.
+fn bibliography_order(items: &[Item], style: &CslStyle) -> (Vec<usize>, Vec<Entry>) {
+    let mut driver = BibliographyDriver::new();
+    prime(&mut driver, items.iter(), style, &style.style);
+    let bibliography = finish(driver, style, &style.style).bibliography;
+    let order = match &bibliography {
+        Some(b) => {
+            let keys = by_key(items);
+            b.items
+                .iter()
+                .filter_map(|i| keys.get(i.key.as_str()).copied())
+                .collect()
+        }
+        None => (0..items.len()).collect(),
+    };
+    (order, entries_of(bibliography, items))
+}
+
+/// Every entry as the reference list shows it, year suffixes following
+/// the list's order.
+fn render_entries(items: &[Item], order: &[usize], style: &CslStyle) -> Vec<Entry> {
+    let mut driver = BibliographyDriver::new();
+    prime(
+        &mut driver,
+        order.iter().map(|&i| &items[i]),
+        style,
+        &style.style,
+    );
+    entries_of(finish(driver, style, &style.style).bibliography, items)
+}
+
+fn entries_of(bibliography: Option<hayagriva::RenderedBibliography>, items: &[Item]) -> Vec<Entry> {
+    let mut entries = vec![Entry::default(); items.len()];
+    let keys = by_key(items);
+    for item in bibliography.iter().flat_map(|b| &b.items) {
+        if let Some(&i) = keys.get(item.key.as_str()) {
+            entries[i] = Entry {
+                html: html(&item.content),
+                text: plain(&item.content),
+            };
+        }
+    }
+    entries
+}
+
+fn citation_item<'a>(items: &'a [Item], r: &Request<'a>) -> CitationItem<'a, Item> {
+    let locator = r
+        .locator
+        .map(|(kind, value)| SpecificLocator(csl_locator(kind), LocatorPayload::Str(value)));
+    let mut item = CitationItem::with_locator(&items[r.reference], locator);
+    if r.narrative {
+        item = item.kind(CitePurpose::Prose);
+    }
+    item
+}
+
+/// The rendered citations of a finished driver, after `skip` priming
+/// citations, as HTML.
+fn citations_html(
+    rendered: hayagriva::Rendered,
+    skip: usize,
+    requests: &[&Request],
+) -> Vec<String> {
+    let mut cites = rendered.citations.into_iter().skip(skip);
+    requests
+        .iter()
+        .map(|r| {
             let mut c = cites
                 .next()
                 .map(|c| c.citation)
                 .unwrap_or(ElemChildren(vec![]));
-            if suppress {
+            if r.suppress_author {
                 remove_names(&mut c.0);
             }
             html(&c)
         })
-        .collect();
-    let items_html = request_of.iter().map(|&n| unique[n].clone()).collect();
-    Formatted {
-        entries,
-        order,
-        items: items_html,
-        paper: paper.map(|p| format_one(p, style)),
+        .collect()
+}
+
+/// Numeric styles: every request through one driver (numbers by first
+/// citation), which also renders the entries.
+fn render_in_one(
+    items: &[Item],
+    requests: &[Request],
+    style: &CslStyle,
+) -> (Vec<Entry>, Vec<String>) {
+    let mut driver = BibliographyDriver::new();
+    for r in requests {
+        driver.citation(csl_request(
+            vec![citation_item(items, r)],
+            style,
+            &style.style,
+        ));
     }
+    let mut rendered = finish(driver, style, &style.style);
+    let entries = entries_of(rendered.bibliography.take(), items);
+    let refs: Vec<&Request> = requests.iter().collect();
+    (entries, citations_html(rendered, 0, &refs))
+}
+
+/// The style without its reference list: what citations need.
+fn citation_only(style: &CslStyle) -> IndependentStyle {
+    let mut csl = style.style.clone();
+    csl.bibliography = None;
+    csl
+}
+
+/// Works that could be confused with one another in a citation: those whose
+/// citation without locator reads the same ("Smith, 2010" for two works;
+/// year suffixes or added names then tell them apart). Each group lists its
+/// works in bibliography order; groups come in the order of their first work.
+fn confusable_groups(items: &[Item], order: &[usize], style: &CslStyle) -> Vec<Vec<usize>> {
+    use rayon::prelude::*;
+    let csl = citation_only(style);
+    let bare: Vec<String> = items
+        .par_iter()
+        .map(|it| {
+            plain(&hayagriva::standalone_citation(csl_request(
+                vec![CitationItem::with_locator(it, None)],
+                style,
+                &csl,
+            )))
+        })
+        .collect();
+    let mut group_of: std::collections::HashMap<&str, usize> = Default::default();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for &i in order {
+        let next = groups.len();
+        let g = *group_of.entry(bare[i].as_str()).or_insert(next);
+        if g == next {
+            groups.push(Vec::new());
+        }
+        groups[g].push(i);
+    }
+    groups
+}
+
+/// Author-date styles: citations are rendered in groups of works that
+/// could be confused with one another (the same citation without
+/// locator, such as "Smith, 2010" for two works: year suffixes and added
+/// names tell them apart), each group through its own driver primed in
+/// bibliography order, groups in parallel. A work's citation depends only
+/// on the works of its group, so this renders what one driver for the whole
+/// site would, without hayagriva's per-citation search of every cited work
+/// (quadratic in the bibliography's size).
+fn render_by_group(
+    items: &[Item],
+    groups: &[Vec<usize>],
+    requests: &[Request],
+    style: &CslStyle,
+) -> Vec<String> {
+    use rayon::prelude::*;
+    let citation_only = citation_only(style);
+    // Small groups share a driver (fewer drivers, same result).
+    let mut chunk_of_work = vec![0usize; items.len()];
+    let mut chunks: Vec<Vec<usize>> = vec![Vec::new()];
+    for g in groups {
+        if chunks.last().is_some_and(|c| c.len() >= 64) {
+            chunks.push(Vec::new());
+        }
+        let n = chunks.len() - 1;
+        for &w in g {
+            chunk_of_work[w] = n;
+        }
+        chunks[n].extend(g);
+    }
+    let mut requests_of_chunk: Vec<Vec<usize>> = vec![Vec::new(); chunks.len()];
+    for (n, r) in requests.iter().enumerate() {
+        requests_of_chunk[chunk_of_work[r.reference]].push(n);
+    }
+    let rendered: Vec<Vec<(usize, String)>> = chunks
+        .par_iter()
+        .zip(requests_of_chunk.par_iter())
+        .map(|(works, mine)| {
+            if mine.is_empty() {
+                return Vec::new();
+            }
+            let mut driver = BibliographyDriver::new();
+            prime(
+                &mut driver,
+                works.iter().map(|&w| &items[w]),
+                style,
+                &citation_only,
+            );
+            let refs: Vec<&Request> = mine.iter().map(|&n| &requests[n]).collect();
+            for r in &refs {
+                driver.citation(csl_request(
+                    vec![citation_item(items, r)],
+                    style,
+                    &citation_only,
+                ));
+            }
+            let html = citations_html(finish(driver, style, &citation_only), works.len(), &refs);
+            mine.iter().copied().zip(html).collect()
+        })
+        .collect();
+    let mut out = vec![String::new(); requests.len()];
+    for (n, html) in rendered.into_iter().flatten() {
+        out[n] = html;
+    }
+    out
 }
 
 /// One entry on its own, as it would stand in a reference list.
@@ -493,5 +689,146 @@ fn name_value(n: &Name) -> NameValue {
             suffix: n.suffix.clone(),
             comma_suffix: None,
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bibliography::Date;
+
+    fn work(key: &str, family: &str, given: &str, year: &str, title: &str) -> Reference {
+        let mut r = Reference {
+            key: key.into(),
+            kind: "book".into(),
+            ..Reference::default()
+        };
+        let name = Name {
+            family: Some(family.into()),
+            given: Some(given.into()),
+            ..Name::default()
+        };
+        r.names.insert("author".into(), vec![name]);
+        r.dates
+            .insert("issued".into(), Date::parse_iso(year).expect("a year"));
+        r.fields.insert("title".into(), title.into());
+        r
+    }
+
+    /// What one driver for the whole site renders: primed in bibliography
+    /// order, then every request. The grouped, parallel rendering must
+    /// match it exactly.
+    fn one_driver(
+        items: &[Item],
+        order: &[usize],
+        requests: &[Request],
+        style: &CslStyle,
+    ) -> Vec<String> {
+        let mut driver = BibliographyDriver::new();
+        prime(
+            &mut driver,
+            order.iter().map(|&i| &items[i]),
+            style,
+            &style.style,
+        );
+        for r in requests {
+            driver.citation(csl_request(
+                vec![citation_item(items, r)],
+                style,
+                &style.style,
+            ));
+        }
+        let refs: Vec<&Request> = requests.iter().collect();
+        citations_html(finish(driver, style, &style.style), order.len(), &refs)
+    }
+
+    #[test]
+    fn grouped_citations_match_one_driver_for_the_whole_site() {
+        // Listed out of alphabetical order, with works confusable by year
+        // (Smith 2010 ×3) and by name (two Browns of 2005), across more
+        // works than one group driver takes.
+        let mut refs = vec![
+            work("smith-c", "Smith", "Jane", "2010", "Zebra crossings"),
+            work("brown-k", "Brown", "Kate", "2005", "Kinship"),
+            work("smith-a", "Smith", "Jane", "2010", "Alpha"),
+            work("brown-a", "Brown", "Alan", "2005", "Agency"),
+            work("smith-b", "Smith", "Jane", "2010", "Middle ways"),
+        ];
+        for n in 0..150 {
+            refs.push(work(
+                &format!("w{n}"),
+                &format!("Author{n:03}"),
+                "A",
+                &format!("{}", 1950 + n % 60),
+                &format!("Title {n}"),
+            ));
+        }
+        let items: Vec<Item> = refs.iter().map(to_item).collect();
+        let style = CslStyle::new(IndependentStyle::from_xml(DEFAULT_STYLE).unwrap(), None);
+        let (order, first) = bibliography_order(&items, &style);
+        let groups = confusable_groups(&items, &order, &style);
+        let smiths: Vec<&Vec<usize>> = groups.iter().filter(|g| g.len() == 3).collect();
+        assert_eq!(
+            smiths,
+            [&vec![0, 2, 4]],
+            "the Smith 2010 works are one group"
+        );
+        assert!(
+            groups.contains(&vec![3, 1]),
+            "the Browns are a group, listed out of the file's order: {groups:?}"
+        );
+        let requests: Vec<Request> = (0..items.len())
+            .flat_map(|reference| {
+                [
+                    Request {
+                        reference,
+                        locator: None,
+                        narrative: false,
+                        suppress_author: false,
+                    },
+                    Request {
+                        reference,
+                        locator: Some((LocatorKind::Page, "12")),
+                        narrative: false,
+                        suppress_author: false,
+                    },
+                    Request {
+                        reference,
+                        locator: None,
+                        narrative: true,
+                        suppress_author: false,
+                    },
+                    Request {
+                        reference,
+                        locator: None,
+                        narrative: false,
+                        suppress_author: true,
+                    },
+                ]
+            })
+            .collect();
+        let grouped = render_by_group(&items, &groups, &requests, &style);
+        assert_eq!(grouped, one_driver(&items, &order, &requests, &style));
+        let text = |key: &str| grouped[4 * refs.iter().position(|r| r.key == key).unwrap()].clone();
+        // The list sorts by author (family, then given name), then year,
+        // keeping the file's order among equals; suffixes follow the list.
+        assert_eq!(
+            ["smith-c", "smith-a", "smith-b", "brown-a", "brown-k"].map(text),
+            [
+                "Smith, 2010a",
+                "Smith, 2010b",
+                "Smith, 2010c",
+                "Brown, 2005a",
+                "Brown, 2005b"
+            ]
+        );
+        assert_eq!(grouped[4 * 3 + 2], "Brown (2005a)", "narrative");
+        assert_eq!(grouped[4 * 3 + 1], "Brown, 2005a, p. 12", "locator");
+        let entries = render_entries(&items, &order, &style);
+        assert_eq!(entries[3].text, "Brown, Alan, 2005a, Agency");
+        assert_eq!(entries[1].text, "Brown, Kate, 2005b, Kinship");
+        // The first pass primed in file order gave Kate the `a`: it cannot
+        // stand when a group is listed out of file order.
+        assert_eq!(first[1].text, "Brown, Kate, 2005a, Kinship");
     }
 }
