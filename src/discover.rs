@@ -112,7 +112,11 @@ pub fn discover(root: &Path, content_dir: &str, skip: &[String]) -> Result<Disco
             continue;
         }
         match decode(bytes) {
-            Ok(text) => found.files.push(SourceFile { rel, display, text }),
+            Ok(text) => found.files.push(SourceFile {
+                rel,
+                display,
+                text: text.into(),
+            }),
             Err((pos, byte)) => found.diagnostics.push(Diagnostic::error(
                 &display,
                 pos,

@@ -66,12 +66,22 @@ pub fn parse_page(file: &SourceFile) -> Result<Page, Vec<Diagnostic>> {
         rel: file.rel.clone(),
         display: file.display.clone(),
         front,
-        events: body.events,
+        source: file.text.clone(),
+        body_start: split.body_start,
         headings: body.headings,
         links: body.links,
         code_langs: body.code_langs,
         citations: body.citations,
     })
+}
+
+/// The body's events, read again from the page's text: the same events,
+/// with the same indices, as the parse that built the page.
+pub fn events(page: &Page) -> Vec<Event<'static>> {
+    if page.source.is_empty() {
+        return Vec::new();
+    }
+    parse_body(&page.source, page.body_start).events
 }
 
 /// The parsed Markdown body of a note.

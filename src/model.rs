@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use pulldown_cmark::Event;
 use serde::Serialize;
 
 use crate::diagnostic::Pos;
@@ -19,7 +18,9 @@ pub struct SourceFile {
     pub rel: String,
     /// Path relative to the project root, as shown in diagnostics.
     pub display: String,
-    pub text: String,
+    /// The text, BOM removed and line endings normalised; shared with the
+    /// parsed [`Page`].
+    pub text: std::sync::Arc<str>,
 }
 
 /// What a note is about. Kinds other than `Note` get their own pages and
@@ -157,8 +158,11 @@ pub struct Page {
     pub rel: String,
     pub display: String,
     pub front: FrontMatter,
-    /// Markdown events of the body, owned so later stages can rewrite them.
-    pub events: Vec<Event<'static>>,
+    /// The whole file's text; the body starts at byte `body_start`. Render
+    /// reads the body's Markdown again (`markdown::events`) instead of the
+    /// site holding every page's events in memory.
+    pub source: std::sync::Arc<str>,
+    pub body_start: usize,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     pub code_langs: Vec<CodeLang>,
@@ -177,7 +181,8 @@ impl Page {
                 order,
                 ..FrontMatter::default()
             },
-            events: Vec::new(),
+            source: "".into(),
+            body_start: 0,
             headings: Vec::new(),
             links: Vec::new(),
             code_langs: Vec::new(),

@@ -43,7 +43,8 @@ fn body(input: &Input<'_>, i: usize, expand: bool) -> String {
     let site = input.site;
     let sp = &site.pages[i];
     let index_html = input.config.build.link_index_html;
-    let mut events: Vec<Event<'_>> = Vec::with_capacity(sp.page.events.len());
+    let page_events = crate::markdown::events(&sp.page);
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(page_events.len());
     let mut links = sp.page.links.iter().zip(&sp.links).peekable();
     let mut citations = sp.page.citations.iter().enumerate().peekable();
     let mut code: Option<(String, String)> = None;
@@ -57,13 +58,13 @@ fn body(input: &Input<'_>, i: usize, expand: bool) -> String {
         .map(|l| l.event)
         .collect();
     let solo = if expand {
-        solo_embeds(&sp.page.events, &embeds)
+        solo_embeds(&page_events, &embeds)
     } else {
         Vec::new()
     };
     let mut skip_paragraph_end = false;
 
-    for (at, event) in sp.page.events.iter().enumerate() {
+    for (at, event) in page_events.iter().enumerate() {
         if let Some((c, _)) = citations.next_if(|(_, c)| c.event == at) {
             events.push(Event::InlineHtml(citation_html(input, i, c, expand).into()));
             continue;

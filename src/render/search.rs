@@ -69,7 +69,7 @@ pub fn index_script(input: &Input<'_>) -> String {
             continue;
         }
         let front = &sp.page.front;
-        let mut body = plain_text(&sp.page.events);
+        let mut body = plain_text(&crate::markdown::events(&sp.page));
         let mut people = String::new();
         let mut tensions = Vec::new();
         let kind = match sp.role {
