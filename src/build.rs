@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::bibliography::{self, Date, Name, Reference};
+use crate::bibliography::{self, Bibliography, Date, Name, Reference};
 use crate::config::{Config, Paper};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::Result;
@@ -113,33 +113,84 @@ pub struct Compiled {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Loads the project named in `opts` and compiles it into `sink`: what
-/// `build`, `check` and `serve` share.
-pub fn compile_project(opts: &Options, sink: &dyn Sink) -> Result<Compiled> {
-    compile_with(opts, &load_config(opts)?, sink)
-}
-
 fn compile_with(opts: &Options, config: &Config, sink: &dyn Sink) -> Result<Compiled> {
     let theme = Theme::load(&opts.root, &config.site.theme)?;
-    let (site, files, mut diagnostics) = compile(&opts.root, config, &theme, sink)?;
+    let (pages, done, mut diagnostics) = compile(&opts.root, config, &theme, sink)?;
     diagnostic::sort(&mut diagnostics);
     Ok(Compiled {
-        pages: site.pages.len(),
-        files,
+        pages,
+        files: done.map(|(_, files)| files),
         diagnostics,
     })
 }
 
-/// Everything but committing the output: the site, the number of files
-/// rendered into `sink` (none if content errors stopped the build before
-/// rendering) and all diagnostics. A build with errors may have put files
-/// into `sink`; the caller discards them.
+/// A site ready to render: everything the render stage reads besides the
+/// configuration and the theme.
+pub struct Prepared {
+    pub site: Site,
+    pub bib: Bibliography,
+    pub cites: cite::Formatted,
+    pub paper: Option<Reference>,
+    /// The citation style's opening bracket, delimiter and closing bracket.
+    pub marks: [String; 3],
+    pub nav: Vec<usize>,
+    /// Every file read from the content folder (notes and others), by path
+    /// relative to it.
+    pub sources: std::collections::BTreeSet<String>,
+}
+
+impl Prepared {
+    /// What the render stage needs, borrowed from `self`.
+    pub fn input<'a>(&'a self, config: &'a Config, theme: &'a Theme) -> render::Input<'a> {
+        render::Input {
+            config,
+            site: &self.site,
+            theme,
+            bib: &self.bib,
+            cites: &self.cites,
+            paper: self.paper.as_ref(),
+            style_marks: (&self.marks[0], &self.marks[1], &self.marks[2]),
+            nav: self.nav.clone(),
+            quote_bodies: Default::default(),
+        }
+    }
+}
+
+/// A rendered site: what it was rendered from, and how many files.
+pub type Rendered = (Prepared, usize);
+
+/// Everything but committing the output: the number of pages, the prepared
+/// site with the number of files rendered into `sink` (none if errors
+/// stopped the build) and all diagnostics. A build with errors may have put
+/// files into `sink`; the caller discards them.
 pub fn compile(
     root: &Path,
     config: &Config,
     theme: &Theme,
     sink: &dyn Sink,
-) -> Result<(Site, Option<usize>, Vec<Diagnostic>)> {
+) -> Result<(usize, Option<Rendered>, Vec<Diagnostic>)> {
+    let (pages, prepared, mut diagnostics) = prepare(root, config)?;
+    let Some(prepared) = prepared else {
+        return Ok((pages, None, diagnostics));
+    };
+    let mut clock = Timings::new();
+    // The ethics guard reads every file on its way to the sink.
+    let never = &config.ethics.never_publish;
+    let guarded = ethics::Guard::new(sink, never, &config.build.output);
+    let files = render::render(&prepared.input(config, theme), &guarded)?;
+    clock.lap("render");
+    let found = guarded.into_diagnostics();
+    if !found.is_empty() {
+        diagnostics.extend(found);
+        return Ok((pages, None, diagnostics));
+    }
+    Ok((pages, Some((prepared, files)), diagnostics))
+}
+
+/// Reads, parses, resolves and checks the project and formats its
+/// citations: the number of pages, the site ready to render unless content
+/// errors were found, and every diagnostic.
+pub fn prepare(root: &Path, config: &Config) -> Result<(usize, Option<Prepared>, Vec<Diagnostic>)> {
     let mut clock = Timings::new();
     let (sources, mut diagnostics) = bibliography::load(root, &config.bibliography.files)?;
     let (mut bib, bib_diags) = bibliography::parse(&sources);
@@ -149,6 +200,12 @@ pub fn compile(
     let found = discover::discover(root, CONTENT_DIR, &config.bibliography.files)?;
     clock.lap("discover");
     diagnostics.extend(found.diagnostics);
+    let content_files: std::collections::BTreeSet<String> = found
+        .files
+        .iter()
+        .map(|f| f.rel.clone())
+        .chain(found.assets.iter().map(|a| a.rel.clone()))
+        .collect();
     let parsed: Vec<std::result::Result<Page, Vec<Diagnostic>>> =
         found.files.par_iter().map(markdown::parse_page).collect();
     let mut pages = Vec::with_capacity(parsed.len());
@@ -190,36 +247,25 @@ pub fn compile(
             ));
         }
     }
+    let pages = site.pages.len();
     if diagnostic::has_errors(&diagnostics) {
-        return Ok((site, None, diagnostics));
+        return Ok((pages, None, diagnostics));
     }
     let style = cite::CslStyle::load(root, config)?;
     let paper = config.paper.as_ref().map(paper_reference);
     let cites = cite::format(&bib, &site, &style, paper.as_ref());
     clock.lap("cite");
-    // The ethics guard reads every file on its way to the sink.
-    let guarded = ethics::Guard::new(sink, never, &config.build.output);
-    let files = render::render(
-        &render::Input {
-            config,
-            site: &site,
-            theme,
-            bib: &bib,
-            cites: &cites,
-            paper: paper.as_ref(),
-            style_marks: (&style.open, &style.delimiter, &style.close),
-            nav: render::top_pages(&site),
-            quote_bodies: Default::default(),
-        },
-        &guarded,
-    )?;
-    clock.lap("render");
-    let found = guarded.into_diagnostics();
-    if !found.is_empty() {
-        diagnostics.extend(found);
-        return Ok((site, None, diagnostics));
-    }
-    Ok((site, Some(files), diagnostics))
+    let nav = render::top_pages(&site);
+    let prepared = Prepared {
+        site,
+        bib,
+        cites,
+        paper,
+        marks: [style.open, style.delimiter, style.close],
+        nav,
+        sources: content_files,
+    };
+    Ok((pages, Some(prepared), diagnostics))
 }
 
 /// Per-stage times, printed to standard error when `COMPANION_TIMINGS` is

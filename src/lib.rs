@@ -30,5 +30,6 @@ pub mod qual;
 pub mod render;
 pub mod resolve;
 pub mod serve;
+pub mod session;
 pub mod theme;
 pub mod urls;

@@ -53,7 +53,7 @@ impl Kind {
 }
 
 /// Validated front matter.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrontMatter {
     pub title: String,
     pub kind: Option<Kind>,

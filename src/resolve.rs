@@ -663,7 +663,7 @@ mod tests {
                 parse_page(&SourceFile {
                     rel: rel.to_string(),
                     display: format!("content/{rel}"),
-                    text: text.to_string(),
+                    text: (*text).into(),
                 })
                 .unwrap()
             })

@@ -18,14 +18,18 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use notify_debouncer_full::notify::RecursiveMode;
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use tokio::sync::broadcast;
+
+use std::collections::BTreeSet;
 
 use crate::build::{self, Options};
 use crate::diagnostic::Severity;
 use crate::error::{Error, Result};
 use crate::model::Output;
-use crate::{output, urls};
+use crate::session::Session;
+use crate::theme::Theme;
+use crate::{diagnostic, output, urls};
 
 const LIVE_JS: &str = r#"(function () {
   "use strict";
@@ -56,20 +60,24 @@ struct Served {
     events: broadcast::Sender<&'static str>,
 }
 
-/// One build into memory: the files, or the diagnostics (and any hard
-/// error) as text.
-fn build_once(opts: &Options) -> std::result::Result<(Output, String), String> {
+/// One build into memory: the files and the session to update them from,
+/// or the diagnostics (and any hard error) as text.
+fn build_once(opts: &Options) -> std::result::Result<(Output, Session, String), String> {
+    let config = build::load_config(opts).map_err(|e| e.to_string())?;
+    let theme = Theme::load(&opts.root, &config.site.theme).map_err(|e| e.to_string())?;
     let memory = output::Memory::default();
-    let compiled = build::compile_project(opts, &memory).map_err(|e| e.to_string())?;
-    let mut lines: Vec<String> = compiled.diagnostics.iter().map(|d| d.to_string()).collect();
-    match compiled.files {
-        Some(files) => {
-            lines.push(format!("built {} pages ({files} files)", compiled.pages));
-            Ok((memory.into_files(), lines.join("\n")))
+    let (pages, done, mut diagnostics) =
+        build::compile(&opts.root, &config, &theme, &memory).map_err(|e| e.to_string())?;
+    diagnostic::sort(&mut diagnostics);
+    let mut lines: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+    match done {
+        Some((prepared, files)) => {
+            lines.push(format!("built {pages} pages ({files} files)"));
+            let session = Session::new(config, theme, prepared).map_err(|e| e.to_string())?;
+            Ok((memory.into_files(), session, lines.join("\n")))
         }
         None => {
-            let errors = compiled
-                .diagnostics
+            let errors = diagnostics
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .count();
@@ -109,7 +117,7 @@ pub fn serve(opts: &Options, port: u16, quiet: bool) -> Result<()> {
         failure: RwLock::new(String::new()),
         events,
     });
-    rebuild(&opts, &served, quiet);
+    let mut session = rebuild(&opts, &served, quiet);
 
     let runtime = tokio::runtime::Runtime::new().map_err(|e| Error::io("tokio runtime", e))?;
     runtime.block_on(async move {
@@ -136,13 +144,48 @@ pub fn serve(opts: &Options, port: u16, quiet: bool) -> Result<()> {
             let _keep = debouncer;
             for result in rx {
                 let Ok(events) = result else { continue };
-                let changed = events
+                // Reads (the build's own included) change nothing.
+                let changed: BTreeSet<&PathBuf> = events
                     .iter()
+                    .filter(|e| !matches!(e.kind, EventKind::Access(_)))
                     .flat_map(|e| e.paths.iter())
-                    .any(|p| relevant(p, &opts.root, &output));
-                if changed {
-                    rebuild(&opts, &watched, quiet);
+                    .filter(|p| relevant(p, &opts.root, &output))
+                    .collect();
+                if changed.is_empty() {
+                    continue;
                 }
+                // One note edited: re-render its page alone if nothing
+                // else shows what changed.
+                if let Some(s) = session.as_mut() {
+                    let real: Vec<&PathBuf> = changed
+                        .iter()
+                        .copied()
+                        .filter(|p| s.affects(&opts.root, p))
+                        .collect();
+                    if real.is_empty() {
+                        continue;
+                    }
+                    if let [path] = real[..] {
+                        if update_one(s, &opts.root, path, &watched, quiet) {
+                            continue;
+                        }
+                    }
+                }
+                if !quiet {
+                    let mut names = changed.iter().map(|p| {
+                        p.strip_prefix(&opts.root)
+                            .unwrap_or(p)
+                            .display()
+                            .to_string()
+                    });
+                    let first = names.next().unwrap_or_default();
+                    let more = match changed.len() {
+                        1 => String::new(),
+                        n => format!(" and {} more", n - 1),
+                    };
+                    eprintln!("{first}{more} changed: full build");
+                }
+                session = rebuild(&opts, &watched, quiet);
             }
         });
 
@@ -161,23 +204,54 @@ pub fn serve(opts: &Options, port: u16, quiet: bool) -> Result<()> {
     })
 }
 
-fn rebuild(opts: &Options, served: &Served, quiet: bool) {
+/// A full build; the session to update from next, if it succeeded.
+fn rebuild(opts: &Options, served: &Served, quiet: bool) -> Option<Session> {
     let start = Instant::now();
     match build_once(opts) {
-        Ok((files, summary)) => {
+        Ok((files, session, summary)) => {
             *served.files.write().expect("not poisoned") = Arc::new(files);
             served.failure.write().expect("not poisoned").clear();
             if !quiet {
                 eprintln!("{summary} in {:.2} s", start.elapsed().as_secs_f64());
             }
             let _ = served.events.send("reload");
+            Some(session)
         }
         Err(text) => {
             eprintln!("{text}\n(still serving the last good build)");
             *served.failure.write().expect("not poisoned") = text;
             let _ = served.events.send("failed");
+            None
         }
     }
+}
+
+/// Re-renders the one page an edit changed, reloads the browser, then
+/// brings the search index up to date. False if a full build is needed.
+fn update_one(
+    session: &mut Session,
+    root: &Path,
+    path: &Path,
+    served: &Served,
+    quiet: bool,
+) -> bool {
+    let start = Instant::now();
+    let Some((out, html)) = session.update(root, path) else {
+        return false;
+    };
+    let put = |out: String, bytes: Vec<u8>| {
+        let mut files = served.files.write().expect("not poisoned");
+        Arc::make_mut(&mut files).insert(out, bytes);
+    };
+    put(out.clone(), html.into_bytes());
+    let _ = served.events.send("reload");
+    if !quiet {
+        eprintln!("rebuilt {out} in {:.3} s", start.elapsed().as_secs_f64());
+    }
+    if let Some((out, script)) = session.search_index() {
+        put(out, script.into_bytes());
+    }
+    true
 }
 
 async fn status(State(served): State<Arc<Served>>) -> String {

@@ -136,3 +136,70 @@ fn serves_rebuilds_reloads_and_survives_broken_sources() {
         get(port, "/__companion/status").1.is_empty()
     });
 }
+
+/// An edit to one note's prose re-renders that page alone (and the search
+/// index); an edit that changes what other pages show (here a new link,
+/// which adds a back-link to its target) goes through a full build.
+#[test]
+fn prose_edits_rebuild_one_page_and_other_edits_everything() {
+    let dir = common::project(&[
+        ("book.toml", common::BOOK),
+        (
+            "content/index.md",
+            "---\ntitle: Home\n---\nSee [[other]].\n",
+        ),
+        ("content/other.md", "---\ntitle: Other\n---\nFirst words.\n"),
+    ]);
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let logs = tempfile::tempdir().unwrap();
+    let log_path = logs.path().join("serve.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let _server = Server(
+        Command::new(env!("CARGO_BIN_EXE_companion"))
+            .arg("--root")
+            .arg(dir.path())
+            .args(["serve", "--port", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(log))
+            .spawn()
+            .unwrap(),
+    );
+    let log = || std::fs::read_to_string(&log_path).unwrap();
+    eventually("the server listens", || {
+        TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    assert!(!get(port, "/").1.contains("id=\"linked-from\""));
+    std::thread::sleep(Duration::from_millis(300));
+
+    common::write_files(
+        dir.path(),
+        &[(
+            "content/other.md",
+            "---\ntitle: Other\n---\nSecond thoughts.\n",
+        )],
+    );
+    eventually("the edited page is served", || {
+        get(port, "/other/").1.contains("Second thoughts.")
+    });
+    eventually("the search index follows", || {
+        get(port, "/assets/search-index.js").1.contains("thought")
+    });
+    assert!(log().contains("rebuilt other/index.html in "), "{}", log());
+    assert_eq!(log().matches("built 4 pages").count(), 1, "{}", log());
+
+    common::write_files(
+        dir.path(),
+        &[(
+            "content/other.md",
+            "---\ntitle: Other\n---\nBack [[index]].\n",
+        )],
+    );
+    eventually("the new back-link is on the home page", || {
+        get(port, "/").1.contains("id=\"linked-from\"")
+    });
+    assert_eq!(log().matches("built 4 pages").count(), 2, "{}", log());
+}

@@ -114,7 +114,23 @@ pub fn render(input: &Input<'_>, sink: &dyn Sink) -> Result<usize> {
     Ok(site.pages.len() + site.assets.len() + input.theme.static_files.len() + out.len())
 }
 
-fn templates(theme: &Theme) -> Result<tera::Tera> {
+/// Renders page `i` alone: its output path and HTML (`serve` after an edit
+/// that changes nothing other pages show).
+pub fn render_one(input: &Input<'_>, tera: &tera::Tera, i: usize) -> Result<(String, String)> {
+    let html = render_page(input, tera, i)?;
+    Ok((urls::output_file(&input.site.pages[i].url), html))
+}
+
+/// The search index script, as written to `assets/search-index.js`.
+pub fn search_index(input: &Input<'_>) -> (String, String) {
+    (
+        format!("{ASSETS}/search-index.js"),
+        search::index_script(input),
+    )
+}
+
+/// The theme's templates, compiled.
+pub fn templates(theme: &Theme) -> Result<tera::Tera> {
     let mut tera = tera::Tera::new();
     tera.add_raw_templates(
         theme

@@ -1,0 +1,185 @@
+//! A compiled site kept in memory between edits (`serve`).
+//!
+//! Most edits change one note's prose and nothing another page shows: not
+//! its front matter (title, summary, tags, fields), headings, links,
+//! citations or code languages. Such an edit re-renders that one page; any
+//! other change (a new, renamed or removed file, a quote, the bibliography,
+//! `book.toml`, a template) goes through a full build.
+
+use std::path::Path;
+
+use crate::build::{Prepared, CONTENT_DIR};
+use crate::config::Config;
+use crate::error::Result;
+use crate::model::{Page, Role, SourceFile};
+use crate::theme::Theme;
+use crate::{discover, ethics, markdown, render};
+
+/// The last good build of a project.
+pub struct Session {
+    pub config: Config,
+    pub theme: Theme,
+    pub prepared: Prepared,
+    tera: tera::Tera,
+}
+
+/// What other pages can show of a page: if an edit leaves this unchanged,
+/// only the page itself (and the search index) changes.
+fn shape(page: &Page) -> impl PartialEq + '_ {
+    (
+        &page.front,
+        page.headings
+            .iter()
+            .map(|h| (h.level, &h.text, &h.id))
+            .collect::<Vec<_>>(),
+        page.links
+            .iter()
+            .map(|l| (l.kind, &l.target))
+            .collect::<Vec<_>>(),
+        page.citations
+            .iter()
+            .map(|c| {
+                (
+                    c.form,
+                    c.items
+                        .iter()
+                        .map(|i| {
+                            let i = &i.item;
+                            (&i.key, &i.prefix, &i.locator, &i.suffix, i.suppress_author)
+                        })
+                        .collect::<Vec<_>>(),
+                    c.section.as_ref().map(|h| (&h.id, &h.text)),
+                )
+            })
+            .collect::<Vec<_>>(),
+        page.code_langs.iter().map(|c| &c.lang).collect::<Vec<_>>(),
+    )
+}
+
+/// Whether an edit from `a` to `b` leaves every other page as it was.
+fn same_shape<'a>(a: &'a Page, b: &'a Page) -> bool {
+    shape(a) == shape(b)
+}
+
+impl Session {
+    pub fn new(config: Config, theme: Theme, prepared: Prepared) -> Result<Session> {
+        let tera = render::templates(&theme)?;
+        Ok(Session {
+            config,
+            theme,
+            prepared,
+            tera,
+        })
+    }
+
+    /// Re-renders the page of the note at `path` (under `root`) if the
+    /// edit changed only what that page shows. Returns its output path and
+    /// HTML, or `None` when a full build is needed.
+    pub fn update(&mut self, root: &Path, path: &Path) -> Option<(String, String)> {
+        let rel = path
+            .strip_prefix(root.join(CONTENT_DIR))
+            .ok()?
+            .to_str()?
+            .replace(std::path::MAIN_SEPARATOR, "/");
+        let site = &self.prepared.site;
+        let i = site.pages.iter().position(|p| p.page.rel == rel)?;
+        let sp = &site.pages[i];
+        // A quote's text is shown on its tensions' and speaker's pages too.
+        if sp.role != Role::Page || site.qual.quote_of(i).is_some() {
+            return None;
+        }
+        let bytes = std::fs::read(path).ok()?;
+        if bytes.len() as u64 > discover::MAX_FILE_BYTES {
+            return None;
+        }
+        let file = SourceFile {
+            rel,
+            display: sp.page.display.clone(),
+            text: discover::decode(bytes).ok()?.into(),
+        };
+        let never = &self.config.ethics.never_publish;
+        if !never.is_empty()
+            && !ethics::check_source(&file.display, &file.text, never, None).is_empty()
+        {
+            return None;
+        }
+        let page = markdown::parse_page(&file).ok()?;
+        if !same_shape(&page, &sp.page) {
+            return None;
+        }
+        self.prepared.site.pages[i].page = page;
+        let input = self.prepared.input(&self.config, &self.theme);
+        let (out, html) = render::render_one(&input, &self.tera, i).ok()?;
+        if !never.is_empty()
+            && !ethics::check_file(&out, html.as_bytes(), never, &self.config.build.output)
+                .is_empty()
+        {
+            return None;
+        }
+        Some((out, html))
+    }
+
+    /// Whether a changed path can change the site: not a folder (its files
+    /// report their own changes), and not a file that is gone and was never
+    /// part of the site (an editor's temporary file, renamed over a note).
+    pub fn affects(&self, root: &Path, path: &Path) -> bool {
+        if path.is_dir() {
+            return false;
+        }
+        if path.exists() {
+            return true;
+        }
+        let Some(rel) = path
+            .strip_prefix(root.join(CONTENT_DIR))
+            .ok()
+            .and_then(|p| p.to_str())
+        else {
+            return true;
+        };
+        let rel = rel.replace(std::path::MAIN_SEPARATOR, "/");
+        self.prepared.sources.contains(&rel)
+    }
+
+    /// The search index, as written to the output.
+    pub fn search_index(&self) -> Option<(String, String)> {
+        self.config
+            .build
+            .search
+            .then(|| render::search_index(&self.prepared.input(&self.config, &self.theme)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &str) -> Page {
+        markdown::parse_page(&SourceFile {
+            rel: "a.md".into(),
+            display: "content/a.md".into(),
+            text: text.into(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn prose_edits_keep_the_shape_and_others_do_not() {
+        let before = page(
+            "---\ntitle: A\n---\n# One\n\nWords [@smith2010, p. 3] and [[b]].\n\n```rust\nx\n```\n",
+        );
+        // More prose before everything: positions move, the shape does not.
+        let prose = page("---\ntitle: A\n---\nA new opening paragraph.\n\n# One\n\nOther words, [@smith2010, p. 3] and [[b]].\n\n```rust\nx\n```\n");
+        assert!(same_shape(&before, &prose));
+        for changed in [
+            "---\ntitle: B\n---\n# One\n\nWords [@smith2010, p. 3] and [[b]].\n\n```rust\nx\n```\n",
+            "---\ntitle: A\n---\n# Two\n\nWords [@smith2010, p. 3] and [[b]].\n\n```rust\nx\n```\n",
+            "---\ntitle: A\n---\n# One\n\nWords [@smith2010, p. 4] and [[b]].\n\n```rust\nx\n```\n",
+            "---\ntitle: A\n---\n# One\n\nWords [see @smith2010, p. 3] and [[b]].\n\n```rust\nx\n```\n",
+            "---\ntitle: A\n---\n# One\n\nWords [@smith2010, p. 3] and [[c]].\n\n```rust\nx\n```\n",
+            "---\ntitle: A\n---\n# One\n\nWords [@smith2010, p. 3] and [[b]].\n\n```python\nx\n```\n",
+            "---\ntitle: A\n---\nWords [@smith2010, p. 3] and [[b]].\n\n# One\n\n```rust\nx\n```\n",
+        ] {
+            assert!(!same_shape(&before, &page(changed)), "{changed}");
+        }
+    }
+}
