@@ -3,7 +3,8 @@
 # and times, side by side in the same run, the bare floor (examples/floor.rs:
 # pulldown-cmark read → push_html → write) and `companion build`, writing to a
 # tmpfs. Prints the median wall time, CPU time and peak RSS of each, and the
-# ratio to the floor.
+# ratio to the floor; the companion builds with and without the search
+# index (`[build] search = false`), so the index's own cost shows.
 #
 #   benches/bench.sh [N ...]        default: 1000 10000; RUNS=5 by default
 set -euo pipefail
@@ -38,12 +39,22 @@ measure() {
     "$(printf '%s\n' "${rss[@]}" | median | awk '{printf "%.0f", $1/1024}')"
 }
 
-printf '%-28s %10s %10s %10s %8s\n' "builder" "wall s" "cpu s" "rss MiB" "× floor"
+printf '%-34s %10s %10s %10s %8s\n' "builder" "wall s" "cpu s" "rss MiB" "× floor"
+row() { printf '%-34s %10s %10s %10s %8s\n' "$1" "$2" "$3" "$4" "$(echo "scale=1; $2 / $5" | bc)"; }
 for n in "${sizes[@]}"; do
   corpus="$work/corpus-$n"
   [ -f "$corpus/book.toml" ] || "$bin/examples/gen_corpus" "$corpus" "$n" 1 2>/dev/null
+  # The same notes with `[build] search = false`.
+  bare="$work/corpus-$n-nosearch"
+  if [ ! -f "$bare/book.toml" ]; then
+    rm -rf "$bare" && cp -r "$corpus" "$bare"
+    printf '\n[build]\nsearch = false\n' >>"$bare/book.toml"
+  fi
   read -r fw fc fr < <(measure "$bin/examples/floor" "$corpus" "$work/floor-out-$n")
+  read -r bw bc br < <(measure "$bin/companion" --root "$bare" --quiet build --output "$work/site-$n-nosearch")
   read -r cw cc cr < <(measure "$bin/companion" --root "$corpus" --quiet build --output "$work/site-$n")
-  printf '%-28s %10s %10s %10s %8s\n' "floor, $n notes" "$fw" "$fc" "$fr" "1.0"
-  printf '%-28s %10s %10s %10s %8s\n' "companion, $n notes" "$cw" "$cc" "$cr" "$(echo "scale=1; $cw / $fw" | bc)"
+  row "floor, $n notes" "$fw" "$fc" "$fr" "$fw"
+  row "companion, no search, $n notes" "$bw" "$bc" "$br" "$fw"
+  row "companion, $n notes" "$cw" "$cc" "$cr" "$fw"
+  printf '%-34s %10s\n' "search index (difference), $n" "$(echo "$cw - $bw" | bc)"
 done
