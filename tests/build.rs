@@ -915,3 +915,108 @@ fn theme_is_self_contained_printable_and_focus_visible() {
     assert!(css.contains(":focus-visible"), "visible focus");
     assert!(css.contains("prefers-color-scheme: dark") && css.contains("[data-theme=\"dark\"]"));
 }
+
+/// Rows 23 and 24: script payloads in every field that reaches HTML (site
+/// title, page title, summary, tags, `extra`, headings, link text,
+/// citation prefix and suffix, quote text, metaphor, tension poles,
+/// participant names, bibliography title, author and publisher, code-fence
+/// info strings) come out escaped on every page, each where it belongs.
+#[test]
+fn payloads_in_every_field_come_out_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &common::repo().join("tests/fixtures/23-24-payloads-escaped"),
+        dir.path(),
+    );
+    let r = run(dir.path(), &["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let site = dir.path().join("site");
+    let pages: Vec<(String, String)> = snapshot(&site)
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+        .collect();
+    assert!(pages.len() >= 10);
+    for (path, html) in &pages {
+        for raw in [
+            "<script>alert",
+            "<img src=x",
+            "<b>Evil",
+            "\"onmouseover=\"",
+            "\"><",
+        ] {
+            let bad = if raw == "\"><" {
+                // A quote closing an attribute only to open a tag.
+                html.contains("\"><script") || html.contains("\"><img")
+            } else {
+                html.contains(raw)
+            };
+            assert!(!bad, "{path} holds raw `{raw}`");
+        }
+    }
+    let page = |p: &str| &pages.iter().find(|(path, _)| path == p).unwrap().1;
+    let escaped = |n: u8| format!("&lt;script&gt;alert({n})&lt;/script&gt;");
+    let home = page("index.html");
+    assert!(home.contains(&format!(
+        "<title>&quot;&gt;{} · Fixture &lt;/title&gt;{}</title>",
+        escaped(1),
+        escaped(0)
+    )));
+    assert!(
+        home.contains(&format!("{} heading</h2>", escaped(6))),
+        "heading"
+    );
+    assert!(home.contains(&escaped(7)), "citation prefix");
+    assert!(
+        home.contains("&lt;img src=x onerror=alert(7)&gt;"),
+        "citation suffix"
+    );
+    assert!(
+        home.contains(&format!("the {} tension", escaped(8))),
+        "link text"
+    );
+    assert!(
+        home.contains("data-lang=\"&quot;&gt;&lt;img\""),
+        "info string"
+    );
+    assert!(home.contains("data-lang=\"rust&quot;onmouseover=&quot;alert(5)\""));
+    assert!(
+        page("tensions/ad/index.html").contains(&escaped(9)),
+        "tension title and poles"
+    );
+    let quote = page("quotes/q/index.html");
+    assert!(quote.contains(&format!(
+        "It goes &lt;/blockquote&gt;{} like that.",
+        escaped(2)
+    )));
+    assert!(
+        quote.contains("&lt;img src=x onerror=alert(3)&gt;"),
+        "speaker"
+    );
+    let reference = page("references/evil2010/index.html");
+    assert!(
+        reference.contains(&format!("Less &lt; more: {}", escaped(4))),
+        "bib title"
+    );
+    assert!(reference.contains("&lt;b&gt;Evil"), "bib author");
+    // The search index is a script: no `</script` can end it early, and
+    // it still parses to the texts as written.
+    let js = std::fs::read_to_string(site.join("assets/search-index.js")).unwrap();
+    assert!(!js.to_lowercase().contains("</script"));
+    let json = js
+        .trim_start_matches("window.companionSearch = ")
+        .trim_end()
+        .trim_end_matches(';')
+        .replace("<\\/", "</");
+    let data: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let titles: Vec<&str> = data["docs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.contains(&"Quote </blockquote><script>alert(2)</script>"),
+        "{titles:?}"
+    );
+}

@@ -73,6 +73,8 @@ fixtures! {
     row14_duplicate_id => "14-duplicate-id",
     row16_output_collision => "16-output-collision",
     row18_unsafe_slug => "18-unsafe-slug",
+    row22_dangerous_link_schemes => "22-dangerous-link-schemes",
+    row23_24_payloads_escaped => "23-24-payloads-escaped",
     many_errors_are_all_reported_sorted => "many-errors-sorted",
     unknown_code_language_is_a_warning => "unknown-code-language",
     unknown_kind => "unknown-kind",
