@@ -166,29 +166,66 @@ impl Staging {
         })
     }
 
-    /// Swaps the staging folder in for the output folder.
+    /// Swaps the staging folder in for the output folder: one atomic
+    /// exchange where the system has it (Linux), so a build killed at any
+    /// moment leaves either the previous output or the new one in place.
     pub fn commit(self) -> Result<()> {
         let Staging { out, parent, dir } = self;
         set_public(dir.path())?;
         let stage = dir.keep();
         if out.exists() {
+            if exchange(&stage, &out).is_ok() {
+                // The previous output now sits at the staging path.
+                return remove_ours(&stage);
+            }
+            // Two renames; a build killed between them leaves the previous
+            // output at `.old-…`, which the next build puts back first.
             let old = parent.join(format!(".{}.old-{}", out_name(&out), std::process::id()));
             if let Err(e) = std::fs::rename(&out, &old) {
-                let _ = std::fs::remove_dir_all(&stage);
+                let _ = remove_ours(&stage);
                 return Err(Error::io(&out, e));
             }
             if let Err(e) = std::fs::rename(&stage, &out) {
                 let _ = std::fs::rename(&old, &out);
-                let _ = std::fs::remove_dir_all(&stage);
+                let _ = remove_ours(&stage);
                 return Err(Error::io(&out, e));
             }
-            std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+            remove_ours(&old)?;
         } else if let Err(e) = std::fs::rename(&stage, &out) {
-            let _ = std::fs::remove_dir_all(&stage);
+            let _ = remove_ours(&stage);
             return Err(Error::io(&out, e));
         }
         Ok(())
     }
+}
+
+/// Swaps two paths atomically (`renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths that outlive the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 impl Sink for Staging {
@@ -233,23 +270,69 @@ pub fn clean(out: &Path) -> Result<bool> {
             reason,
         });
     }
-    std::fs::remove_dir_all(out).map_err(|e| Error::io(out, e))?;
+    remove_ours(out)?;
     Ok(true)
 }
 
-/// Staging or old folders left by a build that was killed, if ours.
+/// What a killed build left beside the output: a previous output moved
+/// aside between two renames is put back (if the output is missing), then
+/// staging and old folders are deleted if they carry the marker, or if
+/// they are empty (killed before the marker was written).
 fn remove_stale(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let ours = file_name.starts_with(&format!(".{name}.staging-"))
-            || file_name.starts_with(&format!(".{name}.old-"));
-        if ours && entry.path().join(MARKER).is_file() {
-            let _ = std::fs::remove_dir_all(entry.path());
+    let mut stale: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| {
+            let file_name = e.file_name().to_string_lossy().into_owned();
+            file_name.starts_with(&format!(".{name}.staging-"))
+                || file_name.starts_with(&format!(".{name}.old-"))
+        })
+        .map(|e| e.path())
+        .collect();
+    stale.sort();
+    let out = parent.join(name);
+    for path in stale {
+        let file_name = path.file_name().unwrap_or_default().to_string_lossy();
+        let marked = path.join(MARKER).is_file();
+        if marked
+            && file_name.starts_with(&format!(".{name}.old-"))
+            && !out.exists()
+            && std::fs::rename(&path, &out).is_ok()
+        {
+            continue;
+        }
+        if marked {
+            let _ = remove_ours(&path);
+        } else {
+            let _ = std::fs::remove_dir(&path);
         }
     }
+}
+
+/// Deletes a folder that carries the marker, the marker last: a deletion
+/// cut short leaves a folder still known to be ours, which the next build
+/// finishes deleting.
+fn remove_ours(dir: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        let path = entry.path();
+        let gone = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        gone.map_err(|e| Error::io(&path, e))?;
+    }
+    let marker = dir.join(MARKER);
+    if marker.exists() {
+        std::fs::remove_file(&marker).map_err(|e| Error::io(&marker, e))?;
+    }
+    std::fs::remove_dir(dir).map_err(|e| Error::io(dir, e))
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -381,6 +464,36 @@ mod tests {
         assert!(check_target(&root, &content, &root.join("../proj/site")).is_ok());
         assert!(check_target(&root, &content, &root.join("site/../content")).is_err());
         assert!(clean(&foreign).is_err());
+        assert!(foreign.join("keep.txt").exists());
+    }
+
+    /// What a killed build can leave: the previous output moved aside
+    /// between two renames (put back), a marked staging folder (deleted),
+    /// an empty one killed before its marker (deleted); a folder that only
+    /// looks like ours is left alone.
+    #[test]
+    fn leftovers_of_a_killed_build_are_put_back_or_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let parent = dir.path();
+        let old = parent.join(".site.old-42");
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::write(old.join(MARKER), "").unwrap();
+        std::fs::write(old.join("index.html"), "previous").unwrap();
+        let staged = parent.join(".site.staging-abc");
+        std::fs::create_dir_all(staged.join("a")).unwrap();
+        std::fs::write(staged.join(MARKER), "").unwrap();
+        let empty = parent.join(".site.staging-def");
+        std::fs::create_dir_all(&empty).unwrap();
+        let foreign = parent.join(".site.staging-xyz");
+        std::fs::create_dir_all(&foreign).unwrap();
+        std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
+
+        remove_stale(parent, "site");
+        assert_eq!(
+            std::fs::read_to_string(parent.join("site/index.html")).unwrap(),
+            "previous"
+        );
+        assert!(!old.exists() && !staged.exists() && !empty.exists());
         assert!(foreign.join("keep.txt").exists());
     }
 
