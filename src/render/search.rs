@@ -43,6 +43,23 @@ fn plain_text(events: &[Event<'_>]) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Longest word the index takes. The index stores words as a tree of
+/// characters, one level per character: a 300 KB "word" (pathological
+/// Markdown such as `[a](<b` repeated) would overflow the stack when the
+/// index is written. Nobody searches for a word this long.
+const MAX_WORD: usize = 48;
+
+/// `text` without the words the index does not take.
+fn searchable(text: &str) -> String {
+    if text.split_whitespace().all(|w| w.len() <= MAX_WORD) {
+        return text.to_string();
+    }
+    text.split_whitespace()
+        .filter(|w| w.chars().count() <= MAX_WORD)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn excerpt(text: &str) -> String {
     let mut out: String = text.chars().take(180).collect();
     if text.chars().count() > 180 {
@@ -111,7 +128,11 @@ pub fn index_script(input: &Input<'_>) -> String {
         }
         index.add_doc(
             &docs.len().to_string(),
-            [front.title.as_str(), body.as_str(), people.as_str()],
+            [
+                searchable(&front.title).as_str(),
+                searchable(&body).as_str(),
+                searchable(&people).as_str(),
+            ],
         );
         docs.push(Doc {
             title: front.title.clone(),
