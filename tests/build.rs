@@ -1020,3 +1020,36 @@ fn payloads_in_every_field_come_out_escaped() {
         "{titles:?}"
     );
 }
+
+/// Row 30: a root-absolute link (`/notes/x/`, `/notes/x.md`, with an
+/// anchor) in a site deployed under `/repo-name/` becomes a relative link
+/// to the page, so it works at any prefix; a missing target is an error
+/// (fixture 30-root-absolute-missing).
+#[test]
+fn root_absolute_links_become_relative() {
+    let book = "[site]\ntitle = \"F\"\nbase-url = \"https://example.org/repo-name/\"\n";
+    let dir = project(&[
+        ("book.toml", book),
+        (
+            "content/index.md",
+            "---\ntitle: Home\n---\n[dir](/notes/x/), [md](/notes/x.md), [anchor](/notes/x/#part)\n",
+        ),
+        ("content/notes/x.md", "---\ntitle: X\n---\n# Part\n[back](/)\n"),
+    ]);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let site = dir.path().join("site");
+    let home = read(&site.join("index.html"));
+    assert!(home.contains("<a href=\"notes/x/index.html\" title=\"X\">dir</a>"));
+    assert!(home.contains("<a href=\"notes/x/index.html\" title=\"X\">md</a>"));
+    assert!(home.contains("<a href=\"notes/x/index.html#part\""));
+    let x = read(&site.join("notes/x/index.html"));
+    assert!(
+        x.contains("<a href=\"../../index.html\" title=\"Home\">back</a>"),
+        "root itself"
+    );
+    let (_, broken) = check_links(&site, "");
+    assert!(broken.is_empty(), "{broken:?}");
+    let (_, broken) = check_links(&site, "repo-name/");
+    assert!(broken.is_empty(), "under a prefix: {broken:?}");
+}

@@ -75,6 +75,7 @@ fixtures! {
     row18_unsafe_slug => "18-unsafe-slug",
     row22_dangerous_link_schemes => "22-dangerous-link-schemes",
     row23_24_payloads_escaped => "23-24-payloads-escaped",
+    row30_root_absolute_missing => "30-root-absolute-missing",
     many_errors_are_all_reported_sorted => "many-errors-sorted",
     unknown_code_language_is_a_warning => "unknown-code-language",
     unknown_kind => "unknown-kind",
