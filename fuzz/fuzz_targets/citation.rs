@@ -15,7 +15,11 @@ fuzz_target!(|text: &str| {
         assert!(!g.items.is_empty());
         for item in &g.items {
             let r = &item.key_range;
-            assert!(r.start >= g.range.start && r.end <= g.range.end, "{r:?} in {:?}", g.range);
+            assert!(
+                r.start >= g.range.start && r.end <= g.range.end,
+                "{r:?} in {:?}",
+                g.range
+            );
             assert!(text[r.clone()].contains(item.key.as_str()) || item.key.is_empty());
         }
         last_end = g.range.end;

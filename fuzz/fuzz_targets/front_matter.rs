@@ -19,7 +19,10 @@ fuzz_target!(|text: &str| {
         if let Err(diags) = frontmatter::parse("content/n.md", &split, kind) {
             assert!(!diags.is_empty());
             for d in diags {
-                assert!(d.pos.line >= 1 && d.pos.line <= lines, "{d:?} in {lines} lines");
+                assert!(
+                    d.pos.line >= 1 && d.pos.line <= lines,
+                    "{d:?} in {lines} lines"
+                );
             }
         }
     }
