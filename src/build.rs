@@ -224,7 +224,17 @@ pub fn prepare(root: &Path, config: &Config) -> Result<(usize, Option<Prepared>,
         config.build.search,
     );
     clock.lap("resolve");
-    diagnostics.extend(resolve_diags);
+    // A home page that could not be read or parsed is reported as such,
+    // not once more as missing.
+    let home = format!("{CONTENT_DIR}/index.md");
+    let home_failed = diagnostics
+        .iter()
+        .any(|d| d.path == home && d.severity == diagnostic::Severity::Error);
+    diagnostics.extend(
+        resolve_diags
+            .into_iter()
+            .filter(|d| !(home_failed && d.path == home && d.message == resolve::NO_HOME_PAGE)),
+    );
     let never = &config.ethics.never_publish;
     if !never.is_empty() {
         for f in &found.files {

@@ -146,6 +146,17 @@ pub fn parse(
     default: Kind,
 ) -> Result<FrontMatter, Vec<Diagnostic>> {
     let at = |line: usize, col: usize| Pos::new(split.yaml_line + line - 1, col);
+    // The YAML parser counts line breaks YAML 1.1's way (`\u{2028}`, NEL):
+    // its positions are kept inside the block, on the closing `---` at most.
+    let last_line = split.yaml_line + split.yaml.lines().count();
+    let yaml_at = |line: usize, col: usize| {
+        let pos = at(line.max(1), col.max(1));
+        if pos.line > last_line {
+            Pos::new(last_line, 1)
+        } else {
+            pos
+        }
+    };
     let keys = scan_keys(split.yaml);
     let mut diags = Vec::new();
 
@@ -171,7 +182,9 @@ pub fn parse(
                 }
             }
             if diags.is_empty() {
-                let pos = e.location().map_or(at(1, 1), |l| at(l.line(), l.column()));
+                let pos = e
+                    .location()
+                    .map_or(at(1, 1), |l| yaml_at(l.line(), l.column()));
                 diags.push(Diagnostic::error(
                     display,
                     pos,
@@ -183,7 +196,7 @@ pub fn parse(
         Err(e) => {
             let pos = e
                 .location()
-                .map(|l| at(l.line(), l.column()))
+                .map(|l| yaml_at(l.line(), l.column()))
                 .unwrap_or(at(1, 1));
             let line = split.yaml.lines().nth(pos.line - split.yaml_line);
             let tab = line.is_some_and(|l| l.starts_with('\t'));
@@ -506,6 +519,29 @@ mod tests {
     fn fm(text: &str) -> Result<FrontMatter, Vec<String>> {
         let s = split(text).unwrap().unwrap();
         parse("n.md", &s, Kind::Note).map_err(|d| d.iter().map(|d| d.to_string()).collect())
+    }
+
+    /// Found by fuzzing (`fuzz/`, target `front_matter`): the YAML parser
+    /// counts `\r` and `\u{2028}` as line breaks, so its line numbers ran
+    /// past the end of the file. They stay inside the block now.
+    #[test]
+    fn yaml_error_positions_stay_inside_the_block() {
+        for text in [
+            format!(
+                "---\ntitle: x\nkind{}: policy\nbad line\n---\nBody\n",
+                "\r".repeat(100)
+            ),
+            "---\ntitle: a\u{2028}b\u{2028}c\u{2028}d\u{2028}e\nbad line\n---\n".to_string(),
+        ] {
+            let s = split(&text).unwrap().unwrap();
+            let lines = text.lines().count();
+            for d in parse("n.md", &s, Kind::Note).unwrap_err() {
+                assert!(
+                    d.pos.line >= 2 && d.pos.line <= lines,
+                    "{d:?} in {lines} lines"
+                );
+            }
+        }
     }
 
     #[test]

@@ -17,6 +17,9 @@ use crate::urls::{self, RESERVED_ROOT};
 /// Link schemes that run code in the reader's browser; never emitted.
 const UNSAFE_SCHEMES: [&str; 3] = ["javascript", "vbscript", "data"];
 
+/// The error for a site without `content/index.md`.
+pub const NO_HOME_PAGE: &str = "the site has no home page";
+
 /// Builds the site and every diagnostic about how its pages fit together.
 /// `known_lang` tells whether the highlighter knows a code-fence language.
 pub fn resolve(
@@ -50,7 +53,7 @@ pub fn resolve(
     placed.sort_by(|a, b| a.url.cmp(&b.url));
     if !placed.iter().any(|p| p.url.is_empty()) {
         diags.push(
-            Diagnostic::error("content/index.md", Pos::START, "the site has no home page")
+            Diagnostic::error("content/index.md", Pos::START, NO_HOME_PAGE)
                 .with_help("add content/index.md with a `title:` (and no `slug:`)"),
         );
     }

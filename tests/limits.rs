@@ -87,6 +87,10 @@ fn a_60_mb_note_is_refused_with_its_size() {
         ),
         "{stderr}"
     );
+    assert!(
+        !stderr.contains("no home page"),
+        "no follow-on error: {stderr}"
+    );
     assert!(rss < 256, "the file is not read: {rss} MiB");
     assert!(!dir.path().join("site").exists());
 }
