@@ -100,11 +100,13 @@ fn a_killed_build_leaves_the_previous_or_the_new_output_and_is_cleaned_up() {
             std::thread::sleep(Duration::from_millis(2));
         }
         std::thread::sleep(Duration::from_millis(delay_ms));
-        let status = Command::new("kill")
-            .args([&format!("-{signal}"), &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
+        let signo = if signal == "INT" {
+            libc::SIGINT
+        } else {
+            libc::SIGKILL
+        };
+        // SAFETY: signals the child spawned above, not yet reaped.
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signo) }, 0);
         child.wait().unwrap();
 
         let now = snapshot(&root.join("site"));
