@@ -103,9 +103,12 @@ impl CslStyle {
         let open = layout.prefix.take().unwrap_or_default();
         let close = layout.suffix.take().unwrap_or_default();
         let delimiter = layout.delimiter.clone().unwrap_or_else(|| "; ".into());
+        let wanted = locale
+            .map(str::to_string)
+            .or_else(|| style.default_locale.as_ref().map(|l| l.0.clone()));
         CslStyle {
+            locales: locales_for(wanted.as_deref()),
             style,
-            locales: hayagriva::archive::locales(),
             locale: locale.map(|l| LocaleCode(l.to_string())),
             delimiter,
             open,
@@ -113,6 +116,66 @@ impl CslStyle {
             numeric,
         }
     }
+}
+
+/// The bundled CSL locales a style in locale `wanted` can fall back on:
+/// the dialects of its language and `en-US`. hayagriva bundles 64 locales
+/// and decoding them all took most of a small site's build (~50 ms); a
+/// locale file names its own language near its start, so the others are
+/// not decoded.
+fn locales_for(wanted: Option<&str>) -> Vec<Locale> {
+    let language = wanted
+        .and_then(|w| w.split('-').next())
+        .unwrap_or("en")
+        .to_ascii_lowercase();
+    // `xml:lang` as CBOR text: a header byte (0x60 + length), then the code.
+    let names = |bytes: &[u8], code: &str| {
+        let mut needle = vec![0x60 + code.len() as u8];
+        needle.extend_from_slice(code.as_bytes());
+        memchr::memmem::find(bytes, &needle).is_some()
+    };
+    let keep = |l: &Locale| {
+        l.lang.as_ref().is_some_and(|code| {
+            let code = code.0.to_ascii_lowercase();
+            code == "en-us" || code == language || code.starts_with(&format!("{language}-"))
+        })
+    };
+    let chosen: Vec<Locale> = hayagriva::archive::LOCALES
+        .iter()
+        .filter(|bytes| {
+            names(bytes, "en-US")
+                || wanted.is_some_and(|w| names(bytes, w))
+                || memchr::memmem::find_iter(bytes, format!("{language}-").as_bytes())
+                    .any(|at| is_code_at(bytes, at))
+                || names(bytes, &language)
+        })
+        .filter_map(|bytes| ciborium::de::from_reader::<Locale, _>(*bytes).ok())
+        .filter(keep)
+        .collect();
+    if chosen
+        .iter()
+        .any(|l| l.lang.as_ref().is_some_and(|c| c.0 == "en-US"))
+    {
+        chosen
+    } else {
+        hayagriva::archive::locales()
+    }
+}
+
+/// Whether a CBOR text string holding a locale code (`de-AT`) starts at
+/// byte `at`: its header byte before it gives its length, and it holds
+/// only letters, digits and hyphens.
+fn is_code_at(bytes: &[u8], at: usize) -> bool {
+    let Some(&header) = at.checked_sub(1).and_then(|h| bytes.get(h)) else {
+        return false;
+    };
+    if !(0x64..=0x70).contains(&header) {
+        return false;
+    }
+    let len = usize::from(header - 0x60);
+    bytes
+        .get(at..at + len)
+        .is_some_and(|code| code.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-'))
 }
 
 /// A formatted bibliography entry.
@@ -740,6 +803,26 @@ mod tests {
         }
         let refs: Vec<&Request> = requests.iter().collect();
         citations_html(finish(driver, style, &style.style), order.len(), &refs)
+    }
+
+    fn langs(wanted: Option<&str>) -> Vec<String> {
+        let mut l: Vec<String> = locales_for(wanted)
+            .iter()
+            .filter_map(|l| l.lang.as_ref().map(|c| c.0.clone()))
+            .collect();
+        l.sort();
+        l
+    }
+
+    /// The locales decoded are those of the wanted language and `en-US`,
+    /// each found by its code in the encoded file.
+    #[test]
+    fn only_the_wanted_language_and_en_us_are_decoded() {
+        assert_eq!(langs(Some("en-GB")), ["en-GB", "en-US"]);
+        assert_eq!(langs(Some("de-AT")), ["de-AT", "de-CH", "de-DE", "en-US"]);
+        assert_eq!(langs(Some("fr")), ["en-US", "fr-CA", "fr-FR"]);
+        assert_eq!(langs(Some("xx-YY")), ["en-US"]);
+        assert_eq!(langs(None), ["en-GB", "en-US"]);
     }
 
     #[test]
