@@ -205,11 +205,11 @@ fn project_theme_overrides_one_template_and_sees_extra() {
         ("book.toml", BOOK),
         (
             "content/index.md",
-            "---\ntitle: Home\nextra:\n  colour: teal\n  tags: [x, y]\n---\nBody\n",
+            "---\ntitle: Home\nextra:\n  colour: teal\n  tags: [x, y]\n  note: '\"><script>alert(1)</script>'\n---\nBody\n",
         ),
         (
             "themes/default/templates/page.html",
-            "{% extends \"base.html\" %}{% block main %}<p class=\"mine\">{{ page.extra.colour }} {{ page.extra.tags | length }}</p>{{ page.content | safe }}{% endblock main %}",
+            "{% extends \"base.html\" %}{% block main %}<p class=\"mine\" title=\"{{ page.extra.note }}\">{{ page.extra.colour }} {{ page.extra.tags | length }} {{ page.extra.note }}</p>{{ page.content | safe }}{% endblock main %}",
         ),
         ("themes/default/static/extra.css", "p { color: teal }"),
     ]);
@@ -217,8 +217,13 @@ fn project_theme_overrides_one_template_and_sees_extra() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let site = dir.path().join("site");
     let html = read(&site.join("index.html"));
+    // `extra:` values are the researcher's own, and escaped like the rest
+    // (row 23), in text and in attributes.
+    let payload = "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;";
     assert!(
-        html.contains("<p class=\"mine\">teal 2</p><p>Body</p>"),
+        html.contains(&format!(
+            "<p class=\"mine\" title=\"{payload}\">teal 2 {payload}</p><p>Body</p>"
+        )),
         "{html}"
     );
     assert!(
