@@ -128,29 +128,11 @@ fn locales_for(wanted: Option<&str>) -> Vec<Locale> {
         .and_then(|w| w.split('-').next())
         .unwrap_or("en")
         .to_ascii_lowercase();
-    // `xml:lang` as CBOR text: a header byte (0x60 + length), then the code.
-    let names = |bytes: &[u8], code: &str| {
-        let mut needle = vec![0x60 + code.len() as u8];
-        needle.extend_from_slice(code.as_bytes());
-        memchr::memmem::find(bytes, &needle).is_some()
-    };
-    let keep = |l: &Locale| {
-        l.lang.as_ref().is_some_and(|code| {
-            let code = code.0.to_ascii_lowercase();
-            code == "en-us" || code == language || code.starts_with(&format!("{language}-"))
-        })
-    };
     let chosen: Vec<Locale> = hayagriva::archive::LOCALES
         .iter()
-        .filter(|bytes| {
-            names(bytes, "en-US")
-                || wanted.is_some_and(|w| names(bytes, w))
-                || memchr::memmem::find_iter(bytes, format!("{language}-").as_bytes())
-                    .any(|at| is_code_at(bytes, at))
-                || names(bytes, &language)
-        })
+        .filter(|bytes| may_hold(bytes, &language))
         .filter_map(|bytes| ciborium::de::from_reader::<Locale, _>(*bytes).ok())
-        .filter(keep)
+        .filter(|l| l.lang.as_ref().is_some_and(|c| fits(&c.0, &language)))
         .collect();
     if chosen
         .iter()
@@ -162,20 +144,31 @@ fn locales_for(wanted: Option<&str>) -> Vec<Locale> {
     }
 }
 
-/// Whether a CBOR text string holding a locale code (`de-AT`) starts at
-/// byte `at`: its header byte before it gives its length, and it holds
-/// only letters, digits and hyphens.
-fn is_code_at(bytes: &[u8], at: usize) -> bool {
-    let Some(&header) = at.checked_sub(1).and_then(|h| bytes.get(h)) else {
-        return false;
-    };
-    if !(0x64..=0x70).contains(&header) {
-        return false;
-    }
-    let len = usize::from(header - 0x60);
-    bytes
-        .get(at..at + len)
-        .is_some_and(|code| code.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-'))
+/// Whether locale `code` serves `language`: one of its dialects, or the
+/// last fallback, `en-US`.
+fn fits(code: &str, language: &str) -> bool {
+    let code = code.to_ascii_lowercase();
+    code == "en-us"
+        || code == language
+        || code
+            .strip_prefix(language)
+            .is_some_and(|rest| rest.starts_with('-'))
+}
+
+/// A cheap first pass on an encoded locale file: whether the value of its
+/// `@xml:lang` key (a CBOR text string: a header byte, 0x60 + length, then
+/// the code) [`fits`] `language`. Decoding decides.
+fn may_hold(bytes: &[u8], language: &str) -> bool {
+    const KEY: &[u8] = b"@xml:lang";
+    memchr::memmem::find_iter(bytes, KEY).any(|at| {
+        let value = at + KEY.len();
+        bytes
+            .get(value)
+            .filter(|h| (0x61..=0x77).contains(*h))
+            .and_then(|h| bytes.get(value + 1..value + 1 + usize::from(h - 0x60)))
+            .and_then(|code| std::str::from_utf8(code).ok())
+            .is_some_and(|code| fits(code, language))
+    })
 }
 
 /// A formatted bibliography entry.
@@ -185,6 +178,15 @@ pub struct Entry {
     pub html: String,
     /// Plain text, for tooltips.
     pub text: String,
+}
+
+impl Entry {
+    fn of(content: &ElemChildren) -> Entry {
+        Entry {
+            html: html(content),
+            text: plain(content),
+        }
+    }
 }
 
 /// Everything the renderer needs from the citation style.
@@ -248,7 +250,8 @@ pub fn format(
         // Numbers follow first citation over the whole site: one driver.
         render_in_one(&items, &requests, style)
     } else {
-        let groups = confusable_groups(&items, &order, style);
+        let citation_only = citation_only(style);
+        let groups = confusable_groups(&items, &order, style, &citation_only);
         // Year suffixes follow the order a driver was primed in: the first
         // pass primed in bibliography (key) order, so its entries stand
         // unless a group of confusable works is listed in another order.
@@ -257,7 +260,8 @@ pub fn format(
         } else {
             render_entries(&items, &order, style)
         };
-        (entries, render_by_group(&items, &groups, &requests, style))
+        let unique = render_by_group(&items, &groups, &requests, style, &citation_only);
+        (entries, unique)
     };
     let mut entries = entries;
     // Works the style leaves out of its bibliography still get an entry.
@@ -367,10 +371,7 @@ fn entries_of(bibliography: Option<hayagriva::RenderedBibliography>, items: &[It
     let keys = by_key(items);
     for item in bibliography.iter().flat_map(|b| &b.items) {
         if let Some(&i) = keys.get(item.key.as_str()) {
-            entries[i] = Entry {
-                html: html(&item.content),
-                text: plain(&item.content),
-            };
+            entries[i] = Entry::of(&item.content);
         }
     }
     entries
@@ -442,16 +443,20 @@ fn citation_only(style: &CslStyle) -> IndependentStyle {
 /// citation without locator reads the same ("Smith, 2010" for two works;
 /// year suffixes or added names then tell them apart). Each group lists its
 /// works in bibliography order; groups come in the order of their first work.
-fn confusable_groups(items: &[Item], order: &[usize], style: &CslStyle) -> Vec<Vec<usize>> {
+fn confusable_groups(
+    items: &[Item],
+    order: &[usize],
+    style: &CslStyle,
+    csl: &IndependentStyle,
+) -> Vec<Vec<usize>> {
     use rayon::prelude::*;
-    let csl = citation_only(style);
     let bare: Vec<String> = items
         .par_iter()
         .map(|it| {
             plain(&hayagriva::standalone_citation(csl_request(
                 vec![CitationItem::with_locator(it, None)],
                 style,
-                &csl,
+                csl,
             )))
         })
         .collect();
@@ -481,9 +486,9 @@ fn render_by_group(
     groups: &[Vec<usize>],
     requests: &[Request],
     style: &CslStyle,
+    citation_only: &IndependentStyle,
 ) -> Vec<String> {
     use rayon::prelude::*;
-    let citation_only = citation_only(style);
     // Small groups share a driver (fewer drivers, same result).
     let mut chunk_of_work = vec![0usize; items.len()];
     let mut chunks: Vec<Vec<usize>> = vec![Vec::new()];
@@ -513,17 +518,17 @@ fn render_by_group(
                 &mut driver,
                 works.iter().map(|&w| &items[w]),
                 style,
-                &citation_only,
+                citation_only,
             );
             let refs: Vec<&Request> = mine.iter().map(|&n| &requests[n]).collect();
             for r in &refs {
                 driver.citation(csl_request(
                     vec![citation_item(items, r)],
                     style,
-                    &citation_only,
+                    citation_only,
                 ));
             }
-            let html = citations_html(finish(driver, style, &citation_only), works.len(), &refs);
+            let html = citations_html(finish(driver, style, citation_only), works.len(), &refs);
             mine.iter().copied().zip(html).collect()
         })
         .collect();
@@ -538,24 +543,11 @@ fn render_by_group(
 pub fn format_one(r: &Reference, style: &CslStyle) -> Entry {
     let item = to_item(r);
     let mut driver = BibliographyDriver::new();
-    driver.citation(CitationRequest::new(
-        vec![CitationItem::new(&item, None, None, true, None)],
-        &style.style,
-        style.locale.clone(),
-        &style.locales,
-        None,
-    ));
-    let done = driver.finish(BibliographyRequest::new(
-        &style.style,
-        style.locale.clone(),
-        &style.locales,
-    ));
-    done.bibliography
+    prime(&mut driver, std::iter::once(&item), style, &style.style);
+    finish(driver, style, &style.style)
+        .bibliography
         .and_then(|b| b.items.into_iter().next())
-        .map(|i| Entry {
-            html: html(&i.content),
-            text: plain(&i.content),
-        })
+        .map(|i| Entry::of(&i.content))
         .unwrap_or_default()
 }
 
@@ -823,6 +815,15 @@ mod tests {
         assert_eq!(langs(Some("fr")), ["en-US", "fr-CA", "fr-FR"]);
         assert_eq!(langs(Some("xx-YY")), ["en-US"]);
         assert_eq!(langs(None), ["en-GB", "en-US"]);
+        // Only those are decoded.
+        let decoded = |language: &str| {
+            hayagriva::archive::LOCALES
+                .iter()
+                .filter(|b| may_hold(b, language))
+                .count()
+        };
+        assert_eq!(decoded("en"), 2);
+        assert_eq!(decoded("de"), 4);
     }
 
     #[test]
@@ -849,7 +850,8 @@ mod tests {
         let items: Vec<Item> = refs.iter().map(to_item).collect();
         let style = CslStyle::new(IndependentStyle::from_xml(DEFAULT_STYLE).unwrap(), None);
         let (order, first) = bibliography_order(&items, &style);
-        let groups = confusable_groups(&items, &order, &style);
+        let csl = citation_only(&style);
+        let groups = confusable_groups(&items, &order, &style, &csl);
         let smiths: Vec<&Vec<usize>> = groups.iter().filter(|g| g.len() == 3).collect();
         assert_eq!(
             smiths,
@@ -890,7 +892,7 @@ mod tests {
                 ]
             })
             .collect();
-        let grouped = render_by_group(&items, &groups, &requests, &style);
+        let grouped = render_by_group(&items, &groups, &requests, &style, &csl);
         assert_eq!(grouped, one_driver(&items, &order, &requests, &style));
         let text = |key: &str| grouped[4 * refs.iter().position(|r| r.key == key).unwrap()].clone();
         // The list sorts by author (family, then given name), then year,
