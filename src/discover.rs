@@ -86,43 +86,27 @@ pub fn discover(root: &Path, content_dir: &str, skip: &[String]) -> Result<Disco
         if !entry.file_type().is_file() || skip.contains(&display) {
             continue;
         }
+        if rel.ends_with(".md") {
+            match read_note(entry.path(), rel, display)? {
+                Ok(file) => found.files.push(file),
+                Err(d) => found.diagnostics.push(d),
+            }
+            continue;
+        }
         let size = entry
             .metadata()
             .map_err(|e| Error::io(entry.path(), e.into()))?
             .len();
-        if size > MAX_FILE_BYTES {
-            found.diagnostics.push(Diagnostic::error(
-                &display,
-                Pos::START,
-                format!(
-                    "file is {} MB, over the {} MB limit for one file",
-                    size / (1024 * 1024),
-                    MAX_FILE_BYTES / (1024 * 1024)
-                ),
-            ));
+        if let Some(d) = too_large(&display, size) {
+            found.diagnostics.push(d);
             continue;
         }
         let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
-        if !rel.ends_with(".md") {
-            found.assets.push(Asset {
-                rel,
-                display,
-                bytes,
-            });
-            continue;
-        }
-        match decode(bytes) {
-            Ok(text) => found.files.push(SourceFile {
-                rel,
-                display,
-                text: text.into(),
-            }),
-            Err((pos, byte)) => found.diagnostics.push(Diagnostic::error(
-                &display,
-                pos,
-                format!("invalid UTF-8 (0x{byte:02X})"),
-            )),
-        }
+        found.assets.push(Asset {
+            rel,
+            display,
+            bytes,
+        });
     }
     for paths in folded.values().filter(|p| p.len() > 1) {
         for other in &paths[1..] {
@@ -140,6 +124,50 @@ pub fn discover(root: &Path, content_dir: &str, skip: &[String]) -> Result<Disco
         }
     }
     Ok(found)
+}
+
+/// The error for a file of `size` bytes, if it is over the limit.
+fn too_large(display: &str, size: u64) -> Option<Diagnostic> {
+    (size > MAX_FILE_BYTES).then(|| {
+        Diagnostic::error(
+            display,
+            Pos::START,
+            format!(
+                "file is {} MB, over the {} MB limit for one file",
+                size / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        )
+    })
+}
+
+/// Reads one note (`rel` in the content folder, shown as `display`): its
+/// normalised text, or the error that stops it being read (too large, not
+/// UTF-8). I/O failures are hard errors.
+pub fn read_note(
+    path: &Path,
+    rel: String,
+    display: String,
+) -> Result<std::result::Result<SourceFile, Diagnostic>> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    if let Some(d) = too_large(&display, size) {
+        return Ok(Err(d));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok(match decode(bytes) {
+        Ok(text) => Ok(SourceFile {
+            rel,
+            display,
+            text: text.into(),
+        }),
+        Err((pos, byte)) => Err(Diagnostic::error(
+            &display,
+            pos,
+            format!("invalid UTF-8 (0x{byte:02X})"),
+        )),
+    })
 }
 
 /// Turns raw bytes into normalised text, or the position of the first byte

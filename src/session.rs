@@ -11,7 +11,7 @@ use std::path::Path;
 use crate::build::{Prepared, CONTENT_DIR};
 use crate::config::Config;
 use crate::error::Result;
-use crate::model::{Page, Role, SourceFile};
+use crate::model::{Page, Role};
 use crate::theme::Theme;
 use crate::{discover, ethics, markdown, render};
 
@@ -56,6 +56,13 @@ fn shape(page: &Page) -> impl PartialEq + '_ {
     )
 }
 
+/// `path` relative to the content folder of the project at `root`, with
+/// `/` separators, if it is inside it.
+fn content_rel(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root.join(CONTENT_DIR)).ok()?.to_str()?;
+    Some(rel.replace(std::path::MAIN_SEPARATOR, "/"))
+}
+
 /// Whether an edit from `a` to `b` leaves every other page as it was.
 fn same_shape<'a>(a: &'a Page, b: &'a Page) -> bool {
     shape(a) == shape(b)
@@ -76,11 +83,7 @@ impl Session {
     /// edit changed only what that page shows. Returns its output path and
     /// HTML, or `None` when a full build is needed.
     pub fn update(&mut self, root: &Path, path: &Path) -> Option<(String, String)> {
-        let rel = path
-            .strip_prefix(root.join(CONTENT_DIR))
-            .ok()?
-            .to_str()?
-            .replace(std::path::MAIN_SEPARATOR, "/");
+        let rel = content_rel(root, path)?;
         let site = &self.prepared.site;
         let i = site.pages.iter().position(|p| p.page.rel == rel)?;
         let sp = &site.pages[i];
@@ -88,15 +91,9 @@ impl Session {
         if sp.role != Role::Page || site.qual.quote_of(i).is_some() {
             return None;
         }
-        let bytes = std::fs::read(path).ok()?;
-        if bytes.len() as u64 > discover::MAX_FILE_BYTES {
-            return None;
-        }
-        let file = SourceFile {
-            rel,
-            display: sp.page.display.clone(),
-            text: discover::decode(bytes).ok()?.into(),
-        };
+        let file = discover::read_note(path, rel, sp.page.display.clone())
+            .ok()?
+            .ok()?;
         let never = &self.config.ethics.never_publish;
         if !never.is_empty()
             && !ethics::check_source(&file.display, &file.text, never, None).is_empty()
@@ -129,15 +126,7 @@ impl Session {
         if path.exists() {
             return true;
         }
-        let Some(rel) = path
-            .strip_prefix(root.join(CONTENT_DIR))
-            .ok()
-            .and_then(|p| p.to_str())
-        else {
-            return true;
-        };
-        let rel = rel.replace(std::path::MAIN_SEPARATOR, "/");
-        self.prepared.sources.contains(&rel)
+        content_rel(root, path).is_none_or(|rel| self.prepared.sources.contains(&rel))
     }
 
     /// The search index, as written to the output.
@@ -152,6 +141,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::SourceFile;
 
     fn page(text: &str) -> Page {
         markdown::parse_page(&SourceFile {
