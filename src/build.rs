@@ -82,16 +82,16 @@ pub fn run(opts: &Options, write: bool) -> Result<Report> {
         Some(s) => s,
         None => &output::Discard,
     };
-    let compiled = compile_with(opts, &config, sink)?;
+    let compiled = compile(opts, &config, sink)?;
     let mut report = Report {
         pages: compiled.pages,
-        files: compiled.files.unwrap_or(0),
+        files: compiled.rendered.as_ref().map_or(0, |r| r.files),
         diagnostics: compiled.diagnostics,
         output: out.clone(),
         elapsed: Duration::ZERO,
         written: false,
     };
-    if let (Some(staging), Some(_)) = (staging, compiled.files) {
+    if let (Some(staging), Some(_)) = (staging, compiled.rendered) {
         if !report.failed() {
             staging.commit()?;
             report.written = true;
@@ -102,24 +102,51 @@ pub fn run(opts: &Options, write: bool) -> Result<Report> {
 }
 
 /// A project compiled into a [`Sink`].
-#[derive(Debug)]
 pub struct Compiled {
     /// Pages placed in the site.
     pub pages: usize,
-    /// How many files were rendered, unless content errors stopped the
-    /// build before rendering.
-    pub files: Option<usize>,
+    /// The rendered site, unless errors stopped the build.
+    pub rendered: Option<Rendered>,
     /// Every diagnostic, sorted.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-fn compile_with(opts: &Options, config: &Config, sink: &dyn Sink) -> Result<Compiled> {
+/// A site rendered into a sink: how many files, and what they were
+/// rendered from (`serve` re-renders single pages from it).
+pub struct Rendered {
+    pub files: usize,
+    pub prepared: Prepared,
+    pub theme: Theme,
+}
+
+/// Loads the theme, compiles the project into `sink` and sorts the
+/// diagnostics: what `build`, `check` and `serve` share.
+pub fn compile(opts: &Options, config: &Config, sink: &dyn Sink) -> Result<Compiled> {
     let theme = Theme::load(&opts.root, &config.site.theme)?;
-    let (pages, done, mut diagnostics) = compile(&opts.root, config, &theme, sink)?;
+    let (pages, prepared, mut diagnostics) = prepare(&opts.root, config)?;
+    let rendered = match prepared {
+        Some(prepared) => {
+            let mut clock = Timings::new();
+            // The ethics guard reads every file on its way to the sink.
+            let never = &config.ethics.never_publish;
+            let guarded = ethics::Guard::new(sink, never, &config.build.output);
+            let files = render::render(&prepared.input(config, &theme), &guarded)?;
+            clock.lap("render");
+            let found = guarded.into_diagnostics();
+            let clean = found.is_empty();
+            diagnostics.extend(found);
+            clean.then_some(Rendered {
+                files,
+                prepared,
+                theme,
+            })
+        }
+        None => None,
+    };
     diagnostic::sort(&mut diagnostics);
     Ok(Compiled {
         pages,
-        files: done.map(|(_, files)| files),
+        rendered,
         diagnostics,
     })
 }
@@ -154,37 +181,6 @@ impl Prepared {
             quote_bodies: Default::default(),
         }
     }
-}
-
-/// A rendered site: what it was rendered from, and how many files.
-pub type Rendered = (Prepared, usize);
-
-/// Everything but committing the output: the number of pages, the prepared
-/// site with the number of files rendered into `sink` (none if errors
-/// stopped the build) and all diagnostics. A build with errors may have put
-/// files into `sink`; the caller discards them.
-pub fn compile(
-    root: &Path,
-    config: &Config,
-    theme: &Theme,
-    sink: &dyn Sink,
-) -> Result<(usize, Option<Rendered>, Vec<Diagnostic>)> {
-    let (pages, prepared, mut diagnostics) = prepare(root, config)?;
-    let Some(prepared) = prepared else {
-        return Ok((pages, None, diagnostics));
-    };
-    let mut clock = Timings::new();
-    // The ethics guard reads every file on its way to the sink.
-    let never = &config.ethics.never_publish;
-    let guarded = ethics::Guard::new(sink, never, &config.build.output);
-    let files = render::render(&prepared.input(config, theme), &guarded)?;
-    clock.lap("render");
-    let found = guarded.into_diagnostics();
-    if !found.is_empty() {
-        diagnostics.extend(found);
-        return Ok((pages, None, diagnostics));
-    }
-    Ok((pages, Some((prepared, files)), diagnostics))
 }
 
 /// Reads, parses, resolves and checks the project and formats its

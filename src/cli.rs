@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::build::{self, Options};
-use crate::diagnostic::Severity;
+use crate::diagnostic;
 use crate::error::Error;
 use crate::output;
 
@@ -140,22 +140,16 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     for d in &report.diagnostics {
         let _ = writeln!(err, "{d}");
     }
-    let errors = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = report.diagnostics.len() - errors;
     if report.failed() {
+        let verb = if write { "build" } else { "check" };
         let _ = writeln!(
             err,
-            "error: {} found {errors} error{} and {warnings} warning{}; nothing was written",
-            if write { "build" } else { "check" },
-            plural(errors),
-            plural(warnings)
+            "{}",
+            diagnostic::failure_summary(&report.diagnostics, verb)
         );
         return Ok(ExitCode::from(1));
     }
+    let warnings = report.diagnostics.len();
     if !cli.quiet {
         let secs = report.elapsed.as_secs_f64();
         let warn = if warnings > 0 {

@@ -98,6 +98,22 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.dedup();
 }
 
+/// The last line of a failed run: `error: build found 2 errors and 1
+/// warning; nothing was written`.
+pub fn failure_summary(diags: &[Diagnostic], verb: &str) -> String {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diags.len() - errors;
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    format!(
+        "error: {verb} found {errors} error{} and {warnings} warning{}; nothing was written",
+        s(errors),
+        s(warnings)
+    )
+}
+
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(|d| d.severity == Severity::Error)
 }

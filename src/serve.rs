@@ -24,11 +24,9 @@ use tokio::sync::broadcast;
 use std::collections::BTreeSet;
 
 use crate::build::{self, Options};
-use crate::diagnostic::Severity;
 use crate::error::{Error, Result};
 use crate::model::Output;
 use crate::session::Session;
-use crate::theme::Theme;
 use crate::{diagnostic, output, urls};
 
 const LIVE_JS: &str = r#"(function () {
@@ -64,25 +62,20 @@ struct Served {
 /// or the diagnostics (and any hard error) as text.
 fn build_once(opts: &Options) -> std::result::Result<(Output, Session, String), String> {
     let config = build::load_config(opts).map_err(|e| e.to_string())?;
-    let theme = Theme::load(&opts.root, &config.site.theme).map_err(|e| e.to_string())?;
     let memory = output::Memory::default();
-    let (pages, done, mut diagnostics) =
-        build::compile(&opts.root, &config, &theme, &memory).map_err(|e| e.to_string())?;
-    diagnostic::sort(&mut diagnostics);
-    let mut lines: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
-    match done {
-        Some((prepared, files)) => {
-            lines.push(format!("built {pages} pages ({files} files)"));
-            let session = Session::new(config, theme, prepared).map_err(|e| e.to_string())?;
+    let compiled = build::compile(opts, &config, &memory).map_err(|e| e.to_string())?;
+    let mut lines: Vec<String> = compiled.diagnostics.iter().map(|d| d.to_string()).collect();
+    match compiled.rendered {
+        Some(r) => {
+            lines.push(format!(
+                "built {} pages ({} files)",
+                compiled.pages, r.files
+            ));
+            let session = Session::new(config, r.theme, r.prepared).map_err(|e| e.to_string())?;
             Ok((memory.into_files(), session, lines.join("\n")))
         }
         None => {
-            let errors = diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count();
-            let s = if errors == 1 { "" } else { "s" };
-            lines.push(format!("error: build found {errors} error{s}"));
+            lines.push(diagnostic::failure_summary(&compiled.diagnostics, "build"));
             Err(lines.join("\n"))
         }
     }
