@@ -437,25 +437,14 @@ fn symlinks_are_not_followed() {
     symlink(outside.path(), dir.path().join("content/outside")).unwrap();
     symlink(".", dir.path().join("content/loop")).unwrap();
 
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_companion"))
-        .arg("--root")
-        .arg(dir.path())
-        .arg("build")
-        .stderr(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while child.try_wait().unwrap().is_none() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "build hangs on a symlink loop"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let r = common::run_within(
+        dir.path(),
+        &["build"],
+        std::time::Duration::from_secs(10),
+        "build on a symlink loop",
+    );
+    let stderr = r.stderr;
+    assert_eq!(r.code, 0, "{stderr}");
     for name in ["leak.md", "loop", "outside"] {
         assert!(
             stderr.contains(&format!(
@@ -776,23 +765,13 @@ fn many_equal_headings_finish() {
             &format!("---\ntitle: H\n---\n{body}[last](#a-19999)\n"),
         ),
     ]);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_companion"))
-        .arg("--root")
-        .arg(dir.path())
-        .arg("check")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("check hangs on repeated headings");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let r = common::run_within(
+        dir.path(),
+        &["check"],
+        std::time::Duration::from_secs(30),
+        "check on repeated headings",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
 /// Without JavaScript, every page is reachable from the A–Z index, which

@@ -251,15 +251,7 @@ fn every_citation_links_to_its_reference_and_back() {
     let distinct: std::collections::BTreeSet<_> = cited_by.iter().collect();
     assert_eq!(distinct.len(), OCCURRENCES);
     // And every citation on the citing pages is one of those targets.
-    let mut cites = 0;
-    for (path, bytes) in snapshot(&site) {
-        if path.ends_with(".html") {
-            cites += String::from_utf8(bytes)
-                .unwrap()
-                .matches("<a class=\"cite\" id=\"cite-")
-                .count();
-        }
-    }
+    let cites = citation_anchors(&site);
     assert_eq!(cites, OCCURRENCES);
     assert!(links
         .iter()
@@ -528,15 +520,7 @@ fn shipped_companion_cites_every_reference_both_ways() {
         "all entries listed"
     );
     let cited_by = index.matches("<a class=\"cited-by\"").count();
-    let mut cites = 0;
-    for (path, bytes) in snapshot(&site) {
-        if path.ends_with(".html") {
-            cites += String::from_utf8(bytes)
-                .unwrap()
-                .matches("<a class=\"cite\" id=\"cite-")
-                .count();
-        }
-    }
+    let cites = citation_anchors(&site);
     assert!(cites >= 68, "{cites}");
     assert_eq!(cited_by, cites);
     // Every entry is cited at least once.
@@ -590,4 +574,19 @@ fn numeric_styles_number_by_first_citation_and_note_styles_are_refused() {
     let r = run(dir.path(), &["build"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("footnotes"), "{}", r.stderr);
+}
+
+/// How many citation anchors (`<a class="cite" id="cite-…">`) the pages of
+/// `site` hold.
+fn citation_anchors(site: &std::path::Path) -> usize {
+    snapshot(site)
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(_, bytes)| {
+            String::from_utf8(bytes)
+                .unwrap()
+                .matches("<a class=\"cite\" id=\"cite-")
+                .count()
+        })
+        .sum()
 }

@@ -44,6 +44,29 @@ fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     }
 }
 
+/// `companion serve` on a free port of 127.0.0.1, once it listens.
+fn start(root: &std::path::Path, stderr: Stdio) -> (Server, u16) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = Server(
+        Command::new(env!("CARGO_BIN_EXE_companion"))
+            .arg("--root")
+            .arg(root)
+            .args(["serve", "--port", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .unwrap(),
+    );
+    eventually("the server listens", || {
+        TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    (server, port)
+}
+
 #[test]
 fn serves_rebuilds_reloads_and_survives_broken_sources() {
     let dir = common::project(&[
@@ -54,24 +77,7 @@ fn serves_rebuilds_reloads_and_survives_broken_sources() {
         ),
         ("content/other.md", "---\ntitle: Other\n---\nText.\n"),
     ]);
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_companion"))
-            .arg("--root")
-            .arg(dir.path())
-            .args(["serve", "--port", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    eventually("the server listens", || {
-        TcpStream::connect(("127.0.0.1", port)).is_ok()
-    });
+    let (_server, port) = start(dir.path(), Stdio::null());
 
     let (status, home) = get(port, "/");
     assert_eq!(status, 200);
@@ -150,28 +156,11 @@ fn prose_edits_rebuild_one_page_and_other_edits_everything() {
         ),
         ("content/other.md", "---\ntitle: Other\n---\nFirst words.\n"),
     ]);
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let logs = tempfile::tempdir().unwrap();
     let log_path = logs.path().join("serve.log");
-    let log = std::fs::File::create(&log_path).unwrap();
-    let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_companion"))
-            .arg("--root")
-            .arg(dir.path())
-            .args(["serve", "--port", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(log))
-            .spawn()
-            .unwrap(),
-    );
+    let log_file = std::fs::File::create(&log_path).unwrap();
+    let (_server, port) = start(dir.path(), Stdio::from(log_file));
     let log = || std::fs::read_to_string(&log_path).unwrap();
-    eventually("the server listens", || {
-        TcpStream::connect(("127.0.0.1", port)).is_ok()
-    });
     assert!(!get(port, "/").1.contains("id=\"linked-from\""));
     std::thread::sleep(Duration::from_millis(300));
 
