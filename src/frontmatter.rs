@@ -443,6 +443,13 @@ pub fn scalar_text(v: &Value) -> String {
     }
 }
 
+impl FrontMatter {
+    /// A list field (`poles`, `related`, `actors`), empty if absent.
+    pub fn list(&self, key: &str) -> Vec<String> {
+        self.fields.get(key).map(string_list).unwrap_or_default()
+    }
+}
+
 pub fn string_list(v: &Value) -> Vec<String> {
     v.as_sequence()
         .map(|s| s.iter().map(scalar_text).collect())

@@ -91,13 +91,7 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
 
     let mut tensions: Vec<TensionInfo> = Vec::new();
     for (i, p) in of_kind(Kind::Tension) {
-        let poles = p
-            .page
-            .front
-            .fields
-            .get("poles")
-            .map(crate::frontmatter::string_list)
-            .unwrap_or_default();
+        let poles = p.page.front.list("poles");
         if poles.len() != 2 {
             diags.push(Diagnostic::error(
                 &p.page.display,
@@ -146,13 +140,7 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
 
     for t in 0..tensions.len() {
         let p = &pages[tensions[t].page];
-        let related = p
-            .page
-            .front
-            .fields
-            .get("related")
-            .map(crate::frontmatter::string_list)
-            .unwrap_or_default();
+        let related = p.page.front.list("related");
         for id in related {
             match tension_ids.get(id.as_str()) {
                 Some(&r) => tensions[t].related.push(r),

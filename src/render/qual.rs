@@ -549,11 +549,7 @@ pub fn timeline(input: &Input<'_>, from: &str) -> Timeline {
                 start: start.clone(),
                 end,
                 label,
-                actors: f
-                    .fields
-                    .get("actors")
-                    .map(crate::frontmatter::string_list)
-                    .unwrap_or_default(),
+                actors: f.list("actors"),
                 offset: format!("{:.1}", (from_year - first) / range * 100.0),
                 width: format!("{:.1}", ((to_year - from_year) / range * 100.0).max(1.0)),
             }
