@@ -244,15 +244,6 @@ fn out_name(out: &Path) -> String {
         .unwrap_or_else(|| "site".into())
 }
 
-/// Writes `files` into a staging folder beside `out` and swaps it in.
-pub fn write(out: &Path, files: &Output) -> Result<()> {
-    let staging = Staging::new(out)?;
-    for (rel, bytes) in files {
-        staging.put(rel, bytes)?;
-    }
-    staging.commit()
-}
-
 /// Deletes the output folder, if it is one of ours.
 pub fn clean(out: &Path) -> Result<bool> {
     if !out.exists() {
@@ -402,6 +393,15 @@ fn real(path: &Path) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes `files` into a staging folder beside `out` and swaps it in.
+    fn write(out: &Path, files: &Output) -> Result<()> {
+        let staging = Staging::new(out)?;
+        for (rel, bytes) in files {
+            staging.put(rel, bytes)?;
+        }
+        staging.commit()
+    }
 
     fn files(pairs: &[(&str, &str)]) -> Output {
         pairs
