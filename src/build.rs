@@ -15,6 +15,7 @@ use crate::error::Result;
 use crate::model::{Page, Site};
 use crate::output::Sink;
 use crate::theme::Theme;
+use crate::timings::Timings;
 use crate::{cite, discover, ethics, highlight, markdown, output, render, resolve};
 
 /// The folder notes are read from, relative to the project root.
@@ -272,45 +273,6 @@ pub fn prepare(root: &Path, config: &Config) -> Result<(usize, Option<Prepared>,
         sources: content_files,
     };
     Ok((pages, Some(prepared), diagnostics))
-}
-
-/// Per-stage times, printed to standard error when `COMPANION_TIMINGS` is
-/// set (for profiling builds; see benches/bench.sh).
-struct Timings {
-    on: bool,
-    last: Instant,
-}
-
-impl Timings {
-    fn new() -> Self {
-        Timings {
-            on: std::env::var_os("COMPANION_TIMINGS").is_some(),
-            last: Instant::now(),
-        }
-    }
-
-    fn lap(&mut self, stage: &str) {
-        if self.on {
-            eprintln!(
-                "timing: {stage} {:.3} s, resident {} MiB",
-                self.last.elapsed().as_secs_f64(),
-                resident_mib()
-            );
-            self.last = Instant::now();
-        }
-    }
-}
-
-/// The process's resident memory in MiB, where `/proc` tells it (Linux).
-fn resident_mib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
 }
 
 /// The `[paper]` of `book.toml` as a bibliography entry.

@@ -32,4 +32,5 @@ pub mod resolve;
 pub mod serve;
 pub mod session;
 pub mod theme;
+mod timings;
 pub mod urls;

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::model::{Heading, Output, Role, Site, SitePage};
 use crate::output::Sink;
 use crate::theme::Theme;
+use crate::timings::Timings;
 use crate::urls;
 use crate::{highlight, html};
 
@@ -58,29 +59,23 @@ pub fn render(input: &Input<'_>, sink: &dyn Sink) -> Result<usize> {
         .map(|q| body_html_shallow(input, q.page))
         .collect();
     let _ = input.quote_bodies.set(bodies);
-    let timings = std::env::var_os("COMPANION_TIMINGS").is_some();
     let search = input.config.build.search;
     // The search index is built beside the pages, on the same thread pool.
     let (pages, index) = rayon::join(
         || {
-            let started = std::time::Instant::now();
+            let mut clock = Timings::new();
             let done = site.pages.par_iter().enumerate().try_for_each(|(i, p)| {
                 let html = render_page(input, &tera, i)?;
                 sink.put(&urls::output_file(&p.url), html.as_bytes())
             });
-            if timings {
-                eprintln!("timing: pages {:.3} s", started.elapsed().as_secs_f64());
-            }
+            clock.lap("pages");
             done
         },
         || {
-            let started = std::time::Instant::now();
+            let mut clock = Timings::new();
             let index = search.then(|| search::index_script(input));
-            if timings && search {
-                eprintln!(
-                    "timing: search index {:.3} s",
-                    started.elapsed().as_secs_f64()
-                );
+            if search {
+                clock.lap("search index");
             }
             index
         },
