@@ -466,11 +466,11 @@ fn style_is_configurable() {
     );
 }
 
-/// The real Zotero exports in `../shared/realworld/` read without error
+/// The real Zotero exports in `tests/data/realworld/` read without error
 /// and keep their edge cases.
 #[test]
 fn real_zotero_exports_import() {
-    let dir = common::repo().join("../shared/realworld");
+    let dir = common::repo().join("tests/data/realworld");
     assert!(
         dir.is_dir(),
         "the real-world exports are expected at {}",

@@ -7,7 +7,7 @@ mod common;
 use common::{run, shipped_project};
 
 fn seed() -> String {
-    let path = common::repo().join("../shared/seed/000_8ba859cd964bb8ba.txt");
+    let path = common::repo().join("tests/data/seed/jacklin-jarvis-2015.txt");
     std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("the paper is expected at {}: {e}", path.display()))
 }
