@@ -51,9 +51,15 @@ pub enum Command {
     },
     /// Serve the site on 127.0.0.1, rebuilding and reloading on changes
     Serve {
-        /// Port on 127.0.0.1
+        /// Port to listen on; 0 picks a free one (printed when serving)
         #[arg(long, short, default_value_t = 3000)]
         port: u16,
+        /// Address to listen on; anything but loopback exposes the site to the network
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        host: String,
+        /// Open the site in the default browser ($BROWSER, else the system's)
+        #[arg(long)]
+        open: bool,
     },
     /// Start a new companion in DIR (a new or empty folder)
     New {
@@ -114,8 +120,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             return Ok(ExitCode::SUCCESS);
         }
-        Command::Serve { port } => {
-            crate::serve::serve(&opts, port, cli.quiet)?;
+        Command::Serve { port, host, open } => {
+            let listen = crate::serve::Listen { host, port, open };
+            crate::serve::serve(&opts, &listen, cli.quiet)?;
             return Ok(ExitCode::SUCCESS);
         }
         Command::Clean { output } => {

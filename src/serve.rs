@@ -92,8 +92,92 @@ fn relevant(path: &Path, root: &Path, output: &Path) -> bool {
             .any(|c| c.as_os_str().to_string_lossy().starts_with('.')))
 }
 
+/// Where and how to serve.
+#[derive(Debug, Clone)]
+pub struct Listen {
+    /// Host name or address to listen on; 127.0.0.1 unless asked.
+    pub host: String,
+    /// Port; 0 lets the system pick a free one (printed once listening).
+    pub port: u16,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+}
+
+/// Binds the listening socket, with an error a person can act on when the
+/// port is taken or the host is not this machine's.
+fn bind(listen: &Listen) -> Result<std::net::TcpListener> {
+    let Listen { host, port, .. } = listen;
+    let at = format!("{host}:{port}");
+    std::net::TcpListener::bind((host.as_str(), *port)).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::AddrInUse => format!(
+                "port {port} is in use on {host} (another `companion serve`?)\n  = help: \
+                 choose another with `--port {}`, or `--port 0` for any free port",
+                port.saturating_add(1)
+            ),
+            std::io::ErrorKind::AddrNotAvailable => format!(
+                "{host} is not an address of this machine\n  = help: leave out `--host` to \
+                 serve on 127.0.0.1, or give `--host 0.0.0.0` for every address"
+            ),
+            std::io::ErrorKind::PermissionDenied => format!(
+                "no permission to listen on port {port}\n  = help: ports below 1024 need \
+                 privileges; choose one above, such as `--port 3000`"
+            ),
+            _ => format!("cannot listen on {at}: {e}"),
+        };
+        Error::Config(format!("error: {why}"))
+    })
+}
+
+/// The address to print and open: a wildcard address is reached through
+/// the loopback address of its family.
+fn public_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => {
+            std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
+        }
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+            std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST)
+        }
+        ip => ip,
+    };
+    format!("http://{}/", SocketAddr::new(ip, addr.port()))
+}
+
+/// Opens `url` in the reader's default browser: `$BROWSER` when set, else
+/// the system's opener. A machine without one gets a warning, not a failure.
+fn open_browser(url: &str) {
+    let mut command = if let Some(browser) = std::env::var_os("BROWSER").filter(|b| !b.is_empty()) {
+        std::process::Command::new(browser)
+    } else if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    let spawned = command
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match spawned {
+        // Reap the opener in the background; its exit status says little.
+        Ok(mut child) => {
+            std::thread::spawn(move || child.wait());
+        }
+        Err(e) => eprintln!(
+            "warning: cannot open a browser here ({e}); open {url} yourself\n  = help: set \
+             BROWSER to the browser's command"
+        ),
+    }
+}
+
 /// Runs the server until the process is stopped.
-pub fn serve(opts: &Options, port: u16, quiet: bool) -> Result<()> {
+pub fn serve(opts: &Options, listen: &Listen, quiet: bool) -> Result<()> {
     let root = opts
         .root
         .canonicalize()
@@ -104,6 +188,21 @@ pub fn serve(opts: &Options, port: u16, quiet: bool) -> Result<()> {
     };
     let config = build::load_config(&opts)?;
     let output: PathBuf = build::output_dir(&opts, &config);
+    // Bind before the first build, so a taken port fails at once.
+    let std_listener = bind(listen)?;
+    let addr = std_listener
+        .local_addr()
+        .map_err(|e| Error::io(&listen.host, e))?;
+    std_listener
+        .set_nonblocking(true)
+        .map_err(|e| Error::io(&listen.host, e))?;
+    if !addr.ip().is_loopback() {
+        eprintln!(
+            "warning: serving on {}: every machine that can reach this one can read the site, \
+             drafts and all\n  = help: leave out `--host` to serve on 127.0.0.1 only",
+            addr.ip()
+        );
+    }
     let (events, _) = broadcast::channel(16);
     let served = Arc::new(Served {
         files: RwLock::new(Arc::new(Output::new())),
@@ -113,15 +212,15 @@ pub fn serve(opts: &Options, port: u16, quiet: bool) -> Result<()> {
     let mut session = rebuild(&opts, &served, quiet);
 
     let runtime = tokio::runtime::Runtime::new().map_err(|e| Error::io("tokio runtime", e))?;
+    let url = public_url(addr);
     runtime.block_on(async move {
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|e| Error::io(format!("127.0.0.1:{port}"), e))?;
-        println!(
-            "serving {} at http://{addr}/ (Ctrl-C to stop)",
-            root.display()
-        );
+        let listener = tokio::net::TcpListener::from_std(std_listener)
+            .map_err(|e| Error::io(addr.to_string(), e))?;
+        // Tests and scripts read the address from this line (`--port 0`).
+        println!("serving {} at {url} (Ctrl-C to stop)", root.display());
+        if listen.open {
+            open_browser(&url);
+        }
 
         // Watch the project; rebuild on a quiet moment after changes.
         let (tx, rx) = std::sync::mpsc::channel();
@@ -193,7 +292,7 @@ pub fn serve(opts: &Options, port: u16, quiet: bool) -> Result<()> {
             .with_state(served);
         axum::serve(listener, app)
             .await
-            .map_err(|e| Error::io(format!("127.0.0.1:{port}"), e))
+            .map_err(|e| Error::io(addr.to_string(), e))
     })
 }
 
@@ -275,21 +374,29 @@ async fn events_stream(
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
-fn content_type(path: &str) -> &'static str {
-    match path.rsplit_once('.').map(|(_, e)| e) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("json") => "application/json",
-        Some("xml") => "application/xml",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("gif") => "image/gif",
-        Some("webp") => "image/webp",
-        Some("pdf") => "application/pdf",
-        Some("bib" | "ris" | "txt" | "csv" | "md") => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
+/// The `Content-Type` of an output file, from its extension: the common
+/// web types a static host such as GitHub Pages sends, UTF-8 for text.
+fn content_type(path: &str) -> String {
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+    let mime = match ext.to_ascii_lowercase().as_str() {
+        // Bibliography downloads and Markdown read as text in a browser.
+        "bib" | "md" => "text/plain".to_string(),
+        "ris" => "application/x-research-info-systems".to_string(),
+        "js" | "mjs" => "text/javascript".to_string(),
+        _ => mime_guess::from_ext(ext)
+            .first_or_octet_stream()
+            .essence_str()
+            .to_string(),
+    };
+    let textual = mime.starts_with("text/")
+        || matches!(
+            mime.as_str(),
+            "application/json" | "application/xml" | "image/svg+xml"
+        );
+    if textual {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime
     }
 }
 
