@@ -61,13 +61,18 @@ pub enum Command {
         #[arg(long)]
         open: bool,
     },
-    /// Start a new companion in DIR (a new or empty folder)
+    /// Start a new companion in DIR (a new or empty folder, or a fresh repository)
     New {
-        /// The folder to create
+        /// The folder to write into, such as `.` in a fresh clone of your repository
         dir: PathBuf,
-        /// Git repository the scaffold's Pages workflow installs companion from
+        /// Git repository the Pages workflow installs companion from
+        /// (default: companion's own repository)
         #[arg(long, value_name = "URL")]
         tool_git: Option<String>,
+        /// Commit or tag of that repository to install (default: the commit
+        /// this companion was built from)
+        #[arg(long, value_name = "REV")]
+        tool_rev: Option<String>,
     },
     /// Delete the output folder (only if companion created it)
     Clean {
@@ -108,15 +113,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             opts.base_url = base_url;
             false
         }
-        Command::New { dir, tool_git } => {
-            let count =
-                crate::new::scaffold(&dir, &crate::new::install_source(tool_git.as_deref()))?;
+        Command::New {
+            dir,
+            tool_git,
+            tool_rev,
+        } => {
+            let install = crate::new::Install::new(tool_git.as_deref(), tool_rev.as_deref())?;
+            let done = crate::new::scaffold(&dir, &install)?;
             if !cli.quiet {
-                println!(
-                    "wrote a new companion ({count} files) into {}; build it with `companion --root {} build`",
-                    dir.display(),
-                    dir.display()
-                );
+                print!("{}", crate::new::report(&dir, &install, &done));
             }
             return Ok(ExitCode::SUCCESS);
         }

@@ -34,6 +34,21 @@ pub fn run_env(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
+/// Runs `companion ARGS` in the folder `cwd`, as a person at a shell
+/// there would (no `--root`).
+pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_companion"))
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: out.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 /// Runs the binary like [`run`], but kills it and fails the test if it
 /// has not finished within `limit` (`what` says what would hang).
 pub fn run_within(root: &Path, args: &[&str], limit: std::time::Duration, what: &str) -> Run {
