@@ -108,7 +108,8 @@ pub enum LinkKind {
 /// A link found in a page body, to be resolved site-wide.
 #[derive(Debug, Clone)]
 pub struct LinkRef {
-    /// Index of the `Start(Tag::Link)` event in [`Page::events`].
+    /// Index of the `Start(Tag::Link)` event in the page body's events
+    /// ([`crate::markdown::events`]).
     pub event: usize,
     pub kind: LinkKind,
     /// The destination as written.
@@ -143,7 +144,8 @@ pub struct CiteRef {
 /// A citation in a page body: one or more works cited together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Citation {
-    /// Index of its placeholder event in [`Page::events`].
+    /// Index of its placeholder event in the page body's events
+    /// ([`crate::markdown::events`]).
     pub event: usize,
     pub form: crate::citation::CiteForm,
     pub items: Vec<CiteRef>,

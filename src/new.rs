@@ -128,7 +128,7 @@ fn files(install: &Install) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Writes the scaffold into `dir`: a new or empty folder, or a fresh
-/// repository (see [`usual_repository_file`]). Refuses, having written
+/// repository (see `usual_repository_file`). Refuses, having written
 /// nothing, when the folder holds anything else or a file would be replaced.
 pub fn scaffold(dir: &Path, install: &Install) -> Result<Scaffolded> {
     let mut done = Scaffolded::default();

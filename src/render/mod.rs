@@ -1,7 +1,7 @@
 //! Render: the resolved site into files in memory, pages in parallel.
 //!
-//! Page bodies come from [`body`]; the citation index, the reference pages,
-//! per-page works cited, Highwire tags and downloads from [`scholar`]. Every
+//! Page bodies come from `body`; the citation index, the reference pages,
+//! per-page works cited, Highwire tags and downloads from `scholar`. Every
 //! page goes through the theme's Tera templates. Pure: no disk.
 
 mod body;
