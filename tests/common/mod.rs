@@ -331,26 +331,39 @@ impl Drop for Chromedriver {
 }
 
 impl Chromedriver {
+    /// Starts chromedriver on a port it picks itself (`--port=0`) and reads
+    /// the port from its first lines, so tests running side by side never
+    /// race for one.
     pub fn start() -> Chromedriver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(std::process::Stdio::null())
+        use std::io::BufRead;
+        let mut child = Command::new(CHROMEDRIVER)
+            .arg("--port=0")
+            .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("chromedriver starts");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "chromedriver did not listen"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut sent = false;
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                let port = line
+                    .split("started successfully on port ")
+                    .nth(1)
+                    .and_then(|p| p.trim_end_matches('.').parse::<u16>().ok());
+                if let (Some(port), false) = (port, sent) {
+                    let _ = tx.send(port);
+                    sent = true;
+                }
+                // Keep reading so chromedriver never blocks on a full pipe.
+            }
+        });
+        let port = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("chromedriver says which port it listens on");
         Chromedriver { child, port }
     }
 
