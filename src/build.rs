@@ -130,7 +130,8 @@ pub fn compile(opts: &Options, config: &Config, sink: &dyn Sink) -> Result<Compi
             let mut clock = Timings::new();
             // The ethics guard reads every file on its way to the sink.
             let never = &config.ethics.never_publish;
-            let guarded = ethics::Guard::new(sink, never, &config.build.output);
+            let guarded =
+                ethics::Guard::new(sink, never, &config.build.output, prepared.made_from());
             let files = render::render(&prepared.input(config, &theme), &guarded)?;
             clock.lap("render");
             let found = guarded.into_diagnostics();
@@ -168,6 +169,30 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// The source file each output file is made from, by output path:
+    /// every page's note and every copied file.
+    pub fn made_from(&self) -> std::collections::HashMap<String, String> {
+        // Generated pages (indexes) are made from many sources: they keep
+        // their output path. A reference page comes from its entry's file.
+        let pages = self
+            .site
+            .pages
+            .iter()
+            .filter(|p| {
+                matches!(p.role, crate::model::Role::Reference(_))
+                    || p.page
+                        .display
+                        .strip_prefix(&format!("{CONTENT_DIR}/"))
+                        .is_some_and(|rel| self.sources.contains(rel))
+            })
+            .map(|p| (crate::urls::output_file(&p.url), p.page.display.clone()));
+        let assets = self
+            .sources
+            .iter()
+            .map(|rel| (crate::urls::asset_path(rel), format!("{CONTENT_DIR}/{rel}")));
+        assets.chain(pages).collect()
+    }
+
     /// What the render stage needs, borrowed from `self`.
     pub fn input<'a>(&'a self, config: &'a Config, theme: &'a Theme) -> render::Input<'a> {
         render::Input {
@@ -196,6 +221,7 @@ pub fn prepare(root: &Path, config: &Config) -> Result<(usize, Option<Prepared>,
     clock.lap("bibliography");
     let found = discover::discover(root, CONTENT_DIR, &config.bibliography.files)?;
     clock.lap("discover");
+    diagnostics.extend(guard_sources(root, config, &found, &sources));
     diagnostics.extend(found.diagnostics);
     let content_files: std::collections::BTreeSet<String> = found
         .files
@@ -232,28 +258,6 @@ pub fn prepare(root: &Path, config: &Config) -> Result<(usize, Option<Prepared>,
             .into_iter()
             .filter(|d| !(home_failed && d.path == home && d.message == resolve::NO_HOME_PAGE)),
     );
-    let never = &config.ethics.never_publish;
-    if !never.is_empty() {
-        for f in &found.files {
-            diagnostics.extend(ethics::check_source(&f.display, &f.text, never, None));
-            diagnostics.extend(ethics::check_path(&f.display, never));
-        }
-        for a in &site.assets {
-            diagnostics.extend(ethics::check_path(a.0, never));
-        }
-        for s in &sources {
-            diagnostics.extend(ethics::check_source(&s.display, &s.text, never, None));
-        }
-        if let Ok(book) = std::fs::read_to_string(root.join(crate::config::FILE_NAME)) {
-            let skip = ethics::ethics_table(&book);
-            diagnostics.extend(ethics::check_source(
-                crate::config::FILE_NAME,
-                &book,
-                never,
-                skip,
-            ));
-        }
-    }
     let pages = site.pages.len();
     if diagnostic::has_errors(&diagnostics) {
         return Ok((pages, None, diagnostics));
@@ -273,6 +277,83 @@ pub fn prepare(root: &Path, config: &Config) -> Result<(usize, Option<Prepared>,
         sources: content_files,
     };
     Ok((pages, Some(prepared), diagnostics))
+}
+
+/// The ethics guard over every source: notes, file names, the files
+/// copied to the site, bibliography files, the project's theme and
+/// `book.toml` (outside its `[ethics]` table).
+fn guard_sources(
+    root: &Path,
+    config: &Config,
+    found: &discover::Discovered,
+    bib_sources: &[bibliography::Source],
+) -> Vec<Diagnostic> {
+    let names = ethics::Names::new(&config.ethics.never_publish);
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let mut diagnostics: Vec<Diagnostic> = found
+        .files
+        .par_iter()
+        .flat_map_iter(|f| {
+            let mut d =
+                ethics::check_source(&f.display, &f.text, &names, ethics::Syntax::Text, None);
+            d.extend(ethics::check_path(&f.display, &names));
+            d
+        })
+        .collect();
+    let mut unreadable = Vec::new();
+    for a in &found.assets {
+        match ethics::check_asset(&a.display, &a.bytes, &names) {
+            Ok(d) => diagnostics.extend(d),
+            Err(d) => {
+                diagnostics.extend(d);
+                unreadable.push(a.display.clone());
+            }
+        }
+    }
+    for s in bib_sources {
+        let syntax = ethics::Syntax::of(&s.display);
+        diagnostics.extend(ethics::check_source(
+            &s.display, &s.text, &names, syntax, None,
+        ));
+    }
+    // A project theme's templates and files are published too.
+    let theme = Path::new("themes").join(&config.site.theme);
+    for entry in walkdir::WalkDir::new(root.join(&theme))
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+    {
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let display = rel.to_string_lossy().replace('\\', "/");
+        let Ok(bytes) = std::fs::read(entry.path()) else {
+            continue;
+        };
+        match ethics::check_asset(&display, &bytes, &names) {
+            Ok(d) => diagnostics.extend(d),
+            Err(d) => {
+                diagnostics.extend(d);
+                unreadable.push(display);
+            }
+        }
+    }
+    diagnostics.extend(ethics::unreadable_warning(&unreadable));
+    if let Ok(book) = std::fs::read_to_string(root.join(crate::config::FILE_NAME)) {
+        let skip = ethics::ethics_table(&book);
+        diagnostics.extend(ethics::check_source(
+            crate::config::FILE_NAME,
+            &book,
+            &names,
+            ethics::Syntax::Text,
+            skip,
+        ));
+    }
+    diagnostics
 }
 
 /// The `[paper]` of `book.toml` as a bibliography entry.

@@ -322,8 +322,8 @@ fn place_assets<'a>(
         .collect();
     let mut out = BTreeMap::new();
     for a in assets {
-        let (dir, name) = a.rel.rsplit_once('/').unwrap_or(("", &a.rel));
-        let path = format!("{}{name}", urls::folder_url(dir));
+        let name = a.rel.rsplit_once('/').map_or(a.rel.as_str(), |(_, n)| n);
+        let path = urls::asset_path(&a.rel);
         let first = path.split('/').next().unwrap_or("");
         if taken.contains(&path) || RESERVED_ROOT.contains(&first) || name.starts_with('.') {
             diags.push(

@@ -94,9 +94,15 @@ impl Session {
         let file = discover::read_note(path, rel, sp.page.display.clone())
             .ok()?
             .ok()?;
-        let never = &self.config.ethics.never_publish;
-        if !never.is_empty()
-            && !ethics::check_source(&file.display, &file.text, never, None).is_empty()
+        let names = ethics::Names::new(&self.config.ethics.never_publish);
+        if !ethics::check_source(
+            &file.display,
+            &file.text,
+            &names,
+            ethics::Syntax::Text,
+            None,
+        )
+        .is_empty()
         {
             return None;
         }
@@ -107,9 +113,14 @@ impl Session {
         self.prepared.site.pages[i].page = page;
         let input = self.prepared.input(&self.config, &self.theme);
         let (out, html) = render::render_one(&input, &self.tera, i).ok()?;
-        if !never.is_empty()
-            && !ethics::check_file(&out, html.as_bytes(), never, &self.config.build.output)
-                .is_empty()
+        if !ethics::check_file(
+            &out,
+            html.as_bytes(),
+            &names,
+            &self.config.build.output,
+            None,
+        )
+        .is_empty()
         {
             return None;
         }

@@ -104,6 +104,13 @@ pub fn output_file(url: &str) -> String {
     format!("{url}index.html")
 }
 
+/// The output path of a file of the content folder that is not a note:
+/// its folders slugged like page URLs, its file name kept.
+pub fn asset_path(rel: &str) -> String {
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    format!("{}{name}", folder_url(dir))
+}
+
 /// The relative path from the page at `from` to the site root (`../../`).
 pub fn root_prefix(from: &str) -> String {
     "../".repeat(from.matches('/').count())
