@@ -229,14 +229,14 @@ pub fn prepare(root: &Path, config: &Config) -> Result<(usize, Option<Prepared>,
         .map(|f| f.rel.clone())
         .chain(found.assets.iter().map(|a| a.rel.clone()))
         .collect();
-    let parsed: Vec<std::result::Result<Page, Vec<Diagnostic>>> =
+    // A note with an error in its front matter is still placed, as far
+    // as it could be read, so that nothing naming it fails as well.
+    let parsed: Vec<(Page, Vec<Diagnostic>)> =
         found.files.par_iter().map(markdown::parse_page).collect();
     let mut pages = Vec::with_capacity(parsed.len());
-    for p in parsed {
-        match p {
-            Ok(page) => pages.push(page),
-            Err(d) => diagnostics.extend(d),
-        }
+    for (page, d) in parsed {
+        pages.push(page);
+        diagnostics.extend(d);
     }
     clock.lap("parse");
     let (site, resolve_diags) = resolve::resolve(

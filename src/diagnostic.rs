@@ -144,8 +144,17 @@ impl LineIndex {
     }
 }
 
-/// The closest candidate to `word`, if one is close enough to be a likely typo.
+/// The closest candidate to `word` as a help line, if one is close enough
+/// to be a likely typo.
 pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    closest(word, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// The closest candidate to `word`, if one is close enough to be a likely typo.
+pub fn closest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
@@ -165,7 +174,7 @@ where
             best = Some((rank, cand));
         }
     }
-    best.map(|(_, c)| format!("did you mean `{c}`?"))
+    best.map(|(_, c)| c)
 }
 
 /// The path among `candidates` closest to `path`, if it is a likely typo:

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_yaml::Value;
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Pos};
+use crate::diagnostic::{closest, did_you_mean, Diagnostic, Pos};
 use crate::model::{FrontMatter, Kind};
 
 /// The YAML block and where the body starts.
@@ -140,11 +140,14 @@ pub fn kind_fields(kind: Kind) -> &'static [Field] {
 /// Parses and validates front matter. `display` names the file in
 /// diagnostics; `default` is the kind when the note names none (notes in
 /// `content/references/` are `reference` notes).
-pub fn parse(
-    display: &str,
-    split: &Split<'_>,
-    default: Kind,
-) -> Result<FrontMatter, Vec<Diagnostic>> {
+///
+/// Always returns the front matter as far as it can be read, beside the
+/// diagnostics: a note with a mistake in its front matter keeps its id,
+/// kind and title (read line by line when the YAML itself is broken), so
+/// that links, quotes and tensions naming it do not fail as well. Keys that
+/// failed their check are listed in [`FrontMatter::invalid`], and checks
+/// that would read them are skipped: one mistake, one error.
+pub fn parse(display: &str, split: &Split<'_>, default: Kind) -> (FrontMatter, Vec<Diagnostic>) {
     let at = |line: usize, col: usize| Pos::new(split.yaml_line + line - 1, col);
     // The YAML parser counts line breaks YAML 1.1's way (`\u{2028}`, NEL):
     // its positions are kept inside the block, on the closing `---` at most.
@@ -191,7 +194,7 @@ pub fn parse(
                     strip_locations(&e.to_string()),
                 ));
             }
-            return Err(diags);
+            return (recover(split, &keys, default), diags);
         }
         Err(e) => {
             let pos = e
@@ -205,22 +208,24 @@ pub fn parse(
                 pos,
                 format!("invalid YAML: {}", strip_locations(&e.to_string())),
             );
-            return Err(vec![if tab {
+            diags.push(if tab {
                 diag.with_help("YAML indentation must use spaces, not tabs")
             } else {
                 diag
-            }]);
+            });
+            return (recover(split, &keys, default), diags);
         }
     };
     let map = match value {
         Value::Mapping(m) => m,
         Value::Null => Default::default(),
         _ => {
-            return Err(vec![Diagnostic::error(
+            diags.push(Diagnostic::error(
                 display,
                 at(1, 1),
                 "front matter must be `key: value` lines",
-            )])
+            ));
+            return (recover(split, &keys, default), diags);
         }
     };
 
@@ -230,26 +235,27 @@ pub fn parse(
         .collect();
     let pos_of = |key: &str| positions.get(key).copied().unwrap_or(at(1, 1));
 
-    // Kind decides which keys are allowed.
+    // Kind decides which keys are allowed. A misspelt kind is taken as the
+    // kind it is closest to, so the note's other keys are checked against
+    // the schema the writer meant.
     let mut kind = None;
+    let mut kind_unknown = false;
+    let mut kind_guessed = false;
     if let Some(v) = map.get("kind") {
-        match v
-            .as_str()
-            .and_then(|s| Kind::ALL.iter().find(|(n, _)| *n == s))
-        {
-            Some((_, k)) => kind = Some(*k),
+        match v.as_str().and_then(Kind::from_name) {
+            Some(k) => kind = Some(k),
             None => {
                 let found = scalar_text(v);
+                let guess = closest(&found, Kind::ALL.iter().map(|(n, _)| *n));
+                kind = guess.and_then(Kind::from_name);
+                kind_unknown = kind.is_none();
+                kind_guessed = kind.is_some();
                 diags.push(
                     Diagnostic::error(display, pos_of("kind"), format!("unknown kind `{found}`"))
-                        .with_help(
-                            did_you_mean(&found, Kind::ALL.iter().map(|(n, _)| *n)).unwrap_or_else(
-                                || {
-                                    "kind is one of: note, tension, policy, quote, participant"
-                                        .into()
-                                },
-                            ),
-                        ),
+                        .with_help(guess.map_or_else(
+                            || "kind is one of: note, tension, policy, quote, participant".into(),
+                            |g| format!("did you mean `{g}`?"),
+                        )),
                 );
             }
         }
@@ -263,6 +269,9 @@ pub fn parse(
         extra: Value::Mapping(Default::default()),
         ..Default::default()
     };
+    if kind_unknown {
+        fm.invalid.insert("kind".to_string());
+    }
     for (k, v) in &map {
         let Some(name) = k.as_str() else {
             let text = scalar_text(k);
@@ -282,6 +291,14 @@ pub fn parse(
         };
         let pos = pos_of(name);
         let Some(field) = allowed.iter().find(|f| f.name == name) else {
+            // With a kind nobody can guess, a key of some other kind is
+            // not a second mistake.
+            let of_some_kind = Kind::ALL
+                .iter()
+                .any(|(_, k)| kind_fields(*k).iter().any(|f| f.name == name));
+            if kind_unknown && of_some_kind {
+                continue;
+            }
             let names = allowed.iter().map(|f| f.name);
             let help = did_you_mean(name, names).unwrap_or_else(|| {
                 "keep your own data under `extra:`; it is passed to templates unchecked".into()
@@ -306,8 +323,9 @@ pub fn parse(
         if name == "kind" {
             continue; // checked above, with a did-you-mean
         }
-        if let Err(msg) = check_type(name, field.ty, v) {
-            diags.push(Diagnostic::error(display, pos, msg));
+        if let Err((msg, help)) = check_type(name, field.ty, v) {
+            diags.push(Diagnostic::error(display, pos, msg).with_help_opt(help));
+            fm.invalid.insert(name.to_string());
             continue;
         }
         match name {
@@ -330,11 +348,17 @@ pub fn parse(
         .iter()
         .filter(|f| f.required && (needs_title || f.name != "title"))
     {
+        if map.contains_key(field.name) {
+            continue;
+        }
+        fm.invalid.insert(field.name.to_string());
         // A misspelt key already got a did-you-mean naming this one.
         let misspelt = map.keys().filter_map(Value::as_str).any(|k| {
             !allowed.iter().any(|f| f.name == k) && did_you_mean(k, [field.name]).is_some()
         });
-        if !map.contains_key(field.name) && !misspelt {
+        // Under a guessed kind, a key it would need is not a second mistake.
+        let of_guessed_kind = kind_guessed && specific.iter().any(|f| f.name == field.name);
+        if !misspelt && !of_guessed_kind {
             let what = match kind {
                 Some(k) if specific.iter().any(|f| f.name == field.name) => {
                     format!("a {} needs `{}`", k.name(), field.name)
@@ -344,16 +368,48 @@ pub fn parse(
             diags.push(Diagnostic::error(display, Pos::START, what));
         }
     }
-    if diags.is_empty() {
-        fm.positions = positions;
-        Ok(fm)
-    } else {
-        Err(diags)
+    fm.values = scan_values(split.yaml, &keys, split.yaml_line);
+    fm.positions = positions;
+    (fm, diags)
+}
+
+/// What can be read of front matter whose YAML does not parse: the kind,
+/// id, title and slug written as plain `key: value` lines. Every field
+/// counts as invalid, so nothing else is checked against it.
+fn recover(split: &Split<'_>, keys: &[KeyLine], default: Kind) -> FrontMatter {
+    let lines: Vec<&str> = split.yaml.lines().collect();
+    let value = |name: &str| {
+        let k = keys.iter().find(|k| k.name == name)?;
+        let line = lines.get(k.line - 1)?;
+        let raw = line.split_once(':')?.1;
+        let raw = raw.split(" #").next().unwrap_or(raw).trim();
+        let raw = raw.trim_matches(|c| c == '"' || c == '\'');
+        (!raw.is_empty()).then(|| raw.to_string())
+    };
+    let kind = value("kind")
+        .and_then(|k| Kind::from_name(&k))
+        .or((default != Kind::Note).then_some(default));
+    let slug_pos = keys
+        .iter()
+        .find(|k| k.name == "slug")
+        .map_or(Pos::START, |k| {
+            Pos::new(split.yaml_line + k.line - 1, k.value_col)
+        });
+    FrontMatter {
+        kind,
+        title: value("title").unwrap_or_default(),
+        id: value("id"),
+        slug: value("slug").map(|s| (s, slug_pos)),
+        extra: Value::Mapping(Default::default()),
+        unreadable: true,
+        ..Default::default()
     }
 }
 
 /// Checks one value against its type; the error names the key.
-fn check_type(name: &str, ty: Type, v: &Value) -> Result<(), String> {
+/// Checks one value against its type: the error names the key, and the
+/// help, if any, the value that was probably meant.
+fn check_type(name: &str, ty: Type, v: &Value) -> Result<(), (String, Option<String>)> {
     let ok = match ty {
         Type::Str => is_scalar_text(v),
         Type::StrList => v
@@ -366,20 +422,28 @@ fn check_type(name: &str, ty: Type, v: &Value) -> Result<(), String> {
             return match v {
                 Value::String(s) if valid_date(s) => Ok(()),
                 Value::Number(n) if valid_date(&n.to_string()) => Ok(()),
-                _ => Err(format!(
-                    "`{name}` must be a date like 2015-06-30, 2015-06 or 2015; found `{}`",
-                    scalar_text(v)
+                _ => Err((
+                    format!(
+                        "`{name}` must be a date like 2015-06-30, 2015-06 or 2015; found `{}`",
+                        scalar_text(v)
+                    ),
+                    None,
                 )),
             }
         }
         Type::OneOf(options) => {
             return match v.as_str() {
                 Some(s) if options.contains(&s) => Ok(()),
-                _ => Err(format!(
-                    "`{name}` must be one of {}; found `{}`",
-                    options.join(", "),
-                    scalar_text(v)
-                )),
+                _ => {
+                    let found = scalar_text(v);
+                    Err((
+                        format!(
+                            "`{name}` must be one of {}; found `{found}`",
+                            options.join(", ")
+                        ),
+                        did_you_mean(&found, options.iter().copied()),
+                    ))
+                }
             }
         }
         Type::TensionRefs => v.as_sequence().is_some_and(|s| {
@@ -404,7 +468,7 @@ fn check_type(name: &str, ty: Type, v: &Value) -> Result<(), String> {
         Type::TensionRefs => "a non-empty list of tension ids (or `{ id: …, pole: … }` entries)",
         Type::Date | Type::OneOf(_) => unreachable!("handled above"),
     };
-    Err(format!("`{name}` must be {expected}"))
+    Err((format!("`{name}` must be {expected}"), None))
 }
 
 fn is_scalar_text(v: &Value) -> bool {
@@ -420,12 +484,23 @@ pub fn valid_date(s: &str) -> bool {
     match parts.as_slice() {
         [y] => num(y, 4).is_some(),
         [y, m] => num(y, 4).is_some() && num(m, 2).is_some_and(|m| (1..=12).contains(&m)),
-        [y, m, d] => {
-            num(y, 4).is_some()
-                && num(m, 2).is_some_and(|m| (1..=12).contains(&m))
-                && num(d, 2).is_some_and(|d| (1..=31).contains(&d))
-        }
+        [y, m, d] => match (num(y, 4), num(m, 2), num(d, 2)) {
+            (Some(y), Some(m), Some(d)) if (1..=12).contains(&m) => {
+                (1..=days_in_month(y, m)).contains(&d)
+            }
+            _ => false,
+        },
         _ => false,
+    }
+}
+
+/// Days in month `m` (1–12) of year `y`, by the Gregorian calendar.
+pub fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
+        4 | 6 | 9 | 11 => 30,
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        _ => 31,
     }
 }
 
@@ -454,6 +529,79 @@ pub fn string_list(v: &Value) -> Vec<String> {
     v.as_sequence()
         .map(|s| s.iter().map(scalar_text).collect())
         .unwrap_or_default()
+}
+
+/// The scalars written under each top-level key, with their file
+/// positions: list items (`[a, b]` or `- a`), and the values of nested
+/// `id:` and `pole:` entries. A plain scan of the text, good enough for
+/// pointing at the item an error is about.
+fn scan_values(
+    yaml: &str,
+    keys: &[KeyLine],
+    yaml_line: usize,
+) -> BTreeMap<String, Vec<(String, Pos)>> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let mut out: BTreeMap<String, Vec<(String, Pos)>> = BTreeMap::new();
+    for (k, key) in keys.iter().enumerate() {
+        let end = keys.get(k + 1).map_or(lines.len(), |next| next.line - 1);
+        let mut found = Vec::new();
+        for n in key.line..=end {
+            let Some(line) = lines.get(n - 1) else { break };
+            // On the key's own line, only what follows `key:`.
+            let start = if n == key.line {
+                line.find(':').map_or(line.len(), |c| c + 1)
+            } else {
+                0
+            };
+            let mut token = String::new();
+            let mut token_col = 0;
+            let mut quote: Option<char> = None;
+            let chars: Vec<(usize, char)> = line.char_indices().collect();
+            let flush = |token: &mut String, col: usize, found: &mut Vec<(String, Pos)>| {
+                let t = token.trim();
+                if !t.is_empty() && t != "-" {
+                    found.push((t.to_string(), Pos::new(yaml_line + n - 1, col)));
+                }
+                token.clear();
+            };
+            for (ci, &(bi, c)) in chars.iter().enumerate() {
+                if bi < start {
+                    continue;
+                }
+                let col = ci + 1;
+                if let Some(q) = quote {
+                    if c == q {
+                        quote = None;
+                        flush(&mut token, token_col, &mut found);
+                    } else {
+                        token.push(c);
+                    }
+                    continue;
+                }
+                let next = chars.get(ci + 1).map(|(_, c)| *c);
+                let mapping_colon = c == ':' && next.is_none_or(char::is_whitespace);
+                if c == '#' && (token.is_empty() || ci == 0) {
+                    break; // a comment
+                }
+                if (c == '"' || c == '\'') && token.is_empty() {
+                    quote = Some(c);
+                    token_col = col + 1;
+                    continue;
+                }
+                if c.is_whitespace() || matches!(c, '[' | ']' | '{' | '}' | ',') || mapping_colon {
+                    flush(&mut token, token_col, &mut found);
+                    continue;
+                }
+                if token.is_empty() {
+                    token_col = col;
+                }
+                token.push(c);
+            }
+            flush(&mut token, token_col, &mut found);
+        }
+        out.insert(key.name.clone(), found);
+    }
+    out
 }
 
 /// A top-level key as it stands in the YAML text.
@@ -525,7 +673,12 @@ mod tests {
 
     fn fm(text: &str) -> Result<FrontMatter, Vec<String>> {
         let s = split(text).unwrap().unwrap();
-        parse("n.md", &s, Kind::Note).map_err(|d| d.iter().map(|d| d.to_string()).collect())
+        let (front, diags) = parse("n.md", &s, Kind::Note);
+        if diags.is_empty() {
+            Ok(front)
+        } else {
+            Err(diags.iter().map(|d| d.to_string()).collect())
+        }
     }
 
     /// Found by fuzzing (`fuzz/`, target `front_matter`): the YAML parser
@@ -542,7 +695,9 @@ mod tests {
         ] {
             let s = split(&text).unwrap().unwrap();
             let lines = text.lines().count();
-            for d in parse("n.md", &s, Kind::Note).unwrap_err() {
+            let (_, diags) = parse("n.md", &s, Kind::Note);
+            assert!(!diags.is_empty());
+            for d in diags {
                 assert!(
                     d.pos.line >= 2 && d.pos.line <= lines,
                     "{d:?} in {lines} lines"

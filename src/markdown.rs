@@ -10,7 +10,7 @@ use crate::citation::{self, CiteGroup};
 use crate::diagnostic::{Diagnostic, LineIndex, Pos};
 use crate::frontmatter;
 use crate::model::{
-    Citation, CiteRef, CodeLang, Heading, Kind, LinkKind, LinkRef, Page, SourceFile,
+    Citation, CiteRef, CodeLang, FrontMatter, Heading, Kind, LinkKind, LinkRef, Page, SourceFile,
 };
 use crate::urls::slugify;
 
@@ -40,29 +40,48 @@ pub fn options() -> Options {
 }
 
 /// Parses one source file. Content problems come back as diagnostics.
-pub fn parse_page(file: &SourceFile) -> Result<Page, Vec<Diagnostic>> {
+pub fn parse_page(file: &SourceFile) -> (Page, Vec<Diagnostic>) {
     let text = &file.text;
-    let split = match frontmatter::split(text) {
-        Ok(Some(s)) => s,
-        Ok(None) => {
-            return Err(vec![Diagnostic::error(
-                &file.display,
-                Pos::START,
-                "note has no front matter",
-            )
-            .with_help("start the file with `---`, a line `title: …`, and `---`")])
-        }
-        Err(msg) => return Err(vec![Diagnostic::error(&file.display, Pos::START, msg)]),
-    };
     let in_references = file.rel.starts_with("references/") && file.rel != "references/index.md";
     let default = if in_references {
         Kind::Reference
     } else {
         Kind::Note
     };
-    let front = frontmatter::parse(&file.display, &split, default)?;
+    // Without readable front matter the note still takes its place (its
+    // file name is its id), with no body, so nothing else fails for it.
+    let unplaced = |d: Diagnostic| {
+        let front = FrontMatter {
+            kind: (default != Kind::Note).then_some(default),
+            unreadable: true,
+            ..FrontMatter::default()
+        };
+        let page = Page {
+            rel: file.rel.clone(),
+            display: file.display.clone(),
+            front,
+            source: file.text.clone(),
+            body_start: file.text.len(),
+            headings: Vec::new(),
+            links: Vec::new(),
+            code_langs: Vec::new(),
+            citations: Vec::new(),
+        };
+        (page, vec![d])
+    };
+    let split = match frontmatter::split(text) {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            return unplaced(
+                Diagnostic::error(&file.display, Pos::START, "note has no front matter")
+                    .with_help("start the file with `---`, a line `title: …`, and `---`"),
+            )
+        }
+        Err(msg) => return unplaced(Diagnostic::error(&file.display, Pos::START, msg)),
+    };
+    let (front, diags) = frontmatter::parse(&file.display, &split, default);
     let body = parse_body(text, split.body_start);
-    Ok(Page {
+    let page = Page {
         rel: file.rel.clone(),
         display: file.display.clone(),
         front,
@@ -72,7 +91,8 @@ pub fn parse_page(file: &SourceFile) -> Result<Page, Vec<Diagnostic>> {
         links: body.links,
         code_langs: body.code_langs,
         citations: body.citations,
-    })
+    };
+    (page, diags)
 }
 
 /// The body's events, read again from the page's text: the same events,

@@ -50,6 +50,11 @@ impl Kind {
     pub fn name(self) -> &'static str {
         Kind::ALL.iter().find(|(_, k)| *k == self).unwrap().0
     }
+
+    /// The kind named `name` (`quote`), if there is one.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
+    }
 }
 
 /// Validated front matter.
@@ -72,11 +77,47 @@ pub struct FrontMatter {
     pub fields: BTreeMap<String, serde_yaml::Value>,
     /// Where each top-level key sits (position of its value).
     pub positions: BTreeMap<String, Pos>,
+    /// Every scalar written under a top-level key (list items, `id:` and
+    /// `pole:` entries), with its position: errors about one item point
+    /// at that item.
+    pub values: BTreeMap<String, Vec<(String, Pos)>>,
+    /// Keys whose value failed its check (or is missing though required);
+    /// their error is reported, so nothing that reads them is checked.
+    pub invalid: std::collections::BTreeSet<String>,
+    /// The YAML itself did not parse: only `kind`, `id`, `title` and
+    /// `slug` were read, line by line.
+    pub unreadable: bool,
 }
 
 impl FrontMatter {
     pub fn kind(&self) -> Kind {
         self.kind.unwrap_or(Kind::Note)
+    }
+
+    /// Whether `key` was read and passed its check, so that checks which
+    /// read it report their own errors.
+    pub fn valid(&self, key: &str) -> bool {
+        !self.unreadable && !self.invalid.contains(key)
+    }
+
+    /// Whether any part of the front matter had an error.
+    pub fn has_errors(&self) -> bool {
+        self.unreadable || !self.invalid.is_empty()
+    }
+
+    /// The position of `value` written under `key`, the first at or after
+    /// `after`; else the position of the key's value.
+    pub fn value_pos(&self, key: &str, value: &str, after: Option<Pos>) -> Pos {
+        self.values
+            .get(key)
+            .and_then(|vs| {
+                vs.iter().find(|(v, p)| {
+                    v == value && after.is_none_or(|a| (p.line, p.col) >= (a.line, a.col))
+                })
+            })
+            .map(|(_, p)| *p)
+            .or_else(|| self.positions.get(key).copied())
+            .unwrap_or(Pos::START)
     }
 }
 
@@ -256,6 +297,8 @@ pub struct SitePage {
     pub page: Page,
     pub role: Role,
     pub id: String,
+    /// Another page has the same id (an error): `[[id]]` goes to that one.
+    pub id_taken: bool,
     /// URL path relative to the site root: `""` for the home page,
     /// otherwise `dir/…/name/`.
     pub url: String,

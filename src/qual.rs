@@ -92,7 +92,7 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
     let mut tensions: Vec<TensionInfo> = Vec::new();
     for (i, p) in of_kind(Kind::Tension) {
         let poles = p.page.front.list("poles");
-        if poles.len() != 2 {
+        if poles.len() != 2 && p.page.front.valid("poles") {
             diags.push(Diagnostic::error(
                 &p.page.display,
                 pos(p, "poles"),
@@ -147,7 +147,7 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
                 None => diags.push(
                     Diagnostic::error(
                         &p.page.display,
-                        pos(p, "related"),
+                        p.page.front.value_pos("related", &id, None),
                         format!("unknown tension `{id}` in `related`"),
                     )
                     .with_help_opt(unknown_tension(&id)),
@@ -159,6 +159,11 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
     let mut quotes = Vec::new();
     for (i, p) in of_kind(Kind::Quote) {
         let front = &p.page.front;
+        // A quote whose speaker or tensions already have an error is left
+        // out of the cross-references rather than reported again.
+        if !front.valid("speaker") || !front.valid("tensions") || !front.valid("pole") {
+            continue;
+        }
         let speaker_id = field(p, "speaker").unwrap_or_default();
         let Some(&speaker) = participant_ids.get(speaker_id.as_str()) else {
             let help = did_you_mean(&speaker_id, participant_ids.keys().copied()).or_else(|| {
@@ -193,24 +198,22 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
                 ),
                 other => (scalar_text(other), default_pole.clone()),
             };
+            let id_pos = front.value_pos("tensions", &id, None);
             let Some(&t) = tension_ids.get(id.as_str()) else {
                 diags.push(
-                    Diagnostic::error(
-                        &p.page.display,
-                        pos(p, "tensions"),
-                        format!("unknown tension `{id}`"),
-                    )
-                    .with_help_opt(unknown_tension(&id)),
+                    Diagnostic::error(&p.page.display, id_pos, format!("unknown tension `{id}`"))
+                        .with_help_opt(unknown_tension(&id)),
                 );
                 continue;
             };
-            if let Some(pole) = &pole {
+            let poles_known = pages[tensions[t].page].page.front.valid("poles");
+            if let (Some(pole), true) = (&pole, poles_known) {
                 let poles = &tensions[t].poles;
                 if !poles.contains(pole) {
                     let at = if front.positions.contains_key("pole") {
                         pos(p, "pole")
                     } else {
-                        pos(p, "tensions")
+                        front.value_pos("tensions", pole, Some(id_pos))
                     };
                     diags.push(
                         Diagnostic::error(
@@ -227,9 +230,10 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
                 }
             }
             if tags.iter().any(|(x, _)| *x == t) {
+                let again = Pos::new(id_pos.line, id_pos.col + 1);
                 diags.push(Diagnostic::error(
                     &p.page.display,
-                    pos(p, "tensions"),
+                    front.value_pos("tensions", &id, Some(again)),
                     format!("tension `{id}` is listed twice"),
                 ));
                 continue;
@@ -252,6 +256,9 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
         let (Some(start), Some(end)) = (&p.page.front.date, field(p, "end")) else {
             continue;
         };
+        if !p.page.front.valid("date") || !p.page.front.valid("end") {
+            continue;
+        }
         let key = |d: &str| crate::bibliography::Date::parse_iso(d).map(|d| d.parts);
         if key(&end) < key(start) {
             diags.push(Diagnostic::error(

@@ -157,6 +157,12 @@ fn with_reference_pages(
             .copied()
             .unwrap_or(Pos::START);
         let Some(r) = bib.get(&key) else {
+            if bib.incomplete {
+                // The bibliography's own error explains the missing entry;
+                // the note keeps its place so links to it still resolve.
+                out.push((page, Role::Page));
+                continue;
+            }
             diags.push(
                 Diagnostic::error(
                     &page.display,
@@ -343,8 +349,12 @@ fn place_assets<'a>(
     out
 }
 
-/// Gives each page its id and URL; drops pages whose URL or id clashes.
-fn place(pages: Vec<(Page, Role)>, diags: &mut Vec<Diagnostic>) -> Vec<SitePage> {
+/// Gives each page its id and URL; drops pages whose URL clashes. A page
+/// whose id is taken is still placed (links by path and the quotes naming
+/// it work), but `[[id]]` goes to the page that had the id first: the one
+/// whose id is its file name, if the other set `id:` itself.
+fn place(mut pages: Vec<(Page, Role)>, diags: &mut Vec<Diagnostic>) -> Vec<SitePage> {
+    pages.sort_by_key(|(p, _)| p.front.id.is_some());
     let mut by_url: BTreeMap<String, (String, Pos)> = BTreeMap::new();
     let mut by_id: BTreeMap<String, (String, Pos)> = BTreeMap::new();
     let mut placed = Vec::new();
@@ -419,6 +429,7 @@ fn place(pages: Vec<(Page, Role)>, diags: &mut Vec<Diagnostic>) -> Vec<SitePage>
             .get("id")
             .copied()
             .unwrap_or(Pos::START);
+        let id_taken = by_id.contains_key(&id);
         if let Some((other, other_pos)) = by_id.get(&id) {
             diags.push(
                 Diagnostic::error(
@@ -431,14 +442,16 @@ fn place(pages: Vec<(Page, Role)>, diags: &mut Vec<Diagnostic>) -> Vec<SitePage>
                 )
                 .with_help("ids default to the file name; set `id:` in one of them"),
             );
-            continue;
         }
         by_url.insert(url.clone(), (page.display.clone(), here));
-        by_id.insert(id.clone(), (page.display.clone(), id_pos));
+        by_id
+            .entry(id.clone())
+            .or_insert((page.display.clone(), id_pos));
         placed.push(SitePage {
             page,
             role,
             id,
+            id_taken,
             url,
             links: Vec::new(),
             backlinks: Vec::new(),
@@ -509,7 +522,9 @@ impl<'a> Tables<'a> {
         };
         for (i, p) in pages.iter().enumerate() {
             t.by_rel.insert(&p.page.rel, i);
-            t.by_id.insert(&p.id, i);
+            if !p.id_taken {
+                t.by_id.insert(&p.id, i);
+            }
             t.by_url.insert(&p.url, i);
         }
         t
@@ -663,12 +678,13 @@ mod tests {
         let pages = files
             .iter()
             .map(|(rel, text)| {
-                parse_page(&SourceFile {
+                let (page, problems) = parse_page(&SourceFile {
                     rel: rel.to_string(),
                     display: format!("content/{rel}"),
                     text: (*text).into(),
-                })
-                .unwrap()
+                });
+                assert!(problems.is_empty(), "{problems:?}");
+                page
             })
             .collect();
         let (site, mut d) = resolve(
@@ -750,7 +766,15 @@ mod tests {
             ("x/n.md", "---\ntitle: N\n---\n"),
             ("y/n.md", "---\ntitle: N2\n---\n"),
         ]);
-        assert_eq!(s.pages.iter().filter(|p| p.role == Role::Page).count(), 3);
+        // The page with a taken id is still placed; `[[n]]` finds the first.
+        assert_eq!(s.pages.iter().filter(|p| p.role == Role::Page).count(), 4);
+        let taken: Vec<&str> = s
+            .pages
+            .iter()
+            .filter(|p| p.id_taken)
+            .map(|p| p.page.rel.as_str())
+            .collect();
+        assert_eq!(taken, ["y/n.md"]);
         assert_eq!(
             d,
             [

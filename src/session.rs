@@ -106,7 +106,10 @@ impl Session {
         {
             return None;
         }
-        let page = markdown::parse_page(&file).ok()?;
+        let (page, problems) = markdown::parse_page(&file);
+        if !problems.is_empty() {
+            return None;
+        }
         if !same_shape(&page, &sp.page) {
             return None;
         }
@@ -155,12 +158,13 @@ mod tests {
     use crate::model::SourceFile;
 
     fn page(text: &str) -> Page {
-        markdown::parse_page(&SourceFile {
+        let (page, problems) = markdown::parse_page(&SourceFile {
             rel: "a.md".into(),
             display: "content/a.md".into(),
             text: text.into(),
-        })
-        .unwrap()
+        });
+        assert!(problems.is_empty(), "{problems:?}");
+        page
     }
 
     #[test]
