@@ -195,13 +195,14 @@ impl Config {
         }
         if let Some(paper) = &self.paper {
             if crate::bibliography::Date::parse_iso(&paper.date).is_none() {
-                return Err(config_error(
-                    key_pos(text, "date"),
-                    &format!(
+                let msg = match crate::frontmatter::impossible_day(paper.date.trim()) {
+                    Some(why) => format!("`paper.date` is {}, {why}", paper.date),
+                    None => format!(
                         "`paper.date` must be a date like 2015 or 2015-10-01, found `{}`",
                         paper.date
                     ),
-                ));
+                };
+                return Err(config_error(key_pos(text, "date"), &msg));
             }
             if paper.authors.is_empty() {
                 return Err(config_error(

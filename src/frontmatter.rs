@@ -422,13 +422,20 @@ fn check_type(name: &str, ty: Type, v: &Value) -> Result<(), (String, Option<Str
             return match v {
                 Value::String(s) if valid_date(s) => Ok(()),
                 Value::Number(n) if valid_date(&n.to_string()) => Ok(()),
-                _ => Err((
-                    format!(
-                        "`{name}` must be a date like 2015-06-30, 2015-06 or 2015; found `{}`",
-                        scalar_text(v)
-                    ),
-                    None,
-                )),
+                _ => {
+                    let text = scalar_text(v);
+                    Err((
+                        impossible_day(&text).map_or_else(
+                            || {
+                                format!(
+                                    "`{name}` must be a date like 2015-06-30, 2015-06 or 2015; found `{text}`"
+                                )
+                            },
+                            |why| format!("`{name}` is {text}, {why}"),
+                        ),
+                        None,
+                    ))
+                }
             }
         }
         Type::OneOf(options) => {
@@ -475,6 +482,34 @@ fn is_scalar_text(v: &Value) -> bool {
     matches!(v, Value::String(s) if !s.trim().is_empty()) || v.is_number()
 }
 
+/// For a well-formed `YYYY-MM-DD` whose day does not exist, why not.
+pub fn impossible_day(s: &str) -> Option<String> {
+    let mut parts = s.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    let ok = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
+    if parts.next().is_some() || !ok(y, 4) || !ok(m, 2) || !ok(d, 2) {
+        return None;
+    }
+    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = MONTHS.get(m.checked_sub(1)? as usize)?;
+    let days = crate::bibliography::days_in_month(y, m);
+    (d > days).then(|| format!("a day that does not exist: {month} {y} has {days} days"))
+}
+
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a real month and day.
 pub fn valid_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
@@ -486,21 +521,11 @@ pub fn valid_date(s: &str) -> bool {
         [y, m] => num(y, 4).is_some() && num(m, 2).is_some_and(|m| (1..=12).contains(&m)),
         [y, m, d] => match (num(y, 4), num(m, 2), num(d, 2)) {
             (Some(y), Some(m), Some(d)) if (1..=12).contains(&m) => {
-                (1..=days_in_month(y, m)).contains(&d)
+                (1..=crate::bibliography::days_in_month(y as i32, m)).contains(&d)
             }
             _ => false,
         },
         _ => false,
-    }
-}
-
-/// Days in month `m` (1–12) of year `y`, by the Gregorian calendar.
-pub fn days_in_month(y: u32, m: u32) -> u32 {
-    match m {
-        4 | 6 | 9 | 11 => 30,
-        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
-        2 => 28,
-        _ => 31,
     }
 }
 
@@ -780,7 +805,19 @@ mod tests {
         for good in ["2015", "2010-05", "2012-04-01"] {
             assert!(valid_date(good), "{good}");
         }
-        for bad in ["yesterday", "2015-13", "2015-1-01", "15", "2015-02-40"] {
+        assert!(valid_date("2020-02-29"), "a leap day");
+        assert!(valid_date("2000-02-29"), "2000 was a leap year");
+        for bad in [
+            "yesterday",
+            "2015-13",
+            "2015-1-01",
+            "15",
+            "2015-02-40",
+            "2021-02-31",
+            "2020-04-31",
+            "2021-02-29",
+            "1900-02-29",
+        ] {
             assert!(!valid_date(bad), "{bad}");
         }
     }

@@ -78,6 +78,8 @@ fixtures! {
     row30_root_absolute_missing => "30-root-absolute-missing",
     many_errors_are_all_reported_sorted => "many-errors-sorted",
     unknown_code_language_is_a_warning => "unknown-code-language",
+    impossible_dates_are_errors => "impossible-dates",
+    an_impossible_paper_date_is_an_error => "impossible-paper-date",
     ethics_guard_sees_through_typography_and_data_files => "ethics-typography-and-data-files",
     ethics_guard_reports_a_name_split_by_links_at_its_note => "ethics-split-by-links",
     unknown_kind => "unknown-kind",
