@@ -238,6 +238,12 @@ pub fn prepare(root: &Path, config: &Config) -> Result<(usize, Option<Prepared>,
         pages.push(page);
         diagnostics.extend(d);
     }
+    pages.extend(
+        found
+            .unreadable
+            .iter()
+            .map(|(rel, display)| markdown::placeholder(rel, display)),
+    );
     clock.lap("parse");
     let (site, resolve_diags) = resolve::resolve(
         pages,

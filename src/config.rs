@@ -160,8 +160,8 @@ impl Config {
     /// Reads `book.toml` from the project root.
     pub fn load(root: &Path) -> Result<Config> {
         let path = root.join(FILE_NAME);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Error::Config(format!(
                     "error: no {FILE_NAME} in {}\n  = help: run inside a companion project, or pass --root DIR",
@@ -170,7 +170,13 @@ impl Config {
             }
             Err(e) => return Err(Error::io(path, e)),
         };
-        Config::parse(&text)
+        let utf16 = crate::discover::utf16_bom(&bytes);
+        match crate::discover::decode(bytes) {
+            Ok(text) => Config::parse(&text),
+            Err((pos, byte)) => Err(Error::Config(
+                crate::discover::not_utf8(FILE_NAME, pos, byte, utf16).to_string(),
+            )),
+        }
     }
 
     /// Parses the text of `book.toml`.
@@ -180,13 +186,22 @@ impl Config {
                 .span()
                 .map(|s| LineIndex::new(text).pos(text, s.start))
                 .unwrap_or(Pos::START);
-            config_error(pos, e.message())
+            config_error(pos, &plain_toml_message(e.message()))
         })?;
         config.validate(text)?;
         Ok(config)
     }
 
     fn validate(&mut self, text: &str) -> Result<()> {
+        if let Some(help) = language_problem(&self.site.language) {
+            return Err(config_error(
+                value_pos(text, "language"),
+                &format!(
+                    "`language` must be a BCP 47 language tag, found `{}`\n  = help: {help}",
+                    self.site.language
+                ),
+            ));
+        }
         if let Some(url) = &self.site.base_url {
             let url = checked_base_url(url).map_err(|msg| {
                 config_error(key_pos(text, "base-url"), &format!("`base-url` {msg}"))
@@ -263,6 +278,73 @@ fn config_error(pos: Pos, message: &str) -> Error {
     ))
 }
 
+/// The TOML parser's message in a researcher's words.
+fn plain_toml_message(msg: &str) -> String {
+    msg.replace("expected a sequence", "expected a list, e.g. [\"…\"]")
+        .replace("expected a boolean", "expected true or false")
+}
+
+/// What is wrong with a `language` that is not a BCP 47 tag (`en`,
+/// `en-GB`, `pt-BR`, `zh-Hant`), as a help line; `None` if it is one.
+fn language_problem(lang: &str) -> Option<String> {
+    let parts: Vec<&str> = lang.split('-').collect();
+    let well_formed = parts[0].len() >= 2
+        && parts[0].len() <= 3
+        && parts[0].bytes().all(|b| b.is_ascii_alphabetic())
+        && parts[1..]
+            .iter()
+            .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if well_formed {
+        return None;
+    }
+    const NAMES: [(&str, &str); 20] = [
+        ("english", "en"),
+        ("british english", "en-GB"),
+        ("american english", "en-US"),
+        ("french", "fr"),
+        ("german", "de"),
+        ("spanish", "es"),
+        ("italian", "it"),
+        ("portuguese", "pt"),
+        ("dutch", "nl"),
+        ("danish", "da"),
+        ("swedish", "sv"),
+        ("norwegian", "nb"),
+        ("finnish", "fi"),
+        ("polish", "pl"),
+        ("welsh", "cy"),
+        ("irish", "ga"),
+        ("greek", "el"),
+        ("chinese", "zh"),
+        ("japanese", "ja"),
+        ("arabic", "ar"),
+    ];
+    let lower = lang.trim().to_lowercase();
+    if let Some((_, code)) = NAMES.iter().find(|(n, _)| *n == lower) {
+        return Some(format!("write the language's code: `{code}`"));
+    }
+    if lang.contains('_') {
+        let fixed = lang.replace('_', "-");
+        if language_problem(&fixed).is_none() {
+            return Some(format!("parts are joined by `-`: `{fixed}`"));
+        }
+    }
+    Some("for example `en`, `en-GB`, `de` or `pt-BR`".into())
+}
+
+/// Best-effort position of the value of `key = …`.
+fn value_pos(text: &str, key: &str) -> Pos {
+    let at = key_pos(text, key);
+    text.lines()
+        .nth(at.line.saturating_sub(1))
+        .and_then(|l| l.find('=').map(|eq| (l, eq)))
+        .map_or(at, |(l, eq)| {
+            let rest = &l[eq + 1..];
+            let skip = rest.len() - rest.trim_start().len();
+            Pos::new(at.line, l[..eq + 1 + skip].chars().count() + 1)
+        })
+}
+
 /// Best-effort position of `key = …` for errors found after parsing.
 fn key_pos(text: &str, key: &str) -> Pos {
     text.lines()
@@ -307,6 +389,37 @@ mod tests {
         assert!(
             msg.starts_with("book.toml:3:1: error: unknown field `titel`"),
             "{msg}"
+        );
+    }
+
+    #[test]
+    fn language_must_be_a_bcp47_tag() {
+        for good in ["en", "en-GB", "pt-BR", "zh-Hant", "de"] {
+            assert_eq!(language_problem(good), None, "{good}");
+        }
+        let err = |lang: &str| {
+            Config::parse(&format!("[site]\ntitle = \"T\"\nlanguage = \"{lang}\"\n"))
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            err("English"),
+            "book.toml:3:12: error: `language` must be a BCP 47 language tag, found `English`\n  = help: write the language's code: `en`"
+        );
+        assert_eq!(
+            err("en_GB"),
+            "book.toml:3:12: error: `language` must be a BCP 47 language tag, found `en_GB`\n  = help: parts are joined by `-`: `en-GB`"
+        );
+    }
+
+    #[test]
+    fn a_list_is_asked_for_as_a_list() {
+        let err = Config::parse("[site]\ntitle = \"T\"\n[bibliography]\nfiles = \"refs.bib\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("book.toml:4:9: error: invalid type: string \"refs.bib\", expected a list, e.g. [\"…\"]"),
+            "{err}"
         );
     }
 

@@ -24,6 +24,10 @@ pub struct Discovered {
     pub files: Vec<SourceFile>,
     /// Other files (figures, PDFs), copied to the output as they are.
     pub assets: Vec<Asset>,
+    /// Notes that could not be read (too large, not UTF-8), as (path in
+    /// the content folder, path shown): they keep their place in the site
+    /// so that links to them are not reported as well.
+    pub unreadable: Vec<(String, String)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -87,9 +91,12 @@ pub fn discover(root: &Path, content_dir: &str, skip: &[String]) -> Result<Disco
             continue;
         }
         if rel.ends_with(".md") {
-            match read_note(entry.path(), rel, display)? {
+            match read_note(entry.path(), rel.clone(), display.clone())? {
                 Ok(file) => found.files.push(file),
-                Err(d) => found.diagnostics.push(d),
+                Err(d) => {
+                    found.diagnostics.push(d);
+                    found.unreadable.push((rel, display));
+                }
             }
             continue;
         }
@@ -156,18 +163,36 @@ pub fn read_note(
         return Ok(Err(d));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let utf16 = utf16_bom(&bytes);
     Ok(match decode(bytes) {
         Ok(text) => Ok(SourceFile {
             rel,
             display,
             text: text.into(),
         }),
-        Err((pos, byte)) => Err(Diagnostic::error(
-            &display,
-            pos,
-            format!("invalid UTF-8 (0x{byte:02X})"),
-        )),
+        Err((pos, byte)) => Err(not_utf8(&display, pos, byte, utf16)),
     })
+}
+
+/// Whether bytes start with a UTF-16 byte-order mark (as Notepad and
+/// spreadsheet programs save "Unicode" text).
+pub fn utf16_bom(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
+}
+
+/// The error for a file that is not UTF-8, with what to do about it.
+pub fn not_utf8(display: &str, pos: Pos, byte: u8, utf16: bool) -> Diagnostic {
+    if utf16 {
+        Diagnostic::error(
+            display,
+            Pos::START,
+            "the file is saved as UTF-16, not UTF-8",
+        )
+        .with_help("save it as UTF-8 (in Notepad: Save as… → Encoding: UTF-8)")
+    } else {
+        Diagnostic::error(display, pos, format!("invalid UTF-8 (0x{byte:02X})"))
+            .with_help("save the file as UTF-8")
+    }
 }
 
 /// Turns raw bytes into normalised text, or the position of the first byte

@@ -42,33 +42,8 @@ pub fn options() -> Options {
 /// Parses one source file. Content problems come back as diagnostics.
 pub fn parse_page(file: &SourceFile) -> (Page, Vec<Diagnostic>) {
     let text = &file.text;
-    let in_references = file.rel.starts_with("references/") && file.rel != "references/index.md";
-    let default = if in_references {
-        Kind::Reference
-    } else {
-        Kind::Note
-    };
-    // Without readable front matter the note still takes its place (its
-    // file name is its id), with no body, so nothing else fails for it.
-    let unplaced = |d: Diagnostic| {
-        let front = FrontMatter {
-            kind: (default != Kind::Note).then_some(default),
-            unreadable: true,
-            ..FrontMatter::default()
-        };
-        let page = Page {
-            rel: file.rel.clone(),
-            display: file.display.clone(),
-            front,
-            source: file.text.clone(),
-            body_start: file.text.len(),
-            headings: Vec::new(),
-            links: Vec::new(),
-            code_langs: Vec::new(),
-            citations: Vec::new(),
-        };
-        (page, vec![d])
-    };
+    let default = default_kind(&file.rel);
+    let unplaced = |d: Diagnostic| (placeholder(&file.rel, &file.display), vec![d]);
     let split = match frontmatter::split(text) {
         Ok(Some(s)) => s,
         Ok(None) => {
@@ -93,6 +68,38 @@ pub fn parse_page(file: &SourceFile) -> (Page, Vec<Diagnostic>) {
         citations: body.citations,
     };
     (page, diags)
+}
+
+/// The kind of a note that names none: `reference` in
+/// `content/references/`, else `note`.
+fn default_kind(rel: &str) -> Kind {
+    if rel.starts_with("references/") && rel != "references/index.md" {
+        Kind::Reference
+    } else {
+        Kind::Note
+    }
+}
+
+/// A note that could not be read or has no front matter: it still takes
+/// its place (its file name is its id), with no body, so nothing naming it
+/// fails as well. Its own error is reported where it was found.
+pub fn placeholder(rel: &str, display: &str) -> Page {
+    let kind = default_kind(rel);
+    Page {
+        rel: rel.to_string(),
+        display: display.to_string(),
+        front: FrontMatter {
+            kind: (kind != Kind::Note).then_some(kind),
+            unreadable: true,
+            ..FrontMatter::default()
+        },
+        source: "".into(),
+        body_start: 0,
+        headings: Vec::new(),
+        links: Vec::new(),
+        code_langs: Vec::new(),
+        citations: Vec::new(),
+    }
 }
 
 /// The body's events, read again from the page's text: the same events,

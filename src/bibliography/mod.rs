@@ -268,6 +268,48 @@ impl Format {
     }
 }
 
+/// A bibliography file named in `book.toml` that does not exist: an error
+/// at the line that names it, with the closest bibliography file there is.
+fn missing_file(root: &Path, file: &str) -> Error {
+    let book = std::fs::read_to_string(root.join(crate::config::FILE_NAME)).unwrap_or_default();
+    let pos = ["\"", "'"]
+        .iter()
+        .find_map(|q| book.find(&format!("{q}{file}{q}")).map(|at| at + 1))
+        .map_or(Pos::START, |at| {
+            crate::diagnostic::LineIndex::new(&book).pos(&book, at)
+        });
+    let found: Vec<String> = walkdir::WalkDir::new(root)
+        .max_depth(3)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0 || !(name.starts_with('.') || name == "target" || name == "node_modules")
+        })
+        .flatten()
+        .filter(|e| {
+            e.file_type().is_file() && Format::of(&e.file_name().to_string_lossy()).is_some()
+        })
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+        })
+        .collect();
+    let help = crate::diagnostic::closest_path(file, found.iter().map(String::as_str))
+        .map(|c| format!("did you mean `{c}`?"))
+        .unwrap_or_else(|| {
+            "paths in `files` are relative to the folder that holds book.toml".to_string()
+        });
+    Error::Config(format!(
+        "{}:{}:{}: error: bibliography file `{file}` not found\n  = help: {help}",
+        crate::config::FILE_NAME,
+        pos.line,
+        pos.col
+    ))
+}
+
 /// Reads the bibliography files named in `book.toml`.
 pub fn load(root: &Path, files: &[String]) -> Result<(Vec<Source>, Vec<Diagnostic>)> {
     let mut sources = Vec::new();
@@ -279,17 +321,20 @@ pub fn load(root: &Path, files: &[String]) -> Result<(Vec<Source>, Vec<Diagnosti
             )));
         }
         let path = root.join(file);
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(missing_file(root, file));
+            }
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        let utf16 = discover::utf16_bom(&bytes);
         match discover::decode(bytes) {
             Ok(text) => sources.push(Source {
                 display: file.clone(),
                 text,
             }),
-            Err((pos, byte)) => diags.push(Diagnostic::error(
-                file,
-                pos,
-                format!("invalid UTF-8 (0x{byte:02X})"),
-            )),
+            Err((pos, byte)) => diags.push(discover::not_utf8(file, pos, byte, utf16)),
         }
     }
     Ok((sources, diags))
