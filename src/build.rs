@@ -238,6 +238,19 @@ pub fn prepare(root: &Path, config: &Config) -> Result<(usize, Option<Prepared>,
         pages.push(page);
         diagnostics.extend(d);
     }
+    if !config.build.allow_raw_html {
+        diagnostics.extend(pages.iter().filter_map(|p| {
+            let pos = p.raw_html?;
+            Some(
+                Diagnostic::warning(
+                    &p.display,
+                    pos,
+                    "raw HTML in this note is shown as text, tags and all",
+                )
+                .with_help("write it in Markdown, or set `allow-raw-html = true` under [build] in book.toml"),
+            )
+        }));
+    }
     pages.extend(
         found
             .unreadable

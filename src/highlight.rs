@@ -19,6 +19,44 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
+/// The language of a fenced code block from its info string: the first
+/// word, with R Markdown's and Quarto's braces and chunk options taken off
+/// (```` ```{r, echo=FALSE} ```` is `r`), lower-cased. Plain-text names
+/// (`text`, `txt`, `plain`, `output`…) give `""`: shown as they are, with no
+/// warning.
+pub fn fence_lang(info: &str) -> String {
+    let info = info.trim();
+    let info = info
+        .strip_prefix('{')
+        .map_or(info, |rest| rest.trim_start_matches('.'));
+    let word = info
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '}' | '{'))
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    match word.as_str() {
+        "text" | "txt" | "plain" | "plaintext" | "none" | "output" | "nohighlight" => String::new(),
+        _ => word,
+    }
+}
+
+/// The known fence language closest to an unknown one, as a help line.
+pub fn suggest(lang: &str) -> Option<String> {
+    let set = syntaxes();
+    let names: Vec<String> = set
+        .syntaxes()
+        .iter()
+        .flat_map(|s| {
+            s.file_extensions
+                .iter()
+                .cloned()
+                .chain(std::iter::once(s.name.to_lowercase()))
+        })
+        .filter(|n| !n.contains(' '))
+        .collect();
+    crate::diagnostic::did_you_mean(lang, names.iter().map(String::as_str))
+}
+
 /// Whether a fence language (`rust`, `py`, `yaml`, …) is known.
 pub fn knows(lang: &str) -> bool {
     syntaxes().find_syntax_by_token(lang).is_some()
@@ -71,6 +109,19 @@ mod tests {
     fn unknown_language_is_escaped_plain_text() {
         assert!(!knows("no-such-lang"));
         assert_eq!(highlight("no-such-lang", "<b>&"), "&lt;b&gt;&amp;");
+    }
+
+    #[test]
+    fn fence_languages_of_r_markdown_and_plain_text() {
+        assert_eq!(fence_lang("{r}"), "r");
+        assert_eq!(fence_lang("{r, echo=FALSE}"), "r");
+        assert_eq!(fence_lang("{python}"), "python");
+        assert_eq!(fence_lang("{.python}"), "python");
+        assert_eq!(fence_lang("Rust ignore"), "rust");
+        assert_eq!(fence_lang("text"), "");
+        assert_eq!(fence_lang("plaintext"), "");
+        assert!(knows(&fence_lang("{r}")));
+        assert_eq!(suggest("pyhton").as_deref(), Some("did you mean `python`?"));
     }
 
     #[test]

@@ -54,8 +54,11 @@ pub fn parse_page(file: &SourceFile) -> (Page, Vec<Diagnostic>) {
         }
         Err(msg) => return unplaced(Diagnostic::error(&file.display, Pos::START, msg)),
     };
-    let (front, diags) = frontmatter::parse(&file.display, &split, default);
+    let (front, mut diags) = frontmatter::parse(&file.display, &split, default);
     let body = parse_body(text, split.body_start);
+    diags.extend(body.hints.iter().map(|(pos, msg, help)| {
+        Diagnostic::warning(&file.display, *pos, msg.clone()).with_help(help.clone())
+    }));
     let page = Page {
         rel: file.rel.clone(),
         display: file.display.clone(),
@@ -66,6 +69,7 @@ pub fn parse_page(file: &SourceFile) -> (Page, Vec<Diagnostic>) {
         links: body.links,
         code_langs: body.code_langs,
         citations: body.citations,
+        raw_html: body.raw_html,
     };
     (page, diags)
 }
@@ -99,6 +103,7 @@ pub fn placeholder(rel: &str, display: &str) -> Page {
         links: Vec::new(),
         code_langs: Vec::new(),
         citations: Vec::new(),
+        raw_html: None,
     }
 }
 
@@ -115,6 +120,12 @@ pub fn events(page: &Page) -> Vec<Event<'static>> {
 #[derive(Debug, Default)]
 pub struct Body {
     pub events: Vec<Event<'static>>,
+    /// Where the first raw HTML is, if any (shown as text unless
+    /// `build.allow-raw-html` is set).
+    pub raw_html: Option<Pos>,
+    /// Things that are probably not what the writer meant: position,
+    /// message and help (warnings).
+    pub hints: Vec<(Pos, String, String)>,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     pub code_langs: Vec<CodeLang>,
@@ -140,7 +151,11 @@ pub fn parse_body(text: &str, start: usize) -> Body {
     let raw: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(source, options())
         .into_offset_iter()
         .collect();
-    let (events, groups) = split_citations(source, raw);
+    let (events, groups, hints) = split_citations(source, raw);
+    body.hints = hints
+        .into_iter()
+        .map(|(offset, msg, help)| (pos(offset), msg, help))
+        .collect();
 
     for (event, range) in events {
         let at = body.events.len();
@@ -167,7 +182,9 @@ pub fn parse_body(text: &str, start: usize) -> Body {
                 continue;
             }
         }
-        let _ = &range;
+        if matches!(event, Event::Html(_) | Event::InlineHtml(_)) && body.raw_html.is_none() {
+            body.raw_html = Some(pos(range.start));
+        }
         match &event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((
@@ -224,10 +241,10 @@ pub fn parse_body(text: &str, start: usize) -> Body {
                 });
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                let lang = info.split_whitespace().next().unwrap_or("");
+                let lang = crate::highlight::fence_lang(info);
                 if !lang.is_empty() {
                     body.code_langs.push(CodeLang {
-                        lang: lang.to_string(),
+                        lang,
                         pos: pos(range.start),
                     });
                 }
@@ -250,19 +267,30 @@ struct Found {
 /// An event with its byte range in the body.
 type Spanned<'a> = (Event<'a>, std::ops::Range<usize>);
 
+/// A hint about the source: byte offset, message and help.
+type Hint = (usize, String, String);
+
 /// Replaces citations in runs of text with placeholder events. Returns the
-/// new events and each citation with its byte offset in `source`. Text in
-/// code, links, images and headings is left alone.
-fn split_citations<'a>(source: &'a str, raw: Vec<Spanned<'a>>) -> (Vec<Spanned<'a>>, Vec<Found>) {
+/// new events, each citation with its byte offset in `source`, and hints
+/// about text that was probably meant as a citation. Text in code, links,
+/// images and headings is left alone.
+fn split_citations<'a>(
+    source: &'a str,
+    raw: Vec<Spanned<'a>>,
+) -> (Vec<Spanned<'a>>, Vec<Found>, Vec<Hint>) {
     let mut out = Vec::with_capacity(raw.len());
     let mut groups = Vec::new();
+    let mut hints: Vec<Hint> = Vec::new();
     let mut skip_depth = 0usize;
+    // Inside a heading (and not inside code or a link within it).
+    let mut heading_depth = 0usize;
     // Text and soft line breaks (as `\n`), so a citation may wrap lines.
     let mut run: Vec<(CowStr<'a>, std::ops::Range<usize>)> = Vec::new();
 
     let flush = |run: &mut Vec<(CowStr<'a>, std::ops::Range<usize>)>,
                  out: &mut Vec<Spanned<'a>>,
-                 groups: &mut Vec<Found>| {
+                 groups: &mut Vec<Found>,
+                 hints: &mut Vec<Hint>| {
         if run.is_empty() {
             return;
         }
@@ -316,6 +344,20 @@ fn split_citations<'a>(source: &'a str, raw: Vec<Spanned<'a>>) -> (Vec<Spanned<'
                 ));
             }
             let src = src_of(group.range.start);
+            if group.form == citation::CiteForm::Narrative
+                && merged[group.range.end..].starts_with('[')
+            {
+                let written = &merged[group.range.clone()];
+                let rest = &merged[group.range.end..];
+                let bracket = rest.find(']').map_or(rest, |e| &rest[..=e]);
+                hints.push((
+                    src,
+                    format!(
+                        "`{written}{bracket}` reads as the citation {written} followed by the text `{bracket}`"
+                    ),
+                    format!("for a locator, put a space before the bracket: `{written} {bracket}`"),
+                ));
+            }
             let mark = format!("{CITE_MARK}{}", groups.len());
             out.push((
                 Event::InlineHtml(mark.into()),
@@ -352,22 +394,45 @@ fn split_citations<'a>(source: &'a str, raw: Vec<Spanned<'a>>) -> (Vec<Spanned<'
                 run.push(("\n".into(), range));
                 continue;
             }
-            Event::Start(
-                Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. } | Tag::Heading { .. },
-            ) => {
-                flush(&mut run, &mut out, &mut groups);
+            // A citation in a heading's own text is left as written: say so.
+            Event::Text(t) if skip_depth == heading_depth && heading_depth > 0 => {
+                if t.contains('@') {
+                    if let Some(group) = citation::scan(t, None, &|_| false).first() {
+                        hints.push((
+                            range.start + group.range.start.min(range.len()),
+                            format!(
+                                "`{}` in a heading stays as written, not a citation",
+                                &t[group.range.clone()]
+                            ),
+                            "cite the work in the text under the heading".into(),
+                        ));
+                    }
+                }
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                flush(&mut run, &mut out, &mut groups, &mut hints);
+                skip_depth += 1;
+                heading_depth = skip_depth;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                flush(&mut run, &mut out, &mut groups, &mut hints);
+                skip_depth = skip_depth.saturating_sub(1);
+                heading_depth = 0;
+            }
+            Event::Start(Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. }) => {
+                flush(&mut run, &mut out, &mut groups, &mut hints);
                 skip_depth += 1;
             }
-            Event::End(TagEnd::CodeBlock | TagEnd::Link | TagEnd::Image | TagEnd::Heading(_)) => {
-                flush(&mut run, &mut out, &mut groups);
+            Event::End(TagEnd::CodeBlock | TagEnd::Link | TagEnd::Image) => {
+                flush(&mut run, &mut out, &mut groups, &mut hints);
                 skip_depth = skip_depth.saturating_sub(1);
             }
-            _ => flush(&mut run, &mut out, &mut groups),
+            _ => flush(&mut run, &mut out, &mut groups, &mut hints),
         }
         out.push((event, range));
     }
-    flush(&mut run, &mut out, &mut groups);
-    (out, groups)
+    flush(&mut run, &mut out, &mut groups, &mut hints);
+    (out, groups, hints)
 }
 
 /// `id`, or `id-1`, `id-2`, … if already taken on this page. `next`

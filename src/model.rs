@@ -210,6 +210,8 @@ pub struct Page {
     pub links: Vec<LinkRef>,
     pub code_langs: Vec<CodeLang>,
     pub citations: Vec<Citation>,
+    /// Where the body's first raw HTML is, if it has any.
+    pub raw_html: Option<Pos>,
 }
 
 impl Page {
@@ -230,6 +232,7 @@ impl Page {
             links: Vec::new(),
             code_langs: Vec::new(),
             citations: Vec::new(),
+            raw_html: None,
         }
     }
 }

@@ -88,14 +88,17 @@ pub fn resolve(
         resolved.push(links);
         for code in &sp.page.code_langs {
             if !known_lang(&code.lang) {
-                diags.push(Diagnostic::warning(
-                    &sp.page.display,
-                    code.pos,
-                    format!(
-                        "unknown code language `{}`; shown without highlighting",
-                        code.lang
-                    ),
-                ));
+                diags.push(
+                    Diagnostic::warning(
+                        &sp.page.display,
+                        code.pos,
+                        format!(
+                            "unknown code language `{}`; shown without highlighting",
+                            code.lang
+                        ),
+                    )
+                    .with_help_opt(crate::highlight::suggest(&code.lang)),
+                );
             }
         }
     }
@@ -752,7 +755,7 @@ mod tests {
                 "content/a/one.md:4:1: error: link to missing note `tow.md`\n  = help: did you mean `two.md`?",
                 "content/a/one.md:4:13: error: link to unknown note `[[oen]]`\n  = help: did you mean `one`?",
                 "content/a/one.md:4:21: error: no heading `#nope` on content/a/two.md\n  = help: anchors there: #real-heading",
-                "content/a/two.md:5:1: warning: unknown code language `rustt`; shown without highlighting",
+                "content/a/two.md:5:1: warning: unknown code language `rustt`; shown without highlighting\n  = help: did you mean `rust`?",
             ]
         );
     }

@@ -79,6 +79,7 @@ fixtures! {
     many_errors_are_all_reported_sorted => "many-errors-sorted",
     unknown_code_language_is_a_warning => "unknown-code-language",
     impossible_dates_are_errors => "impossible-dates",
+    what_was_probably_meant_is_a_warning => "probably-meant",
     a_utf16_note_is_one_error_with_what_to_do => "utf16-note",
     language_must_be_a_bcp47_tag => "language-not-bcp47",
     a_missing_bibliography_file_is_reported_at_its_line => "missing-bibliography-file",

@@ -191,9 +191,7 @@ fn body(input: &Input<'_>, i: usize, expand: bool) -> String {
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().unwrap_or("").to_string()
-                    }
+                    CodeBlockKind::Fenced(info) => highlight::fence_lang(info),
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new()));
