@@ -44,14 +44,27 @@ fn parse_text(display: &str, text: &str) -> (Vec<(Reference, Pos)>, Vec<Diagnost
                 index.pos(text, e.span.start),
                 format!("invalid BibTeX: {}", e.kind),
             );
+            // A field's `{` that runs into the next field or entry is the
+            // one never closed; the error is reported there.
+            if let Some(at) = field_left_open(text) {
+                let p = index.pos(text, at);
+                let field = field_name_before(text, at);
+                let diag = Diagnostic::error(
+                    display,
+                    p,
+                    format!("invalid BibTeX: the `{{` of field `{field}` is never closed"),
+                )
+                .with_help("close the value with `}` before the next field");
+                return (vec![], vec![diag]);
+            }
             let help = match unclosed_brace(text) {
                 Some(at) => {
                     let p = index.pos(text, at);
                     Some(format!("the `{{` at {}:{} is never closed", p.line, p.col))
                 }
-                None if matches!(e.kind, ParseErrorKind::Expected(Token::Comma)) => Some(
-                    "each entry starts with its key and a comma, as in `@book{huxham2005,`".into(),
-                ),
+                None if matches!(e.kind, ParseErrorKind::Expected(Token::Comma)) => {
+                    Some(missing_comma_help(text, e.span.start))
+                }
                 None => None,
             };
             return (vec![], vec![diag.with_help_opt(help)]);
@@ -200,6 +213,83 @@ fn to_reference(entry: &biblatex::Entry, kind: &str) -> Reference {
 
 /// The byte offset of the first `{` that is never closed, counting braces
 /// as BibTeX does (a backslash escapes the next character).
+/// Where a comma is missing, for an "expected comma" at `at`: after the
+/// entry's key (`@book{key` then a field), or between two fields.
+fn missing_comma_help(text: &str, at: usize) -> String {
+    let entry_start = text[..at].rfind('@').unwrap_or(0);
+    let before = &text[entry_start..at];
+    if before.contains('=') {
+        let field = text[at..]
+            .split(|c: char| c == '=' || c.is_whitespace())
+            .find(|w| !w.is_empty())
+            .unwrap_or("the next field");
+        format!("a comma is missing between two fields: end the field before `{field}` with `,`")
+    } else {
+        "each entry starts with its key and a comma, as in `@book{huxham2005,`".into()
+    }
+}
+
+/// The offset of a field value's `{` whose value runs into the next field
+/// (a line `name = …`) or the next entry (a line starting with `@`): the
+/// brace a writer forgot to close.
+fn field_left_open(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(eq) = text[i..].find('=') {
+        let eq = i + eq;
+        let after = text[eq + 1..].trim_start();
+        i = eq + 1;
+        if !after.starts_with('{') {
+            continue;
+        }
+        let open = text.len() - after.len();
+        let mut depth = 0usize;
+        let mut j = open;
+        let mut close = None;
+        while j < bytes.len() {
+            match bytes[j] {
+                b'\\' => j += 1,
+                b'{' => depth += 1,
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = Some(j);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        let value = &text[open + 1..close.unwrap_or(text.len())];
+        let runs_on = value.lines().skip(1).any(|line| {
+            let t = line.trim_start();
+            t.starts_with('@')
+                || t.split_once('=').is_some_and(|(name, _)| {
+                    let name = name.trim();
+                    !name.is_empty()
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':'))
+                })
+        });
+        if runs_on || close.is_none() {
+            return Some(open);
+        }
+        i = close.map_or(text.len(), |c| c + 1);
+    }
+    None
+}
+
+/// The field name written before the `=` that precedes offset `at`.
+fn field_name_before(text: &str, at: usize) -> &str {
+    let before = text[..at].trim_end().trim_end_matches('=').trim_end();
+    let start = before
+        .rfind(|c: char| c.is_whitespace() || c == ',' || c == '{')
+        .map_or(0, |s| s + 1);
+    &before[start..]
+}
+
 fn unclosed_brace(text: &str) -> Option<usize> {
     let mut open = Vec::new();
     let mut chars = text.char_indices();

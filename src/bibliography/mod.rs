@@ -354,16 +354,15 @@ pub fn parse(sources: &[Source]) -> (Bibliography, Vec<Diagnostic>) {
         let (entries, d) = parsed;
         bib.incomplete |= !d.is_empty();
         diags.extend(d);
+        // Keys this file defines again, by the earlier file that has them.
+        let mut again: BTreeMap<String, Vec<(String, Pos, Pos)>> = BTreeMap::new();
         for (reference, pos) in entries {
             if let Some(&first) = bib.index.get(&reference.key) {
                 let other = &bib.origins[first];
-                diags.push(Diagnostic::error(
-                    &source.display,
+                again.entry(other.path.clone()).or_default().push((
+                    reference.key.clone(),
                     pos,
-                    format!(
-                        "duplicate reference key `{}`: also defined at {}:{}:{}",
-                        reference.key, other.path, other.pos.line, other.pos.col
-                    ),
+                    other.pos,
                 ));
                 continue;
             }
@@ -374,8 +373,52 @@ pub fn parse(sources: &[Source]) -> (Bibliography, Vec<Diagnostic>) {
             });
             bib.refs.push(reference);
         }
+        for (other, keys) in again {
+            diags.push(repeated_keys(&source.display, &other, &keys));
+        }
     }
     (bib, diags)
+}
+
+/// The error for keys a bibliography file defines again: one error per
+/// pair of files, naming how many and the first few, so that the same
+/// export listed twice is one mistake, one error.
+fn repeated_keys(file: &str, other: &str, keys: &[(String, Pos, Pos)]) -> Diagnostic {
+    let (key, pos, other_pos) = &keys[0];
+    if keys.len() == 1 {
+        return Diagnostic::error(
+            file,
+            *pos,
+            format!(
+                "duplicate reference key `{key}`: also defined at {other}:{}:{}",
+                other_pos.line, other_pos.col
+            ),
+        );
+    }
+    let shown: Vec<String> = keys
+        .iter()
+        .take(3)
+        .map(|(k, _, _)| format!("`{k}`"))
+        .collect();
+    let listed = match (keys.len(), shown.split_last()) {
+        (n, _) if n > 3 => format!("{} and {} more", shown.join(", "), n - 3),
+        (_, Some((last, rest))) => format!("{} and {last}", rest.join(", ")),
+        _ => String::new(),
+    };
+    let help = if file == other {
+        "each key may be defined once: remove or rename the repeated entries".to_string()
+    } else {
+        format!("list each export once under [bibliography] files, or remove the repeated entries from {file}")
+    };
+    Diagnostic::error(
+        file,
+        *pos,
+        format!(
+            "{} reference keys are defined again, already in {other}: {listed}",
+            keys.len()
+        ),
+    )
+    .with_help(help)
 }
 
 /// The CSL item types a reference may have.
