@@ -127,8 +127,8 @@ error: build found 1 error and 0 warnings; nothing was written",
 fn a_broken_bibtex_entry() {
     check(
         "broken-bibtex",
-        "refs.bib:8:1: error: invalid BibTeX: expected comma
-  = help: the `{` at 1:6 is never closed
+        "refs.bib:4:10: error: invalid BibTeX: the `{` of field `year` is never closed
+  = help: close the value with `}` before the next field
 error: build found 1 error and 0 warnings; nothing was written",
     );
 }
