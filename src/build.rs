@@ -219,7 +219,9 @@ pub fn prepare(root: &Path, config: &Config) -> Result<(usize, Option<Prepared>,
     bib.incomplete |= !diagnostics.is_empty();
     diagnostics.extend(bib_diags);
     clock.lap("bibliography");
-    let found = discover::discover(root, CONTENT_DIR, &config.bibliography.files)?;
+    let exclude =
+        discover::Exclude::new(&config.build.exclude).map_err(crate::error::Error::Config)?;
+    let found = discover::discover(root, CONTENT_DIR, &config.bibliography.files, &exclude)?;
     clock.lap("discover");
     diagnostics.extend(guard_sources(root, config, &found, &sources));
     diagnostics.extend(found.diagnostics);

@@ -130,6 +130,10 @@ pub struct Build {
     /// Write the search page and its index (`assets/search-index.js`).
     #[serde(default = "default_true")]
     pub search: bool,
+    /// Files and folders of `content/` left out of the site, as
+    /// gitignore-style globs (`README.md`, `drafts/`, `**/*.docx`).
+    #[serde(default)]
+    pub exclude: Vec<String>,
 }
 
 impl Default for Build {
@@ -139,6 +143,7 @@ impl Default for Build {
             allow_raw_html: false,
             link_index_html: true,
             search: true,
+            exclude: Vec::new(),
         }
     }
 }
@@ -225,6 +230,9 @@ impl Config {
                     "`paper.authors` needs at least one `Family, Given` name",
                 ));
             }
+        }
+        if let Err(msg) = crate::discover::Exclude::new(&self.build.exclude) {
+            return Err(config_error(value_pos(text, "exclude"), &msg));
         }
         let out = &self.build.output;
         if out.trim().is_empty() {

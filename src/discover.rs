@@ -31,11 +31,74 @@ pub struct Discovered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Files and folders of the content folder left out of the site:
+/// `[build] exclude` in `book.toml`, gitignore-style globs relative to the
+/// content folder. A pattern without `/` matches a name at any depth
+/// (`README.md`, `*.docx`); one with `/` matches from the content folder
+/// (`drafts/**`, `data/raw/*.csv`); a trailing `/` matches a folder and
+/// everything in it (`drafts/`).
+#[derive(Debug, Default)]
+pub struct Exclude {
+    set: globset::GlobSet,
+    empty: bool,
+}
+
+impl Exclude {
+    pub fn new(patterns: &[String]) -> std::result::Result<Exclude, String> {
+        let mut builder = globset::GlobSetBuilder::new();
+        for pattern in patterns {
+            let p = pattern.trim().trim_start_matches("./");
+            let (p, folder) = match p.strip_suffix('/') {
+                Some(stem) => (stem, true),
+                None => (p, false),
+            };
+            let anchored = p.starts_with('/') || p.contains('/');
+            let p = p.trim_start_matches('/');
+            let base = if anchored {
+                p.to_string()
+            } else {
+                format!("**/{p}")
+            };
+            let mut add = |glob: String| {
+                globset::GlobBuilder::new(&glob)
+                    .literal_separator(true)
+                    .build()
+                    .map(|g| {
+                        builder.add(g);
+                    })
+                    .map_err(|e| format!("`{pattern}` is not a valid pattern: {}", e.kind()))
+            };
+            add(base.clone())?;
+            if folder {
+                add(format!("{base}/**"))?;
+            }
+        }
+        let set = builder
+            .build()
+            .map_err(|e| format!("invalid exclude pattern: {e}"))?;
+        Ok(Exclude {
+            empty: patterns.is_empty(),
+            set,
+        })
+    }
+
+    /// Whether `rel` (relative to the content folder, `/`-separated) is
+    /// left out.
+    pub fn excludes(&self, rel: &str) -> bool {
+        !self.empty && self.set.is_match(rel)
+    }
+}
+
 /// Reads every file under `root/content_dir`, sorted by path: notes
 /// (`.md`) are decoded, other files are kept as assets, except the ones in
 /// `skip` (paths relative to the root, such as the bibliography files).
 /// Hidden files and folders (names starting with `.`) are left out.
-pub fn discover(root: &Path, content_dir: &str, skip: &[String]) -> Result<Discovered> {
+pub fn discover(
+    root: &Path,
+    content_dir: &str,
+    skip: &[String],
+    exclude: &Exclude,
+) -> Result<Discovered> {
     let base = root.join(content_dir);
     let mut found = Discovered::default();
     if !base.is_dir() {
@@ -50,7 +113,19 @@ pub fn discover(root: &Path, content_dir: &str, skip: &[String]) -> Result<Disco
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if e.file_name().to_string_lossy().starts_with('.') {
+                return false;
+            }
+            let rel = e.path().strip_prefix(&base).map_or_else(
+                |_| String::new(),
+                |p| p.to_string_lossy().replace('\\', "/"),
+            );
+            !exclude.excludes(&rel)
+        });
     for entry in walker {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(&base).to_path_buf();
@@ -224,6 +299,37 @@ pub fn normalize_newlines(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exclude_patterns_follow_gitignore() {
+        let ex = Exclude::new(&[
+            "README.md".into(),
+            "drafts/".into(),
+            "data/raw/*.csv".into(),
+            "*.docx".into(),
+        ])
+        .unwrap();
+        for yes in [
+            "README.md",
+            "data/README.md",
+            "drafts",
+            "drafts/a.md",
+            "data/raw/x.csv",
+            "notes/interview.docx",
+        ] {
+            assert!(ex.excludes(yes), "{yes}");
+        }
+        for no in [
+            "readme-notes.md",
+            "data/raw/deep/x.csv",
+            "data/x.csv",
+            "notes/drafts.md",
+        ] {
+            assert!(!ex.excludes(no), "{no}");
+        }
+        assert!(!Exclude::new(&[]).unwrap().excludes("README.md"));
+        assert!(Exclude::new(&["a[".into()]).is_err());
+    }
 
     #[test]
     fn bom_and_crlf_are_normalised() {

@@ -48,8 +48,14 @@ pub fn parse_page(file: &SourceFile) -> (Page, Vec<Diagnostic>) {
         Ok(Some(s)) => s,
         Ok(None) => {
             return unplaced(
-                Diagnostic::error(&file.display, Pos::START, "note has no front matter")
-                    .with_help("start the file with `---`, a line `title: …`, and `---`"),
+                Diagnostic::error(&file.display, Pos::START, "note has no front matter").with_help(
+                    format!(
+                        "start the file with `---`, a line `title: …`, and `---`; or, if it is \
+                         not a note, leave it out with `exclude = [\"{}\"]` under [build] in \
+                         book.toml",
+                        file.rel.rsplit('/').next().unwrap_or(&file.rel)
+                    ),
+                ),
             )
         }
         Err(msg) => return unplaced(Diagnostic::error(&file.display, Pos::START, msg)),

@@ -79,6 +79,8 @@ fixtures! {
     many_errors_are_all_reported_sorted => "many-errors-sorted",
     unknown_code_language_is_a_warning => "unknown-code-language",
     impossible_dates_are_errors => "impossible-dates",
+    a_readme_without_front_matter_names_exclude => "readme-beside-data",
+    excluded_files_are_left_out => "readme-excluded",
     a_bibtex_field_left_open_is_reported_at_its_brace => "bibtex-field-left-open",
     a_missing_comma_between_bibtex_fields => "bibtex-missing-comma-between-fields",
     a_bibliography_exported_twice_is_one_error => "bibliography-exported-twice",
