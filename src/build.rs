@@ -166,6 +166,8 @@ pub struct Prepared {
     /// Every file read from the content folder (notes and others), by path
     /// relative to it.
     pub sources: std::collections::BTreeSet<String>,
+    /// How the site's language writes dates.
+    pub dates: crate::dates::DateFormat,
 }
 
 impl Prepared {
@@ -205,6 +207,7 @@ impl Prepared {
             style_marks: (&self.marks[0], &self.marks[1], &self.marks[2]),
             nav: self.nav.clone(),
             quote_bodies: Default::default(),
+            dates: &self.dates,
         }
     }
 }
@@ -296,6 +299,7 @@ pub fn prepare(root: &Path, config: &Config) -> Result<(usize, Option<Prepared>,
         marks: [style.open, style.delimiter, style.close],
         nav,
         sources: content_files,
+        dates: crate::dates::DateFormat::for_language(&config.site.language),
     };
     Ok((pages, Some(prepared), diagnostics))
 }

@@ -15,6 +15,7 @@ pub mod citation;
 pub mod cite;
 pub mod cli;
 pub mod config;
+pub mod dates;
 pub mod diagnostic;
 pub mod discover;
 pub mod error;

@@ -1037,3 +1037,37 @@ fn root_absolute_links_become_relative() {
     let (_, broken) = check_links(&site, "repo-name/");
     assert!(broken.is_empty(), "under a prefix: {broken:?}");
 }
+
+/// Dates are shown as the site's language writes them, with the ISO date
+/// kept for machines; the policy timeline too.
+#[test]
+fn dates_read_in_the_sites_language() {
+    for (language, shown, period) in [
+        ("en-GB", "8 April 2003", "8 April 2003–June 2004"),
+        ("en-US", "April 8, 2003", "April 8, 2003–June 2004"),
+    ] {
+        let dir = common::project(&[
+            (
+                "book.toml",
+                &format!("[site]\ntitle = \"T\"\nlanguage = \"{language}\"\n"),
+            ),
+            ("content/index.md", "---\ntitle: Home\ndate: 2003-04-08\n---\nHi.\n"),
+            (
+                "content/policy/act.md",
+                "---\ntitle: The act\nkind: policy\ndate: 2003-04-08\nend: 2004-06\n---\nA period.\n",
+            ),
+        ]);
+        let r = run(dir.path(), &["build"]);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+        let home = std::fs::read_to_string(dir.path().join("site/index.html")).unwrap();
+        assert!(
+            home.contains(&format!("<time datetime=\"2003-04-08\">{shown}</time>")),
+            "{language}"
+        );
+        let timeline = std::fs::read_to_string(dir.path().join("site/policy/index.html")).unwrap();
+        assert!(
+            timeline.contains(&format!(">{period}</time>")),
+            "{language}: {timeline}"
+        );
+    }
+}

@@ -123,7 +123,7 @@ impl CslStyle {
 /// and decoding them all took most of a small site's build (~50 ms); a
 /// locale file names its own language near its start, so the others are
 /// not decoded.
-fn locales_for(wanted: Option<&str>) -> Vec<Locale> {
+pub(crate) fn locales_for(wanted: Option<&str>) -> Vec<Locale> {
     let language = wanted
         .and_then(|w| w.split('-').next())
         .unwrap_or("en")

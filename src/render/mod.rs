@@ -44,6 +44,8 @@ pub struct Input<'a> {
     /// Each quote's text as shown on other pages, rendered once per build
     /// (a quote appears under each tension, its speaker, the quotes index).
     pub quote_bodies: std::sync::OnceLock<Vec<String>>,
+    /// How the site's language writes dates for readers.
+    pub dates: &'a crate::dates::DateFormat,
 }
 
 /// Renders every page and the site-wide files into `sink`, pages as they
@@ -160,6 +162,8 @@ struct PageCtx<'a> {
     kind: &'static str,
     summary: Option<&'a str>,
     date: Option<&'a str>,
+    /// The date as readers of the site's language write it.
+    date_label: Option<String>,
     tags: &'a [String],
     extra: &'a serde_yaml::Value,
     fields: &'a std::collections::BTreeMap<String, serde_yaml::Value>,
@@ -310,6 +314,7 @@ fn render_page(input: &Input<'_>, tera: &tera::Tera, i: usize) -> Result<String>
             kind: fm.kind().name(),
             summary: fm.summary.as_deref(),
             date: fm.date.as_deref(),
+            date_label: fm.date.as_deref().map(|d| input.dates.format(d)),
             tags: &fm.tags,
             extra: &fm.extra,
             fields: &fm.fields,

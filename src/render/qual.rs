@@ -539,8 +539,8 @@ pub fn timeline(input: &Input<'_>, from: &str) -> Timeline {
             let from_year = year_of(start);
             let to_year = end.as_deref().map_or(from_year + 1.0, |e| year_of(e) + 1.0);
             let label = match &end {
-                Some(e) => format!("{start}–{e}"),
-                None => start.clone(),
+                Some(e) => format!("{}–{}", input.dates.format(start), input.dates.format(e)),
+                None => input.dates.format(start),
             };
             Event {
                 title: f.title.clone(),
