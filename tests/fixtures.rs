@@ -86,6 +86,7 @@ fixtures! {
     a_bibliography_exported_twice_is_one_error => "bibliography-exported-twice",
     what_was_probably_meant_is_a_warning => "probably-meant",
     a_utf16_note_is_one_error_with_what_to_do => "utf16-note",
+    a_utf16_book_toml_says_to_save_as_utf8 => "utf16-book-toml",
     language_must_be_a_bcp47_tag => "language-not-bcp47",
     a_missing_bibliography_file_is_reported_at_its_line => "missing-bibliography-file",
     an_impossible_paper_date_is_an_error => "impossible-paper-date",
