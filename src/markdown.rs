@@ -10,7 +10,7 @@ use crate::citation::{self, CiteGroup};
 use crate::diagnostic::{Diagnostic, LineIndex, Pos};
 use crate::frontmatter;
 use crate::model::{
-    Citation, CiteRef, CodeLang, FrontMatter, Heading, Kind, LinkKind, LinkRef, Page, SourceFile,
+    Citation, CiteRef, CodeLang, Heading, Kind, LinkKind, LinkRef, Page, SourceFile,
 };
 use crate::urls::slugify;
 
@@ -95,22 +95,10 @@ fn default_kind(rel: &str) -> Kind {
 /// fails as well. Its own error is reported where it was found.
 pub fn placeholder(rel: &str, display: &str) -> Page {
     let kind = default_kind(rel);
-    Page {
-        rel: rel.to_string(),
-        display: display.to_string(),
-        front: FrontMatter {
-            kind: (kind != Kind::Note).then_some(kind),
-            unreadable: true,
-            ..FrontMatter::default()
-        },
-        source: "".into(),
-        body_start: 0,
-        headings: Vec::new(),
-        links: Vec::new(),
-        code_langs: Vec::new(),
-        citations: Vec::new(),
-        raw_html: None,
-    }
+    let mut page = Page::synthetic(rel, display, "", None);
+    page.front.kind = (kind != Kind::Note).then_some(kind);
+    page.front.unreadable = true;
+    page
 }
 
 /// The body's events, read again from the page's text: the same events,
