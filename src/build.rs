@@ -263,6 +263,7 @@ pub fn prepare(root: &Path, config: &Config) -> Result<(usize, Option<Prepared>,
             .map(|(rel, display)| markdown::placeholder(rel, display)),
     );
     clock.lap("parse");
+    diagnostics.extend(select_listed(root, config, &mut bib, &pages));
     let (site, resolve_diags) = resolve::resolve(
         pages,
         found.assets,
@@ -302,6 +303,102 @@ pub fn prepare(root: &Path, config: &Config) -> Result<(usize, Option<Prepared>,
         dates: crate::dates::DateFormat::for_language(&config.site.language),
     };
     Ok((pages, Some(prepared), diagnostics))
+}
+
+/// Keeps the bibliography entries the site lists: the cited ones, those
+/// with a reference note, and those `[bibliography] nocite` names (`"*"`:
+/// all). Year suffixes and numbers are then computed over what is listed.
+/// An unknown `nocite` key is an error at its `book.toml` line; entries
+/// listed only by `"*"` and never cited are named in one warning.
+fn select_listed(
+    root: &Path,
+    config: &Config,
+    bib: &mut Bibliography,
+    pages: &[Page],
+) -> Vec<Diagnostic> {
+    use std::collections::BTreeSet;
+    let nocite = &config.bibliography.nocite;
+    let everything = nocite.iter().any(|k| k.trim() == "*");
+    let mut cited: BTreeSet<&str> = pages
+        .iter()
+        .flat_map(|p| &p.citations)
+        .flat_map(|c| &c.items)
+        .map(|i| i.item.key.as_str())
+        .collect();
+    // A reference note says the work belongs on the site.
+    let stems: Vec<String> = pages
+        .iter()
+        .filter(|p| p.front.kind() == crate::model::Kind::Reference)
+        .map(|p| {
+            p.front
+                .fields
+                .get("key")
+                .and_then(|k| k.as_str())
+                .map(str::to_string)
+                .unwrap_or_else(|| {
+                    let stem = p.rel.rsplit('/').next().unwrap_or(&p.rel);
+                    stem.strip_suffix(".md").unwrap_or(stem).to_string()
+                })
+        })
+        .collect();
+    let mut diagnostics = Vec::new();
+    let book = std::fs::read_to_string(root.join(crate::config::FILE_NAME)).unwrap_or_default();
+    for key in nocite.iter().filter(|k| k.trim() != "*") {
+        if bib.get(key).is_none() && !bib.incomplete {
+            let pos = book
+                .find(&format!("\"{key}\""))
+                .map_or(crate::diagnostic::Pos::START, |at| {
+                    crate::diagnostic::LineIndex::new(&book).pos(&book, at + 1)
+                });
+            diagnostics.push(
+                Diagnostic::error(
+                    crate::config::FILE_NAME,
+                    pos,
+                    format!("`nocite` names `{key}`, which no bibliography file holds"),
+                )
+                .with_help_opt(bib.suggest(key)),
+            );
+        }
+    }
+    let named: BTreeSet<&str> = nocite.iter().map(|k| k.trim()).collect();
+    cited.extend(stems.iter().map(String::as_str));
+    let mut star_only = Vec::new();
+    for (i, r) in bib.refs.iter().enumerate() {
+        if everything && !cited.contains(r.key.as_str()) && !named.contains(r.key.as_str()) {
+            star_only.push(i);
+        }
+    }
+    if let Some(&first) = star_only.first() {
+        let keys: Vec<&str> = star_only
+            .iter()
+            .take(5)
+            .map(|&i| bib.refs[i].key.as_str())
+            .collect();
+        let more = match star_only.len() {
+            n if n > 5 => format!(" and {} more", n - 5),
+            _ => String::new(),
+        };
+        let origin = &bib.origins[first];
+        diagnostics.push(
+            Diagnostic::warning(
+                &origin.path,
+                origin.pos,
+                format!(
+                    "{} reference{} listed by `nocite = [\"*\"]` but never cited: {}{more}",
+                    star_only.len(),
+                    if star_only.len() == 1 { " is" } else { "s are" },
+                    keys.join(", ")
+                ),
+            )
+            .with_help(
+                "name the works to list in `nocite`, or leave it out to list only cited works",
+            ),
+        );
+    }
+    if !everything {
+        bib.retain(|_, r| cited.contains(r.key.as_str()) || named.contains(r.key.as_str()));
+    }
+    diagnostics
 }
 
 /// The ethics guard over every source: notes, file names, the files

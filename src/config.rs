@@ -53,6 +53,11 @@ pub struct Bibliography {
     /// Locale for the style's terms, such as `en-GB`.
     #[serde(default)]
     pub locale: Option<String>,
+    /// Entries listed although nothing cites them (keys, or `"*"` for
+    /// every entry of the files). By default only cited works are listed,
+    /// as with Pandoc and LaTeX.
+    #[serde(default)]
+    pub nocite: Vec<String>,
 }
 
 /// The paper a companion accompanies: Highwire `citation_*` tags on every

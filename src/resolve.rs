@@ -286,30 +286,6 @@ fn cite(
         }
         sp.occurrences = ids;
     }
-    // Works listed but never cited: one warning per bibliography file.
-    let mut uncited: BTreeMap<&str, (crate::diagnostic::Pos, Vec<&str>)> = BTreeMap::new();
-    for (r, by) in cited_by.iter().enumerate() {
-        if by.is_empty() {
-            let origin = &bib.origins[r];
-            uncited
-                .entry(origin.path.as_str())
-                .or_insert((origin.pos, Vec::new()))
-                .1
-                .push(&bib.refs[r].key);
-        }
-    }
-    for (path, (pos, keys)) in uncited {
-        let n = keys.len();
-        diags.push(Diagnostic::warning(
-            path,
-            pos,
-            format!(
-                "{n} reference{} never cited: {}",
-                if n == 1 { " is" } else { "s are" },
-                keys.join(", ")
-            ),
-        ));
-    }
     (occurrences, cited_by)
 }
 

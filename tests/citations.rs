@@ -590,3 +590,73 @@ fn citation_anchors(site: &std::path::Path) -> usize {
         })
         .sum()
 }
+
+/// Year suffixes stay when other works of the bibliography are told apart
+/// by given names: two Latour 1987 works cited, two uncited Haraway 1994
+/// works by `Haraway, Donna Jeanne` and `Haraway, D.` (real entries), all
+/// listed. Each citation carries its suffix, the same as its entry's, and
+/// the entries keep their authors' given names.
+#[test]
+fn year_suffixes_survive_given_name_disambiguation_elsewhere() {
+    let bib = std::fs::read_to_string(
+        common::repo().join("tests/data/realworld/latour-haraway-excerpt.bib"),
+    )
+    .unwrap();
+    for (style, sep) in [("apa", ", "), ("chicago-author-date", " ")] {
+        let dir = project(&[
+            (
+                "book.toml",
+                &format!("[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.bib\"]\nstyle = \"{style}\"\nnocite = [\"*\"]\n"),
+            ),
+            ("refs.bib", &bib),
+            (
+                "content/index.md",
+                "---\ntitle: Home\n---\nSee [@Latour1987ScienceAction] and [@Latour1987EnlightenmentCritique].\n",
+            ),
+        ]);
+        let r = run(dir.path(), &["build"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let home = read(&dir, "index.html");
+        let mut cites: Vec<String> = citations(&home)
+            .iter()
+            .map(|c| c.trim_matches(['(', ')']).to_string())
+            .collect();
+        // Each citation's tooltip is its entry: the suffix must agree.
+        for (cite, chunk) in cites.iter().zip(home.split("class=\"cite\"").skip(1)) {
+            let suffix = &cite[cite.len() - 5..];
+            let title = &chunk[chunk.find("title=\"").unwrap()..];
+            let title = &title[..title.find("\">").unwrap()];
+            assert!(title.contains(suffix), "{style}: {cite} vs {title}");
+        }
+        cites.sort();
+        assert_eq!(
+            cites,
+            [format!("Latour{sep}1987a"), format!("Latour{sep}1987b")],
+            "{style}"
+        );
+        let list = strip_tags(&read(&dir, "references/index.html"));
+        assert!(list.contains("Haraway, D"), "{style}: {list}");
+        assert!(
+            !list.contains("Haraway."),
+            "{style}: given names kept: {list}"
+        );
+    }
+    // APA's list order puts the book (1987) before the article (1987-03),
+    // as Pandoc does: the book is 1987a.
+    let dir = project(&[
+        (
+            "book.toml",
+            "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.bib\"]\nstyle = \"apa\"\nnocite = [\"*\"]\n",
+        ),
+        ("refs.bib", &bib),
+        (
+            "content/index.md",
+            "---\ntitle: Home\n---\nSee [@Latour1987ScienceAction] and [@Latour1987EnlightenmentCritique].\n",
+        ),
+    ]);
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    assert_eq!(
+        citations(&read(&dir, "index.html")),
+        ["(Latour, 1987a)", "(Latour, 1987b)"]
+    );
+}

@@ -215,6 +215,9 @@ pub struct Bibliography {
     /// Some file or entry could not be read, so a missing key may be a
     /// consequence of that error rather than a typo.
     pub incomplete: bool,
+    /// Keys of the files' entries that are not listed (never cited, not in
+    /// `nocite`): still offered when a cited key is misspelt.
+    unlisted: Vec<String>,
 }
 
 impl Bibliography {
@@ -226,9 +229,39 @@ impl Bibliography {
         self.refs.iter().map(|r| r.key.as_str())
     }
 
-    /// The help line for an unknown key.
+    /// The help line for an unknown key: the closest key of any entry of
+    /// the files, listed or not.
     pub fn suggest(&self, key: &str) -> Option<String> {
-        did_you_mean(key, self.keys())
+        did_you_mean(
+            key,
+            self.keys().chain(self.unlisted.iter().map(String::as_str)),
+        )
+    }
+
+    /// Keeps the entries `keep` says to list, in their order; the others
+    /// are dropped (their keys still serve [`Bibliography::suggest`]).
+    pub fn retain(&mut self, keep: impl Fn(usize, &Reference) -> bool) {
+        let mut refs = Vec::new();
+        let mut origins = Vec::new();
+        for (i, (r, o)) in std::mem::take(&mut self.refs)
+            .into_iter()
+            .zip(std::mem::take(&mut self.origins))
+            .enumerate()
+        {
+            if keep(i, &r) {
+                refs.push(r);
+                origins.push(o);
+            } else {
+                self.unlisted.push(r.key);
+            }
+        }
+        self.index = refs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.key.clone(), i))
+            .collect();
+        self.refs = refs;
+        self.origins = origins;
     }
 
     pub fn len(&self) -> usize {

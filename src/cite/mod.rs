@@ -245,21 +245,14 @@ pub fn format(
         request_of.push(n);
     }
 
-    let (order, first_entries) = bibliography_order(&items, style);
+    let order = bibliography_order(&items, style);
     let (entries, unique) = if style.numeric {
         // Numbers follow first citation over the whole site: one driver.
         render_in_one(&items, &requests, style)
     } else {
         let citation_only = citation_only(style);
         let groups = confusable_groups(&items, &order, style, &citation_only);
-        // Year suffixes follow the order a driver was primed in: the first
-        // pass primed in bibliography (key) order, so its entries stand
-        // unless a group of confusable works is listed in another order.
-        let entries = if groups.iter().all(|g| g.is_sorted()) {
-            first_entries
-        } else {
-            render_entries(&items, &order, style)
-        };
+        let entries = render_entries(&items, &groups, style);
         let unique = render_by_group(&items, &groups, &requests, style, &citation_only);
         (entries, unique)
     };
@@ -333,14 +326,11 @@ fn by_key(items: &[Item]) -> std::collections::HashMap<&str, usize> {
         .collect()
 }
 
-/// The style's order of the whole bibliography, as bibliography indices,
-/// and every entry as rendered with year suffixes in bibliography-file
-/// order.
-fn bibliography_order(items: &[Item], style: &CslStyle) -> (Vec<usize>, Vec<Entry>) {
+/// The style's order of the whole bibliography, as bibliography indices.
+fn bibliography_order(items: &[Item], style: &CslStyle) -> Vec<usize> {
     let mut driver = BibliographyDriver::new();
     prime(&mut driver, items.iter(), style, &style.style);
-    let bibliography = finish(driver, style, &style.style).bibliography;
-    let order = match &bibliography {
+    match finish(driver, style, &style.style).bibliography {
         Some(b) => {
             let keys = by_key(items);
             b.items
@@ -349,21 +339,124 @@ fn bibliography_order(items: &[Item], style: &CslStyle) -> (Vec<usize>, Vec<Entr
                 .collect()
         }
         None => (0..items.len()).collect(),
-    };
-    (order, entries_of(bibliography, items))
+    }
 }
 
-/// Every entry as the reference list shows it, year suffixes following
-/// the list's order.
-fn render_entries(items: &[Item], order: &[usize], style: &CslStyle) -> Vec<Entry> {
-    let mut driver = BibliographyDriver::new();
-    prime(
-        &mut driver,
-        order.iter().map(|&i| &items[i]),
-        style,
-        &style.style,
-    );
-    entries_of(finish(driver, style, &style.style).bibliography, items)
+/// Which works render through one driver: every group of confusable works
+/// on its own, works alone in a citation (groups of one) 64 to a driver.
+///
+/// hayagriva disambiguates all ambiguous sets of one driver in one loop
+/// that stops trying year suffixes for every set as soon as names told
+/// one set apart (its `rerender` map is shared by the sets), so with two
+/// sets in one driver, "D. J. Haraway 1994 / D. Haraway 1994" took the
+/// year suffixes from "Latour 1987a / 1987b". One set per driver keeps
+/// each set's disambiguation its own.
+/// Each chunk says whether it is one group of confusable works (`true`)
+/// or works that each stand alone.
+fn driver_chunks(groups: &[Vec<usize>]) -> Vec<(Vec<usize>, bool)> {
+    let mut chunks: Vec<(Vec<usize>, bool)> = Vec::new();
+    let mut singles: Vec<usize> = Vec::new();
+    for g in groups {
+        if g.len() == 1 {
+            singles.push(g[0]);
+            if singles.len() == 64 {
+                chunks.push((std::mem::take(&mut singles), false));
+            }
+        } else {
+            chunks.push((g.clone(), true));
+        }
+    }
+    if !singles.is_empty() {
+        chunks.push((singles, false));
+    }
+    chunks
+}
+
+/// Every entry as the reference list shows it: each group of confusable
+/// works through its own driver, primed in the list's order, so year
+/// suffixes follow the list.
+///
+/// hayagriva renders an entry with the disambiguation state of its
+/// citations, and a state that added given names to a citation drops the
+/// given names from the entry ("Haraway. 1994."). So a group's entries are
+/// rendered with name disambiguation switched off, which leaves year
+/// suffixes as the only way to tell its works apart; a work whose citation
+/// was told apart by names instead (its citation with names differs from
+/// its citation without) takes the entry it has on its own, with no suffix.
+fn render_entries(items: &[Item], groups: &[Vec<usize>], style: &CslStyle) -> Vec<Entry> {
+    use rayon::prelude::*;
+    let keys = by_key(items);
+    let no_names = without_name_disambiguation(&style.style);
+    let citation_only = citation_only(style);
+    let entries_in = |works: &[usize], csl: &IndependentStyle| -> Vec<(usize, Entry, String)> {
+        let mut driver = BibliographyDriver::new();
+        prime(&mut driver, works.iter().map(|&w| &items[w]), style, csl);
+        for &w in works {
+            driver.citation(csl_request(
+                vec![CitationItem::with_locator(&items[w], None)],
+                style,
+                csl,
+            ));
+        }
+        let rendered = finish(driver, style, csl);
+        let bare: Vec<String> = rendered
+            .citations
+            .iter()
+            .skip(works.len())
+            .map(|c| plain(&c.citation))
+            .collect();
+        let mut out: Vec<(usize, Entry, String)> = works
+            .iter()
+            .zip(bare)
+            .map(|(&w, b)| (w, Entry::default(), b))
+            .collect();
+        for item in rendered.bibliography.iter().flat_map(|b| &b.items) {
+            if let Some(&i) = keys.get(item.key.as_str()) {
+                if let Some(slot) = out.iter_mut().find(|(w, _, _)| *w == i) {
+                    slot.1 = Entry::of(&item.content);
+                }
+            }
+        }
+        out
+    };
+    let rendered: Vec<Vec<(usize, Entry)>> = driver_chunks(groups)
+        .par_iter()
+        .map(|(works, confusable)| {
+            if !confusable {
+                // Works alone in their citations: nothing to tell apart.
+                return entries_in(works, &style.style)
+                    .into_iter()
+                    .map(|(w, e, _)| (w, e))
+                    .collect();
+            }
+            let with_names = entries_in(works, &citation_only);
+            entries_in(works, &no_names)
+                .into_iter()
+                .zip(with_names)
+                .map(|((w, entry, bare), (_, _, bare_with_names))| {
+                    if bare == bare_with_names {
+                        (w, entry)
+                    } else {
+                        (w, format_one_item(&items[w], style))
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let mut entries = vec![Entry::default(); items.len()];
+    for (i, e) in rendered.into_iter().flatten() {
+        entries[i] = e;
+    }
+    entries
+}
+
+/// The style with citations that never add names or given names to tell
+/// works apart (year suffixes still do).
+fn without_name_disambiguation(csl: &IndependentStyle) -> IndependentStyle {
+    let mut csl = csl.clone();
+    csl.citation.disambiguate_add_givenname = false;
+    csl.citation.disambiguate_add_names = false;
+    csl
 }
 
 fn entries_of(bibliography: Option<hayagriva::RenderedBibliography>, items: &[Item]) -> Vec<Entry> {
@@ -489,18 +582,12 @@ fn render_by_group(
     citation_only: &IndependentStyle,
 ) -> Vec<String> {
     use rayon::prelude::*;
-    // Small groups share a driver (fewer drivers, same result).
+    let chunks: Vec<Vec<usize>> = driver_chunks(groups).into_iter().map(|(c, _)| c).collect();
     let mut chunk_of_work = vec![0usize; items.len()];
-    let mut chunks: Vec<Vec<usize>> = vec![Vec::new()];
-    for g in groups {
-        if chunks.last().is_some_and(|c| c.len() >= 64) {
-            chunks.push(Vec::new());
-        }
-        let n = chunks.len() - 1;
-        for &w in g {
+    for (n, chunk) in chunks.iter().enumerate() {
+        for &w in chunk {
             chunk_of_work[w] = n;
         }
-        chunks[n].extend(g);
     }
     let mut requests_of_chunk: Vec<Vec<usize>> = vec![Vec::new(); chunks.len()];
     for (n, r) in requests.iter().enumerate() {
@@ -541,9 +628,13 @@ fn render_by_group(
 
 /// One entry on its own, as it would stand in a reference list.
 pub fn format_one(r: &Reference, style: &CslStyle) -> Entry {
-    let item = to_item(r);
+    format_one_item(&to_item(r), style)
+}
+
+/// One CSL item on its own, as it would stand in a reference list.
+fn format_one_item(item: &Item, style: &CslStyle) -> Entry {
     let mut driver = BibliographyDriver::new();
-    prime(&mut driver, std::iter::once(&item), style, &style.style);
+    prime(&mut driver, std::iter::once(item), style, &style.style);
     finish(driver, style, &style.style)
         .bibliography
         .and_then(|b| b.items.into_iter().next())
