@@ -660,3 +660,68 @@ fn year_suffixes_survive_given_name_disambiguation_elsewhere() {
         ["(Latour, 1987a)", "(Latour, 1987b)"]
     );
 }
+
+/// Only cited works are listed by default, as with Pandoc and LaTeX;
+/// `nocite` lists more, by key or `"*"` for all; an unknown `nocite` key
+/// is an error with a did-you-mean.
+#[test]
+fn only_cited_works_are_listed_unless_nocite_says_more() {
+    let refs = "- id: cited2001\n  type: book\n  author: [{family: Able, given: Ann}]\n  issued: 2001\n  title: Cited\n- id: named2002\n  type: book\n  author: [{family: Best, given: Bo}]\n  issued: 2002\n  title: Named\n- id: other2003\n  type: book\n  author: [{family: Cole, given: Cy}]\n  issued: 2003\n  title: Other\n";
+    let listed = |nocite: &str| {
+        let dir = project(&[
+            (
+                "book.toml",
+                &format!(
+                    "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\n{nocite}"
+                ),
+            ),
+            ("refs.yaml", refs),
+            (
+                "content/index.md",
+                "---\ntitle: Home\n---\nAs [@cited2001] shows.\n",
+            ),
+        ]);
+        let r = run(dir.path(), &["build"]);
+        let index = std::fs::read_to_string(dir.path().join("site/references/index.html"))
+            .unwrap_or_default();
+        let ids: Vec<String> = index
+            .split("<li id=\"ref-")
+            .skip(1)
+            .map(|s| s[..s.find('"').unwrap()].to_string())
+            .collect();
+        let pages: Vec<bool> = ["cited2001", "named2002", "other2003"]
+            .iter()
+            .map(|k| {
+                dir.path()
+                    .join(format!("site/references/{k}/index.html"))
+                    .exists()
+            })
+            .collect();
+        (r, ids, pages)
+    };
+    let (r, ids, pages) = listed("");
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!(ids, ["cited2001"]);
+    assert_eq!(pages, [true, false, false]);
+    let (r, ids, _) = listed("nocite = [\"named2002\"]\n");
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!(ids, ["cited2001", "named2002"]);
+    let (r, ids, pages) = listed("nocite = [\"*\"]\n");
+    assert_eq!(r.code, 0);
+    assert_eq!(ids, ["cited2001", "named2002", "other2003"]);
+    assert_eq!(pages, [true, true, true]);
+    assert!(
+        r.stderr.contains(
+            "2 references are listed by `nocite = [\"*\"]` but never cited: named2002, other2003"
+        ),
+        "{}",
+        r.stderr
+    );
+    let (r, _, _) = listed("nocite = [\"nmaed2002\"]\n");
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.starts_with("book.toml:6:12: error: `nocite` names `nmaed2002`, which no bibliography file holds\n  = help: did you mean `named2002`?"),
+        "{}",
+        r.stderr
+    );
+}
