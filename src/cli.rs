@@ -74,6 +74,8 @@ pub enum Command {
         #[arg(long, value_name = "REV")]
         tool_rev: Option<String>,
     },
+    /// List the bundled citation styles, their class and whether a site can use them
+    Styles,
     /// Delete the output folder (only if companion created it)
     Clean {
         /// Output folder (default: build.output in book.toml, "site")
@@ -128,6 +130,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Serve { port, host, open } => {
             let listen = crate::serve::Listen { host, port, open };
             crate::serve::serve(&opts, &listen, cli.quiet)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Styles => {
+            print!("{}", styles_table());
             return Ok(ExitCode::SUCCESS);
         }
         Command::Clean { output } => {
@@ -186,6 +192,42 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `companion styles`: every bundled style, one line each.
+fn styles_table() -> String {
+    const HEAD: &str = "name (for [bibliography] style)";
+    let styles = crate::cite::bundled_styles();
+    let mut rows: Vec<(String, &str, &str, &str)> = vec![(
+        "voluntary-sector-review".into(),
+        "author-date",
+        "yes",
+        "Voluntary Sector Review (the default)",
+    )];
+    let titles: Vec<String> = styles
+        .iter()
+        .map(|s| match &s.names[1..] {
+            [] => s.title.to_string(),
+            also => format!("{} (also: {})", s.title, also.join(", ")),
+        })
+        .collect();
+    rows.extend(styles.iter().zip(&titles).map(|(s, title)| {
+        let usable = if s.accepted { "yes" } else { "no: notes" };
+        (s.names[0].to_string(), s.class, usable, title.as_str())
+    }));
+    let width = rows
+        .iter()
+        .map(|r| r.0.chars().count())
+        .chain([HEAD.len()])
+        .max()
+        .unwrap_or(0);
+    let mut out = format!("{HEAD:width$}  {:11}  {:9}  title\n", "class", "usable");
+    for (names, class, usable, title) in rows {
+        out.push_str(&format!(
+            "{names:width$}  {class:11}  {usable:9}  {title}\n"
+        ));
+    }
+    out
 }
 
 fn plural(n: usize) -> &'static str {

@@ -725,3 +725,55 @@ fn only_cited_works_are_listed_unless_nocite_says_more() {
         r.stderr
     );
 }
+
+/// `companion styles` lists every bundled style with its class and whether
+/// a site can use it; an unknown name gets the closest names.
+#[test]
+fn styles_are_listed_and_misspelt_names_get_suggestions() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &["styles"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let line = |name: &str| {
+        r.stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("{name} listed:\n{}", r.stdout))
+            .split_whitespace()
+            .skip(1)
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(line("voluntary-sector-review"), "author-date yes");
+    assert_eq!(line("chicago-author-date"), "author-date yes");
+    assert_eq!(line("nlm-citation-sequence"), "numeric yes");
+    assert_eq!(line("chicago-notes"), "note no:");
+    assert!(r.stdout.lines().count() > 50);
+
+    for (name, help) in [
+        (
+            "chicago",
+            "did you mean one of `chicago-author-date`, `chicago-notes`",
+        ),
+        ("harvard", "did you mean `harvard-cite-them-right`?"),
+        ("APA", "did you mean `apa`?"),
+    ] {
+        let dir = project(&[
+            (
+                "book.toml",
+                &format!("[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"{name}\"\n"),
+            ),
+            ("refs.yaml", "- id: a\n  type: book\n  title: A\n"),
+            ("content/index.md", "---\ntitle: Home\n---\n[@a]\n"),
+        ]);
+        let r = run(dir.path(), &["build"]);
+        assert_eq!(r.code, 2);
+        assert!(
+            r.stderr
+                .contains(&format!("no bundled style `{name}`\n  = help: {help}")),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("`companion styles` lists them all"));
+    }
+}

@@ -68,9 +68,8 @@ impl CslStyle {
                 }
             }
             Some(name) => {
-                let archived = hayagriva::archive::ArchivedStyle::by_name(name).ok_or_else(|| {
-                    bad(format!("no bundled style `{name}`; give a .csl file, or a name such as `apa` or `harvard-cite-them-right`"))
-                })?;
+                let archived = hayagriva::archive::ArchivedStyle::by_name(name)
+                    .ok_or_else(|| bad(unknown_style(name)))?;
                 match archived.get() {
                     Style::Independent(s) => s,
                     Style::Dependent(_) => {
@@ -116,6 +115,95 @@ impl CslStyle {
             numeric,
         }
     }
+}
+
+/// The error for a style name that is not bundled: the closest names,
+/// and where the list is.
+fn unknown_style(name: &str) -> String {
+    use hayagriva::archive::ArchivedStyle;
+    let names: Vec<&str> = ArchivedStyle::all()
+        .iter()
+        .flat_map(|s| s.names().iter().copied())
+        .collect();
+    let lower = name.trim().to_lowercase();
+    let mut close: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| n.eq_ignore_ascii_case(&lower) || n.starts_with(&format!("{lower}-")))
+        .collect();
+    if close.is_empty() {
+        close.extend(crate::diagnostic::closest(&lower, names.iter().copied()));
+    }
+    if close.is_empty() {
+        // A word of the name (`sage-harvard` → `harvard`) in a style's name.
+        let words: Vec<&str> = lower
+            .split(['-', ' ', '_'])
+            .filter(|w| w.len() >= 4)
+            .collect();
+        close.extend(
+            names
+                .iter()
+                .copied()
+                .filter(|n| n.split('-').any(|part| words.contains(&part)))
+                .take(4),
+        );
+    }
+    let help = match close.as_slice() {
+        [] => "give a .csl file, or a bundled style's name".to_string(),
+        [one] => format!("did you mean `{one}`?"),
+        many => format!(
+            "did you mean one of {}?",
+            many.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    format!("no bundled style `{name}`\n  = help: {help} (`companion styles` lists them all)")
+}
+
+/// A bundled style as `companion styles` lists it.
+pub struct StyleInfo {
+    pub names: Vec<&'static str>,
+    pub title: &'static str,
+    /// `author-date`, `numeric`, `label`, `author` or `note`.
+    pub class: &'static str,
+    /// Whether a site can use it (note styles put citations in footnotes).
+    pub accepted: bool,
+}
+
+/// Every style bundled with the tool, by name.
+pub fn bundled_styles() -> Vec<StyleInfo> {
+    use hayagriva::archive::ArchivedStyle;
+    let mut out: Vec<StyleInfo> = ArchivedStyle::all()
+        .iter()
+        .filter_map(|archived| {
+            let Style::Independent(style) = archived.get() else {
+                return None;
+            };
+            let format = style.info.category.iter().find_map(|c| match c {
+                StyleCategory::CitationFormat { format } => Some(*format),
+                _ => None,
+            });
+            let class = match format {
+                Some(CitationFormat::AuthorDate) => "author-date",
+                Some(CitationFormat::Numeric) => "numeric",
+                Some(CitationFormat::Label) => "label",
+                Some(CitationFormat::Author) => "author",
+                Some(CitationFormat::Note) => "note",
+                None if style.settings.class == StyleClass::Note => "note",
+                None => "author-date",
+            };
+            Some(StyleInfo {
+                names: archived.names().to_vec(),
+                title: archived.display_name(),
+                class,
+                accepted: style.settings.class != StyleClass::Note,
+            })
+        })
+        .collect();
+    out.sort_by_key(|s| s.names[0]);
+    out
 }
 
 /// The bundled CSL locales a style in locale `wanted` can fall back on:
