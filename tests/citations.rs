@@ -777,3 +777,63 @@ fn styles_are_listed_and_misspelt_names_get_suggestions() {
         assert!(r.stderr.contains("`companion styles` lists them all"));
     }
 }
+
+/// Numeric styles: the reference list of `vancouver` shows the authors
+/// (its author macro leaves `cs:name` out), a narrative citation is the
+/// authors followed by the number, and a work listed only by `nocite` is
+/// formatted by the style too.
+#[test]
+fn numeric_styles_keep_authors_and_name_them_in_narrative_citations() {
+    let refs = "- id: mol2008\n  type: book\n  author: [{family: Mol, given: Annemarie}]\n  issued: 2008\n  title: The logic of care\n  publisher: Routledge\n- id: berg1997\n  type: article-journal\n  author: [{family: Berg, given: Marc}, {family: Mol, given: Annemarie}]\n  issued: 1997\n  title: Differences in medicine\n  container-title: Social Studies of Science\n  volume: 27\n  page: 1-40\n- id: law2004\n  type: book\n  author: [{family: Law, given: John}, {family: Mol, given: Annemarie}, {family: Moser, given: Ingunn}]\n  issued: 2004\n  title: After method\n  publisher: Routledge\n- id: uncited2000\n  type: book\n  author: [{family: Zed, given: Zoe}]\n  issued: 2000\n  title: Never cited\n  publisher: Press\n";
+    for (style, open, close) in [("vancouver", "(", ")"), ("ieee", "[", "]")] {
+        let dir = project(&[
+            (
+                "book.toml",
+                &format!("[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"{style}\"\nnocite = [\"uncited2000\"]\n"),
+            ),
+            ("refs.yaml", refs),
+            (
+                "content/index.md",
+                "---\ntitle: Home\n---\nFollowing @mol2008 [pp. 196-223] and @berg1997 [chap. 3], with @law2004, we treat [@mol2008].\n",
+            ),
+        ]);
+        let r = run(dir.path(), &["build"]);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{style}");
+        let cites = citations(&read(&dir, "index.html"));
+        assert!(
+            cites[0].starts_with(&format!("Mol {open}1")),
+            "{style}: {cites:?}"
+        );
+        assert!(cites[0].ends_with(close), "{style}: {cites:?}");
+        assert!(
+            cites[1].starts_with(&format!("Berg and Mol {open}2")),
+            "{style}: {cites:?}"
+        );
+        assert!(
+            cites[2].starts_with(&format!("Law et al. {open}3")),
+            "{style}: {cites:?}"
+        );
+        let list = strip_tags(&read(&dir, "references/index.html"));
+        for family in ["Mol", "Berg", "Law", "Zed"] {
+            assert!(list.contains(family), "{style}: {family} in {list}");
+        }
+        assert!(
+            !list.contains("Zed, Zoe, 2000"),
+            "{style}: formatted by the style: {list}"
+        );
+    }
+    // The shipped companion (CSL-YAML) in Vancouver keeps every author.
+    let dir = common::shipped_project();
+    let book = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("book.toml"),
+        book.replace(
+            "[bibliography]\n",
+            "[bibliography]\nstyle = \"vancouver\"\n",
+        ),
+    )
+    .unwrap();
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let list = strip_tags(&read(&dir, "references/index.html"));
+    assert!(list.contains("Huxham C, Vangen S."), "{list}");
+}

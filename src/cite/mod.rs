@@ -88,6 +88,7 @@ impl CslStyle {
     }
 
     pub fn new(mut style: IndependentStyle, locale: Option<&str>) -> CslStyle {
+        give_names_a_name(&mut style);
         let numeric = style.info.category.iter().any(|c| {
             matches!(
                 c,
@@ -114,6 +115,56 @@ impl CslStyle {
             close,
             numeric,
         }
+    }
+}
+
+/// Gives every `cs:names` without a `cs:name` child a default one. CSL
+/// lets a style leave `cs:name` out (the names then take the options the
+/// style sets on `cs:style`, `cs:citation` or `cs:bibliography`), but
+/// hayagriva then renders no names at all: the NLM/Vancouver style
+/// (`vancouver`), whose author macro is written that way, lost every
+/// author of its reference list.
+fn give_names_a_name(style: &mut IndependentStyle) {
+    use hayagriva::citationberg::{ChooseBranch, LayoutRenderingElement as El, Name, NamesChild};
+    fn visit(children: &mut [El]) {
+        for child in children {
+            match child {
+                El::Names(names) => {
+                    if !names
+                        .children
+                        .iter()
+                        .any(|c| matches!(c, NamesChild::Name(_)))
+                    {
+                        names.children.insert(0, NamesChild::Name(Name::default()));
+                    }
+                    for c in &mut names.children {
+                        if let NamesChild::Substitute(sub) = c {
+                            visit(&mut sub.children);
+                        }
+                    }
+                }
+                El::Group(group) => visit(&mut group.children),
+                El::Choose(choose) => {
+                    let branches: Vec<&mut ChooseBranch> = std::iter::once(&mut choose.if_)
+                        .chain(choose.else_if.iter_mut())
+                        .collect();
+                    for b in branches {
+                        visit(&mut b.children);
+                    }
+                    if let Some(otherwise) = &mut choose.otherwise {
+                        visit(&mut otherwise.children);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for m in &mut style.macros {
+        visit(&mut m.children);
+    }
+    visit(&mut style.citation.layout.elements);
+    if let Some(b) = &mut style.bibliography {
+        visit(&mut b.layout.elements);
     }
 }
 
@@ -336,7 +387,7 @@ pub fn format(
     let order = bibliography_order(&items, style);
     let (entries, unique) = if style.numeric {
         // Numbers follow first citation over the whole site: one driver.
-        render_in_one(&items, &requests, style)
+        render_in_one(&items, &bib.refs, &requests, style)
     } else {
         let citation_only = citation_only(style);
         let groups = confusable_groups(&items, &order, style, &citation_only);
@@ -593,24 +644,81 @@ fn citations_html(
 }
 
 /// Numeric styles: every request through one driver (numbers by first
-/// citation), which also renders the entries.
+/// citation), which also renders the entries. A narrative citation is the
+/// authors followed by the number (`Berg and Mol [2]`), as Pandoc writes
+/// it: a bare number cannot stand as the subject of a sentence.
 fn render_in_one(
     items: &[Item],
+    refs: &[Reference],
     requests: &[Request],
     style: &CslStyle,
 ) -> (Vec<Entry>, Vec<String>) {
     let mut driver = BibliographyDriver::new();
     for r in requests {
+        let number = Request {
+            narrative: false,
+            ..r.clone()
+        };
         driver.citation(csl_request(
-            vec![citation_item(items, r)],
+            vec![citation_item(items, &number)],
             style,
             &style.style,
         ));
     }
+    // Listed works nothing cites (`nocite`) are numbered after the cited
+    // ones, and formatted by the style like them.
+    let mut cited = vec![false; items.len()];
+    for r in requests {
+        cited[r.reference] = true;
+    }
+    prime(
+        &mut driver,
+        items
+            .iter()
+            .zip(&cited)
+            .filter(|(_, c)| !**c)
+            .map(|(it, _)| it),
+        style,
+        &style.style,
+    );
     let mut rendered = finish(driver, style, &style.style);
     let entries = entries_of(rendered.bibliography.take(), items);
-    let refs: Vec<&Request> = requests.iter().collect();
-    (entries, citations_html(rendered, 0, &refs))
+    let all: Vec<&Request> = requests.iter().collect();
+    let mut html = citations_html(rendered, 0, &all);
+    for (h, r) in html.iter_mut().zip(requests) {
+        if !r.narrative || r.suppress_author {
+            continue;
+        }
+        if let Some(names) = narrative_names(&refs[r.reference], style) {
+            *h = format!("{} {}{h}{}", escape(&names), style.open, style.close);
+        }
+    }
+    (entries, html)
+}
+
+/// The authors (else editors) of a work as a narrative citation names
+/// them: `Mol`, `Berg and Mol`, `Berg et al.`, with the locale's terms.
+fn narrative_names(r: &Reference, style: &CslStyle) -> Option<String> {
+    use hayagriva::citationberg::taxonomy::{OtherTerm, Term};
+    use hayagriva::citationberg::TermForm;
+    let term = |t: OtherTerm, fallback: &str| {
+        style
+            .locales
+            .iter()
+            .find_map(|l| {
+                l.term(Term::Other(t), TermForm::Long)?
+                    .single()
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| fallback.to_string())
+    };
+    let names: Vec<&str> = r.creators().iter().map(Name::family_or_literal).collect();
+    match names.as_slice() {
+        [] => None,
+        [one] => Some(one.to_string()),
+        [a, b] => Some(format!("{a} {} {b}", term(OtherTerm::And, "and"))),
+        [a, ..] => Some(format!("{a} {}", term(OtherTerm::EtAl, "et al."))),
+    }
 }
 
 /// The style without its reference list: what citations need.
