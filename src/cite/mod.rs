@@ -129,19 +129,15 @@ fn give_names_a_name(style: &mut IndependentStyle) {
     fn visit(children: &mut [El]) {
         for child in children {
             match child {
-                El::Names(names) => {
+                // Names inside `cs:substitute` take their parent's
+                // `cs:name`: they are left as they are.
+                El::Names(names)
                     if !names
                         .children
                         .iter()
-                        .any(|c| matches!(c, NamesChild::Name(_)))
-                    {
-                        names.children.insert(0, NamesChild::Name(Name::default()));
-                    }
-                    for c in &mut names.children {
-                        if let NamesChild::Substitute(sub) = c {
-                            visit(&mut sub.children);
-                        }
-                    }
+                        .any(|c| matches!(c, NamesChild::Name(_))) =>
+                {
+                    names.children.insert(0, NamesChild::Name(Name::default()));
                 }
                 El::Group(group) => visit(&mut group.children),
                 El::Choose(choose) => {
