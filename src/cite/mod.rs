@@ -386,9 +386,12 @@ pub fn format(
         render_in_one(&items, &bib.refs, &requests, style)
     } else {
         let citation_only = citation_only(style);
-        let groups = confusable_groups(&items, &order, style, &citation_only);
-        let entries = render_entries(&items, &groups, style);
-        let unique = render_by_group(&items, &groups, &requests, style, &citation_only);
+        let groups = confusable_groups(&items, &bib.refs, &order, style, &citation_only);
+        let mut entries = render_entries(&items, &groups, style);
+        let mut unique =
+            render_by_group(&items, &bib.refs, &groups, &requests, style, &citation_only);
+        suffix_undated(&groups, &requests, &mut unique, &mut entries, style);
+        name_the_subject(&bib.refs, &requests, &mut unique, style);
         (entries, unique)
     };
     let mut entries = entries;
@@ -434,6 +437,26 @@ fn prime<'a>(
 ) {
     for item in works {
         driver.citation(csl_request(vec![hidden(item)], style, csl));
+    }
+}
+
+/// Primes `driver` with a plain, visible citation of each of `works`, in
+/// that order. hayagriva leaves hidden citations out when it looks for
+/// ambiguous ones, so a group whose citations in the text are all
+/// narrative (or all have locators) would get no year suffixes; the
+/// priming citations themselves are not shown.
+fn prime_visible<'a>(
+    driver: &mut BibliographyDriver<'a, Item>,
+    works: impl Iterator<Item = &'a Item>,
+    style: &'a CslStyle,
+    csl: &'a IndependentStyle,
+) {
+    for item in works {
+        driver.citation(csl_request(
+            vec![CitationItem::with_locator(item, None)],
+            style,
+            csl,
+        ));
     }
 }
 
@@ -692,6 +715,41 @@ fn render_in_one(
     (entries, html)
 }
 
+/// A narrative citation that came out as a bare date, `(2011)`: hayagriva
+/// drops the names or title that stand in for the author in the prose
+/// form when they come from a substitute (a collaborator, a title). The
+/// work's names, else its short title, go before it, as Pandoc writes it.
+fn name_the_subject(
+    refs: &[Reference],
+    requests: &[Request],
+    html: &mut [String],
+    style: &CslStyle,
+) {
+    for (h, r) in html.iter_mut().zip(requests) {
+        if !r.narrative || r.suppress_author || !h.starts_with('(') {
+            continue;
+        }
+        if let Some(subject) = subject_of(&refs[r.reference], style) {
+            let subject = match subject.strip_prefix('\u{1}') {
+                Some(title) => format!("<i>{}</i>", escape(title)),
+                None => escape(&subject),
+            };
+            *h = format!("{subject} {h}");
+        }
+    }
+}
+
+/// Who or what a narrative citation of a work names: its authors (else
+/// editors), else its short title (marked with a leading U+0001, to be set
+/// in italics).
+fn subject_of(work: &Reference, style: &CslStyle) -> Option<String> {
+    narrative_names(work, style).or_else(|| {
+        work.field("title-short")
+            .or_else(|| work.field("title"))
+            .map(|t| format!("\u{1}{t}"))
+    })
+}
+
 /// The authors (else editors) of a work as a narrative citation names
 /// them: `Mol`, `Berg and Mol`, `Berg et al.`, with the locale's terms.
 fn narrative_names(r: &Reference, style: &CslStyle) -> Option<String> {
@@ -724,32 +782,132 @@ fn citation_only(style: &CslStyle) -> IndependentStyle {
     csl
 }
 
+/// Undated works by the same authors ("Realdania, n.d." seven times):
+/// hayagriva gives year suffixes only to dated works, so they are added
+/// here the way CSL writes them, after the "no date" term (`n.d.-a`,
+/// `n.d.-b`), in the list's order, in citations and entries alike.
+fn suffix_undated(
+    groups: &[Vec<usize>],
+    requests: &[Request],
+    citations: &mut [String],
+    entries: &mut [Entry],
+    style: &CslStyle,
+) {
+    use hayagriva::citationberg::taxonomy::{OtherTerm, Term};
+    use hayagriva::citationberg::TermForm;
+    // The style writes the short ("n.d.") or the long ("no date") form.
+    let forms: Vec<String> = [TermForm::Short, TermForm::Long]
+        .into_iter()
+        .filter_map(|form| {
+            style.locales.iter().find_map(|l| {
+                l.term(Term::Other(OtherTerm::NoDate), form)?
+                    .single()
+                    .map(str::to_string)
+            })
+        })
+        .collect();
+    let mut letter_of: std::collections::HashMap<usize, (char, &str)> = Default::default();
+    for group in groups.iter().filter(|g| g.len() > 1 && g.len() <= 26) {
+        // Only groups whose works all read "n.d." where the year would be.
+        let Some(nd) = forms.iter().find(|nd| {
+            group.iter().all(|&w| {
+                entries[w].text.contains(nd.as_str()) && !has_suffix(&entries[w].text, nd)
+            })
+        }) else {
+            continue;
+        };
+        for (k, &w) in group.iter().enumerate() {
+            letter_of.insert(w, ((b'a' + k as u8) as char, nd.as_str()));
+        }
+    }
+    for (html, r) in citations.iter_mut().zip(requests) {
+        if let Some((letter, nd)) = letter_of.get(&r.reference) {
+            let escaped = escape(nd);
+            *html = html.replacen(&escaped, &format!("{escaped}-{letter}"), 1);
+        }
+    }
+    for (&w, (letter, nd)) in &letter_of {
+        let escaped = escape(nd);
+        let e = &mut entries[w];
+        e.text = e.text.replacen(*nd, &format!("{nd}-{letter}"), 1);
+        e.html = e.html.replacen(&escaped, &format!("{escaped}-{letter}"), 1);
+    }
+}
+
+/// Whether "n.d." is already followed by a suffix (`n.d.-a`).
+fn has_suffix(text: &str, nd: &str) -> bool {
+    text.find(nd)
+        .is_some_and(|at| text[at + nd.len()..].starts_with('-'))
+}
+
 /// Works that could be confused with one another in a citation: those whose
 /// citation without locator reads the same ("Smith, 2010" for two works;
 /// year suffixes or added names then tell them apart). Each group lists its
 /// works in bibliography order; groups come in the order of their first work.
 fn confusable_groups(
     items: &[Item],
+    refs: &[Reference],
     order: &[usize],
     style: &CslStyle,
     csl: &IndependentStyle,
 ) -> Vec<Vec<usize>> {
     use rayon::prelude::*;
-    let bare: Vec<String> = items
+    // Two works are confusable when their plain citations read alike, or
+    // their narrative ones do ("Appadurai (1986)" for a chapter and for the
+    // book he edited, whose plain citations differ).
+    let keys: Vec<[String; 2]> = items
         .par_iter()
-        .map(|it| {
-            plain(&hayagriva::standalone_citation(csl_request(
-                vec![CitationItem::with_locator(it, None)],
-                style,
-                csl,
-            )))
+        .zip(refs.par_iter())
+        .map(|(it, work)| {
+            let bare = |purpose: Option<CitePurpose>| {
+                let mut item = CitationItem::with_locator(it, None);
+                if let Some(p) = purpose {
+                    item = item.kind(p);
+                }
+                plain(&hayagriva::standalone_citation(csl_request(
+                    vec![item],
+                    style,
+                    csl,
+                )))
+            };
+            let mut prose = bare(Some(CitePurpose::Prose));
+            if prose.starts_with('(') {
+                if let Some(subject) = subject_of(work, style) {
+                    prose = format!("{subject} {prose}");
+                }
+            }
+            [bare(None), prose]
         })
         .collect();
-    let mut group_of: std::collections::HashMap<&str, usize> = Default::default();
+    // Union of works sharing either key.
+    let mut parent: Vec<usize> = (0..items.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut first: [std::collections::HashMap<&str, usize>; 2] = Default::default();
+    for &i in order {
+        for (seen, key) in first.iter_mut().zip(&keys[i]) {
+            match seen.get(key.as_str()) {
+                Some(&j) => {
+                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                    parent[a] = b;
+                }
+                None => {
+                    seen.insert(key.as_str(), i);
+                }
+            }
+        }
+    }
+    let mut group_of: std::collections::HashMap<usize, usize> = Default::default();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for &i in order {
+        let r = root(&mut parent, i);
         let next = groups.len();
-        let g = *group_of.entry(bare[i].as_str()).or_insert(next);
+        let g = *group_of.entry(r).or_insert(next);
         if g == next {
             groups.push(Vec::new());
         }
@@ -768,6 +926,7 @@ fn confusable_groups(
 /// (quadratic in the bibliography's size).
 fn render_by_group(
     items: &[Item],
+    refs: &[Reference],
     groups: &[Vec<usize>],
     requests: &[Request],
     style: &CslStyle,
@@ -785,6 +944,47 @@ fn render_by_group(
     for (n, r) in requests.iter().enumerate() {
         requests_of_chunk[chunk_of_work[r.reference]].push(n);
     }
+    let no_names = without_name_disambiguation(citation_only);
+    // One driver: each work primed with a plain and a narrative citation
+    // (shown to hayagriva, not to readers), then the requests. Returns the
+    // requests' HTML, and whether the primed citations all read
+    // differently, work from work.
+    let render = |works: &[usize], mine: &[usize], csl: &IndependentStyle| {
+        let mut driver = BibliographyDriver::new();
+        prime_visible(&mut driver, works.iter().map(|&w| &items[w]), style, csl);
+        for &w in works {
+            driver.citation(csl_request(
+                vec![CitationItem::with_locator(&items[w], None).kind(CitePurpose::Prose)],
+                style,
+                csl,
+            ));
+        }
+        let reqs: Vec<&Request> = mine.iter().map(|&n| &requests[n]).collect();
+        for r in &reqs {
+            driver.citation(csl_request(vec![citation_item(items, r)], style, csl));
+        }
+        let rendered = finish(driver, style, csl);
+        let mut primed: Vec<String> = rendered
+            .citations
+            .iter()
+            .take(2 * works.len())
+            .map(|c| plain(&c.citation))
+            .collect();
+        // Narratives as they will read once their subject is named.
+        for (k, &w) in works.iter().enumerate() {
+            let prose = &mut primed[works.len() + k];
+            if prose.starts_with('(') {
+                if let Some(subject) = subject_of(&refs[w], style) {
+                    *prose = format!("{subject} {prose}");
+                }
+            }
+        }
+        let distinct = primed.chunks(works.len()).all(|set| {
+            let mut seen = std::collections::HashSet::new();
+            set.iter().all(|t| seen.insert(t))
+        });
+        (citations_html(rendered, 2 * works.len(), &reqs), distinct)
+    };
     let rendered: Vec<Vec<(usize, String)>> = chunks
         .par_iter()
         .zip(requests_of_chunk.par_iter())
@@ -792,22 +992,13 @@ fn render_by_group(
             if mine.is_empty() {
                 return Vec::new();
             }
-            let mut driver = BibliographyDriver::new();
-            prime(
-                &mut driver,
-                works.iter().map(|&w| &items[w]),
-                style,
-                citation_only,
-            );
-            let refs: Vec<&Request> = mine.iter().map(|&n| &requests[n]).collect();
-            for r in &refs {
-                driver.citation(csl_request(
-                    vec![citation_item(items, r)],
-                    style,
-                    citation_only,
-                ));
+            let (mut html, distinct) = render(works, mine, citation_only);
+            // Names did not tell the works apart in every form (hayagriva
+            // stops before year suffixes when it tried names): year
+            // suffixes alone, as the entries then carry them too.
+            if !distinct {
+                html = render(works, mine, &no_names).0;
             }
-            let html = citations_html(finish(driver, style, citation_only), works.len(), &refs);
             mine.iter().copied().zip(html).collect()
         })
         .collect();
@@ -1134,7 +1325,7 @@ mod tests {
         let style = CslStyle::new(IndependentStyle::from_xml(DEFAULT_STYLE).unwrap(), None);
         let order = bibliography_order(&items, &style);
         let csl = citation_only(&style);
-        let groups = confusable_groups(&items, &order, &style, &csl);
+        let groups = confusable_groups(&items, &refs, &order, &style, &csl);
         let smiths: Vec<&Vec<usize>> = groups.iter().filter(|g| g.len() == 3).collect();
         assert_eq!(
             smiths,
@@ -1175,7 +1366,7 @@ mod tests {
                 ]
             })
             .collect();
-        let grouped = render_by_group(&items, &groups, &requests, &style, &csl);
+        let grouped = render_by_group(&items, &refs, &groups, &requests, &style, &csl);
         assert_eq!(grouped, one_driver(&items, &order, &requests, &style));
         let text = |key: &str| grouped[4 * refs.iter().position(|r| r.key == key).unwrap()].clone();
         // The list sorts by author (family, then given name), then year,
