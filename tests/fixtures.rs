@@ -84,6 +84,7 @@ fixtures! {
     a_bibtex_field_left_open_is_reported_at_its_brace => "bibtex-field-left-open",
     a_missing_comma_between_bibtex_fields => "bibtex-missing-comma-between-fields",
     a_bibliography_exported_twice_is_one_error => "bibliography-exported-twice",
+    an_unknown_bibtex_entry_type_is_a_warning => "bibtex-unknown-entry-type",
     what_was_probably_meant_is_a_warning => "probably-meant",
     a_utf16_note_is_one_error_with_what_to_do => "utf16-note",
     a_utf16_book_toml_says_to_save_as_utf8 => "utf16-book-toml",

@@ -107,9 +107,98 @@ fn parse_text(display: &str, text: &str) -> (Vec<(Reference, Pos)>, Vec<Diagnost
     };
     let mut out = Vec::new();
     for ((entry, kind), (_, pos)) in bib.iter().zip(&kinds).zip(&seen) {
+        if !ENTRY_TYPES.contains(&kind.as_str()) {
+            let at = type_pos(text, &index, *pos);
+            diags.push(
+                Diagnostic::warning(
+                    display,
+                    at,
+                    format!(
+                        "unknown entry type `@{kind}`: read as a plain document, so fields such as \
+                         journal, volume and issue are not shown"
+                    ),
+                )
+                .with_help_opt(crate::diagnostic::did_you_mean(
+                    kind,
+                    ENTRY_TYPES.iter().copied(),
+                )),
+            );
+        }
         out.push((to_reference(entry, kind), *pos));
     }
     (out, diags)
+}
+
+/// The BibTeX and BibLaTeX entry types this reader maps to CSL types.
+const ENTRY_TYPES: &[&str] = &[
+    "article",
+    "book",
+    "mvbook",
+    "collection",
+    "mvcollection",
+    "proceedings",
+    "mvproceedings",
+    "manual",
+    "inbook",
+    "incollection",
+    "suppbook",
+    "suppcollection",
+    "bookinbook",
+    "inproceedings",
+    "conference",
+    "report",
+    "techreport",
+    "thesis",
+    "phdthesis",
+    "mastersthesis",
+    "online",
+    "www",
+    "electronic",
+    "unpublished",
+    "booklet",
+    "periodical",
+    "patent",
+    "dataset",
+    "software",
+    "legislation",
+    "law",
+    "legal",
+    "jurisdiction",
+    "inreference",
+    "reference",
+    "mvreference",
+    "letter",
+    "video",
+    "movie",
+    "audio",
+    "music",
+    "image",
+    "artwork",
+    "misc",
+    "suppperiodical",
+    "review",
+    "set",
+    "xdata",
+    "standard",
+];
+
+/// The position of the `@type` that opens the entry whose key is at `key`.
+fn type_pos(text: &str, index: &LineIndex, key: Pos) -> Pos {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(key.line - 1)
+        .map(str::len)
+        .sum();
+    let line = &text[line_start.min(text.len())..];
+    let in_line: usize = line
+        .chars()
+        .take(key.col.saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
+    let at = text[..line_start + in_line]
+        .rfind('@')
+        .unwrap_or(line_start);
+    index.pos(text, at)
 }
 
 /// Maps one BibLaTeX entry to CSL variables.
