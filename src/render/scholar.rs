@@ -73,6 +73,7 @@ pub struct RefCtx {
     pub text: String,
     pub doi: Option<String>,
     pub doi_href: Option<String>,
+    /// The URL, unless the formatted entry already shows it.
     pub url: Option<String>,
     /// The entry's own page.
     pub href: String,
@@ -119,6 +120,7 @@ pub fn reference(input: &Input<'_>, from: &str, r: usize) -> RefCtx {
         url: entry
             .field("URL")
             .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+            .filter(|u| !input.cites.entries[r].text.contains(*u))
             .map(str::to_string),
         href: urls::relative_href(from, &page_url, None, index_html),
         cited_by,
