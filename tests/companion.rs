@@ -104,3 +104,30 @@ fn shipped_content_is_complete() {
         std::fs::read_to_string(site.join("paper/collaboration-theory/index.html")).unwrap();
     assert!(theory.contains("href=\"../../glossary/index.html#collaborative-inertia\""));
 }
+
+/// The five works the paper cites without listing say so beside their
+/// entries in the citation index, as on their own pages.
+#[test]
+fn works_missing_from_the_papers_list_are_marked_in_the_index() {
+    let (_dir, site) = common::built_shipped_site();
+    let index = std::fs::read_to_string(site.join("references/index.html")).unwrap();
+    let marked: Vec<&str> = index
+        .split("<li id=\"ref-")
+        .skip(1)
+        .filter(|entry| {
+            let entry = &entry[..entry.find("</li>").unwrap_or(entry.len())];
+            entry.contains("<p class=\"entry-note\">Not in the paper&#39;s reference list.</p>")
+        })
+        .map(|entry| &entry[..entry.find('"').unwrap()])
+        .collect();
+    assert_eq!(
+        marked,
+        [
+            "gray1985",
+            "hardy2005",
+            "osborne2008",
+            "page2003",
+            "rochester2013"
+        ]
+    );
+}

@@ -77,6 +77,10 @@ pub struct RefCtx {
     pub url: Option<String>,
     /// The entry's own page.
     pub href: String,
+    /// The `summary` of the researcher's note on this work, shown beside
+    /// the entry in the citation index ("Not in the paper's reference
+    /// list").
+    pub summary: Option<String>,
     pub cited_by: Vec<CitedByCtx>,
     pub downloads: DownloadsCtx,
 }
@@ -123,6 +127,12 @@ pub fn reference(input: &Input<'_>, from: &str, r: usize) -> RefCtx {
             .filter(|u| !input.cites.entries[r].text.contains(*u))
             .map(str::to_string),
         href: urls::relative_href(from, &page_url, None, index_html),
+        summary: input
+            .site
+            .pages
+            .iter()
+            .find(|p| p.role == crate::model::Role::Reference(r))
+            .and_then(|p| p.page.front.summary.clone()),
         cited_by,
         downloads: DownloadsCtx {
             bib: file("bib"),
