@@ -1207,12 +1207,29 @@ pub fn to_item(r: &Reference) -> Item {
     Item(map)
 }
 
+/// Initials written run together (`TM`, `LB`, as the paper's list and many
+/// exports write them) as separate initials (`T. M.`), so that a style
+/// that initialises given names keeps them all rather than reading `TM`
+/// as one name. Anything else is left as it is.
+fn spaced_initials(given: &str) -> String {
+    let g = given.trim();
+    let run_together = (2..=4).contains(&g.chars().count()) && g.chars().all(|c| c.is_uppercase());
+    if run_together {
+        g.chars()
+            .map(|c| format!("{c}."))
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        given.to_string()
+    }
+}
+
 fn name_value(n: &Name) -> NameValue {
     match &n.literal {
         Some(l) => NameValue::Literal(LiteralName { literal: l.clone() }),
         None => NameValue::Item(NameItem {
             family: n.family.clone().unwrap_or_default(),
-            given: n.given.clone(),
+            given: n.given.as_deref().map(spaced_initials),
             non_dropping_particle: n.particle.clone(),
             dropping_particle: None,
             suffix: n.suffix.clone(),
@@ -1298,6 +1315,32 @@ mod tests {
         };
         assert_eq!(decoded("en"), 2);
         assert_eq!(decoded("de"), 4);
+    }
+
+    /// The default style initialises given names as the paper's list does
+    /// (`Berg, M, Mol, A`; `Hay, TM`), keeping run-together initials.
+    #[test]
+    fn the_default_style_initialises_given_names() {
+        let style = CslStyle::new(IndependentStyle::from_xml(DEFAULT_STYLE).unwrap(), None);
+        let mut r = work(
+            "berg1997",
+            "Berg",
+            "Marc",
+            "1997",
+            "Differences in medicine",
+        );
+        r.names.get_mut("author").unwrap().push(Name {
+            family: Some("Hay".into()),
+            given: Some("TM".into()),
+            ..Name::default()
+        });
+        assert_eq!(
+            format_one(&r, &style).text,
+            "Berg, M, Hay, TM, 1997, Differences in medicine"
+        );
+        assert_eq!(spaced_initials("TM"), "T. M.");
+        assert_eq!(spaced_initials("Marc"), "Marc");
+        assert_eq!(spaced_initials("R."), "R.");
     }
 
     #[test]
@@ -1386,7 +1429,7 @@ mod tests {
         // Entries carry the same suffixes, following the list's order
         // (Alan before Kate), not the file's.
         let entries = render_entries(&items, &groups, &style);
-        assert_eq!(entries[3].text, "Brown, Alan, 2005a, Agency");
-        assert_eq!(entries[1].text, "Brown, Kate, 2005b, Kinship");
+        assert_eq!(entries[3].text, "Brown, A, 2005a, Agency");
+        assert_eq!(entries[1].text, "Brown, K, 2005b, Kinship");
     }
 }
