@@ -423,9 +423,14 @@ fn highwire_tags_describe_the_reference_or_the_paper() {
         .find("<aside class=\"cite-this\"")
         .expect("cite this box")..];
     assert!(cite_box.contains("‘Home’, in <i>T</i>, <a href=\"https://example.org/c/\">"));
+    // The paper as its own reference list writes an entry, DOI included.
     assert!(
-        cite_box.contains("Jacklin-Jarvis, Carol, 2015, Collaborating across sector boundaries")
+        cite_box.contains("Jacklin-Jarvis, C, 2015, Collaborating across sector boundaries"),
+        "{cite_box}"
     );
+    assert!(cite_box.contains(
+        "<a href=\"https://doi.org/10.1332/204080515X14448338369886\">https://doi.org/10.1332/204080515X14448338369886</a>"
+    ), "{cite_box}");
 }
 
 #[test]
