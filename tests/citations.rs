@@ -842,3 +842,26 @@ fn numeric_styles_keep_authors_and_name_them_in_narrative_citations() {
     let list = strip_tags(&read(&dir, "references/index.html"));
     assert!(list.contains("Huxham C, Vangen S."), "{list}");
 }
+
+/// Title case keeps small words small after a comma, as CSL's title case
+/// does ("Practices, Techniques, and Bodies", not "…, And Bodies").
+#[test]
+fn title_case_keeps_small_words_after_a_comma() {
+    let dir = project(&[
+        (
+            "book.toml",
+            "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"chicago-author-date\"\n",
+        ),
+        (
+            "refs.yaml",
+            "- id: berg1998\n  type: book\n  author: [{family: Berg, given: Marc}]\n  issued: 1998\n  title: \"Differences in medicine: unraveling practices, techniques, and bodies\"\n  publisher: Duke University Press\n",
+        ),
+        ("content/index.md", "---\ntitle: Home\n---\n[@berg1998]\n"),
+    ]);
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let list = strip_tags(&read(&dir, "references/index.html"));
+    assert!(
+        list.contains("Differences in Medicine: Unraveling Practices, Techniques, and Bodies."),
+        "{list}"
+    );
+}

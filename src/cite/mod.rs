@@ -404,6 +404,7 @@ pub fn format(
                 text,
             };
         }
+        keep_small_words_small(e, &bib.refs[i]);
     }
     Formatted {
         entries,
@@ -1023,6 +1024,37 @@ fn format_one_item(item: &Item, style: &CslStyle) -> Entry {
         .and_then(|b| b.items.into_iter().next())
         .map(|i| Entry::of(&i.content))
         .unwrap_or_default()
+}
+
+/// Words a title case leaves small.
+const SMALL_WORDS: [&str; 17] = [
+    "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "nor", "of", "on", "or", "the",
+    "to", "with",
+];
+
+/// hayagriva's title case capitalises a small word after a comma
+/// ("Practices, Techniques, And Bodies"), which CSL's title case does not:
+/// a small word written in lower case after a comma or semicolon in the
+/// work's title or container title is put back in lower case in its entry.
+fn keep_small_words_small(entry: &mut Entry, r: &Reference) {
+    for field in ["title", "container-title", "collection-title"] {
+        let Some(title) = r.field(field) else {
+            continue;
+        };
+        for sep in [", ", "; "] {
+            for word in SMALL_WORDS {
+                let small = format!("{sep}{word} ");
+                if !title.contains(&small) {
+                    continue;
+                }
+                let mut chars = word.chars();
+                let first = chars.next().expect("a word").to_uppercase();
+                let capital = format!("{sep}{first}{} ", chars.as_str());
+                entry.text = entry.text.replace(&capital, &small);
+                entry.html = entry.html.replace(&capital, &small);
+            }
+        }
+    }
 }
 
 /// "Smith, J, 2010, Title": for works a style does not list.
