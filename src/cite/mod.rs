@@ -388,10 +388,18 @@ pub fn format(
         let citation_only = citation_only(style);
         let groups = confusable_groups(&items, &bib.refs, &order, style, &citation_only);
         let mut entries = render_entries(&items, &groups, style);
-        let mut unique =
+        let (mut unique, finals) =
             render_by_group(&items, &bib.refs, &groups, &requests, style, &citation_only);
         suffix_undated(&groups, &requests, &mut unique, &mut entries, style);
         name_the_subject(&bib.refs, &requests, &mut unique, style);
+        suffix_remaining(
+            &groups,
+            &finals,
+            &bib.refs,
+            &requests,
+            &mut unique,
+            &mut entries,
+        );
         (entries, unique)
     };
     let mut entries = entries;
@@ -932,7 +940,7 @@ fn render_by_group(
     requests: &[Request],
     style: &CslStyle,
     citation_only: &IndependentStyle,
-) -> Vec<String> {
+) -> (Vec<String>, Vec<Option<[String; 2]>>) {
     use rayon::prelude::*;
     let chunks: Vec<Vec<usize>> = driver_chunks(groups).into_iter().map(|(c, _)| c).collect();
     let mut chunk_of_work = vec![0usize; items.len()];
@@ -984,30 +992,107 @@ fn render_by_group(
             let mut seen = std::collections::HashSet::new();
             set.iter().all(|t| seen.insert(t))
         });
-        (citations_html(rendered, 2 * works.len(), &reqs), distinct)
+        (
+            citations_html(rendered, 2 * works.len(), &reqs),
+            distinct,
+            primed,
+        )
     };
-    let rendered: Vec<Vec<(usize, String)>> = chunks
+    type Chunk = (Vec<(usize, String)>, Vec<(usize, [String; 2])>);
+    let rendered: Vec<Chunk> = chunks
         .par_iter()
         .zip(requests_of_chunk.par_iter())
         .map(|(works, mine)| {
             if mine.is_empty() {
-                return Vec::new();
+                return (Vec::new(), Vec::new());
             }
-            let (mut html, distinct) = render(works, mine, citation_only);
+            let (mut html, distinct, mut primed) = render(works, mine, citation_only);
             // Names did not tell the works apart in every form (hayagriva
             // stops before year suffixes when it tried names): year
             // suffixes alone, as the entries then carry them too.
             if !distinct {
-                html = render(works, mine, &no_names).0;
+                (html, _, primed) = render(works, mine, &no_names);
             }
-            mine.iter().copied().zip(html).collect()
+            let n = works.len();
+            let finals = works
+                .iter()
+                .enumerate()
+                .map(|(k, &w)| (w, [primed[k].clone(), primed[n + k].clone()]))
+                .collect();
+            (mine.iter().copied().zip(html).collect(), finals)
         })
         .collect();
     let mut out = vec![String::new(); requests.len()];
-    for (n, html) in rendered.into_iter().flatten() {
-        out[n] = html;
+    let mut finals = vec![None; items.len()];
+    for (html, fin) in rendered {
+        for (n, h) in html {
+            out[n] = h;
+        }
+        for (w, f) in fin {
+            finals[w] = Some(f);
+        }
     }
-    out
+    (out, finals)
+}
+
+/// Works of one group whose citations still read alike once hayagriva is
+/// done (a chapter and the volume its author edited: "Appadurai (1986)"
+/// twice, as the narrative form drops the editor): year suffixes in the
+/// list's order, after the year, in their citations and entries alike.
+fn suffix_remaining(
+    groups: &[Vec<usize>],
+    finals: &[Option<[String; 2]>],
+    refs: &[Reference],
+    requests: &[Request],
+    citations: &mut [String],
+    entries: &mut [Entry],
+) {
+    let mut letter_of: std::collections::HashMap<usize, char> = Default::default();
+    for group in groups.iter().filter(|g| g.len() > 1 && g.len() <= 26) {
+        let mut alike = std::collections::BTreeSet::new();
+        for form in 0..2 {
+            let mut by_text: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+            for &w in group {
+                if let Some(f) = &finals[w] {
+                    by_text.entry(f[form].as_str()).or_default().push(w);
+                }
+            }
+            for works in by_text.values().filter(|ws| ws.len() > 1) {
+                alike.extend(works.iter().copied());
+            }
+        }
+        let in_order = group.iter().filter(|w| alike.contains(w));
+        for (k, &w) in in_order.enumerate() {
+            letter_of.insert(w, (b'a' + k as u8) as char);
+        }
+    }
+    let with_letter = |text: &str, year: &str, letter: char| -> String {
+        // The first year not already followed by a suffix letter.
+        let mut from = 0;
+        while let Some(at) = text[from..].find(year).map(|i| i + from) {
+            let after = text[at + year.len()..].chars().next();
+            let before = text[..at].chars().next_back();
+            let digit_before = before.is_some_and(|c| c.is_ascii_digit());
+            if !after.is_some_and(|c| c.is_ascii_alphanumeric()) && !digit_before {
+                return format!("{}{year}{letter}{}", &text[..at], &text[at + year.len()..]);
+            }
+            from = at + year.len();
+        }
+        text.to_string()
+    };
+    for (html, r) in citations.iter_mut().zip(requests) {
+        if let (Some(&letter), Some(year)) = (letter_of.get(&r.reference), refs[r.reference].year())
+        {
+            *html = with_letter(html, &year.to_string(), letter);
+        }
+    }
+    for (&w, &letter) in &letter_of {
+        if let Some(year) = refs[w].year() {
+            let year = year.to_string();
+            entries[w].text = with_letter(&entries[w].text, &year, letter);
+            entries[w].html = with_letter(&entries[w].html, &year, letter);
+        }
+    }
 }
 
 /// One entry on its own, as it would stand in a reference list.
@@ -1441,7 +1526,7 @@ mod tests {
                 ]
             })
             .collect();
-        let grouped = render_by_group(&items, &refs, &groups, &requests, &style, &csl);
+        let (grouped, _) = render_by_group(&items, &refs, &groups, &requests, &style, &csl);
         assert_eq!(grouped, one_driver(&items, &order, &requests, &style));
         let text = |key: &str| grouped[4 * refs.iter().position(|r| r.key == key).unwrap()].clone();
         // The list sorts by author (family, then given name), then year,
