@@ -13,17 +13,60 @@ use std::collections::BTreeMap;
 
 use companion::bibliography::{self, Format, Reference};
 
-/// The styles swept: the default (the paper's own), the author-date styles
-/// researchers use most, and numeric styles.
-const STYLES: [(&str, bool); 7] = [
-    ("voluntary-sector-review", false),
-    ("apa", false),
-    ("chicago-author-date", false),
-    ("harvard-cite-them-right", false),
-    ("vancouver", true),
-    ("nature", true),
-    ("ieee", true),
+/// Bundled author-date styles that still fail this sweep, and why. Each is
+/// a known fault to mend; every other style must pass.
+const NOT_YET: [(&str, &str); 10] = [
+    (
+        "american-anthropological-association",
+        "entries lose their authors' names (hayagriva renders the style's names empty)",
+    ),
+    (
+        "american-meteorological-society",
+        "entries lose their authors' names",
+    ),
+    ("turabian-author-date", "entries lose their authors' names"),
+    ("copernicus", "some entries lose their authors"),
+    (
+        "annual-reviews-author-date",
+        "an undated work's narrative citation has empty parentheses, so two read alike",
+    ),
+    (
+        "cse-name-year",
+        "an undated work's narrative citation has empty parentheses",
+    ),
+    (
+        "springer-basic-author-date",
+        "an undated work's narrative citation has empty parentheses",
+    ),
+    (
+        "associacao-brasileira-de-normas-tecnicas",
+        "undated works read alike: the style writes [S.d.], not the locale's term",
+    ),
+    (
+        "deutsche-gesellschaft-für-psychologie",
+        "undated works read alike: the style writes `n. d.`",
+    ),
+    (
+        "deutsche-sprache",
+        "repeated citations render as `ebd.` (ibid.), a position-dependent form",
+    ),
 ];
+
+/// The styles swept: the default (the paper's own), every bundled
+/// author-date style a site accepts but those in [`NOT_YET`], and three
+/// numeric styles.
+fn styles() -> Vec<(&'static str, bool)> {
+    let mut out = vec![("voluntary-sector-review", false)];
+    out.extend(
+        companion::cite::bundled_styles()
+            .into_iter()
+            .filter(|s| s.accepted && s.class == "author-date")
+            .filter(|s| !NOT_YET.iter().any(|(n, _)| *n == s.names[0]))
+            .map(|s| (s.names[0], false)),
+    );
+    out.extend([("vancouver", true), ("nature", true), ("ieee", true)]);
+    out
+}
 
 fn library() -> (String, BTreeMap<String, Reference>) {
     let text = std::fs::read_to_string(
@@ -114,10 +157,11 @@ fn sweep(style: &str, numeric: bool, bib: &str, refs: &BTreeMap<String, Referenc
         // The first word of the name is enough: some styles abbreviate
         // corporate names' later words or drop particles.
         let word = family.split_whitespace().next().unwrap_or(family);
-        if !numeric && !entry.contains(word) {
+        // Some styles set family names in capitals (ISO 690, ABNT).
+        if !numeric && !entry.to_lowercase().contains(&word.to_lowercase()) {
             problems.push(format!(
                 "{style}: {key}: `{word}` missing from `{}`",
-                &entry[..entry.len().min(120)]
+                entry.chars().take(120).collect::<String>()
             ));
         }
         if numeric {
@@ -134,25 +178,39 @@ fn sweep(style: &str, numeric: bool, bib: &str, refs: &BTreeMap<String, Referenc
 }
 
 #[test]
-fn a_whole_zotero_library_cites_right_in_the_swept_styles() {
+fn a_whole_zotero_library_cites_right_in_every_author_date_style() {
     let (bib, refs) = library();
     assert_eq!(refs.len(), 1241);
-    let problems: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = STYLES
-            .iter()
-            .map(|&(style, numeric)| {
-                let (bib, refs) = (&bib, &refs);
-                s.spawn(move || sweep(style, numeric, bib, refs))
+    let styles = styles();
+    assert!(styles.len() >= 20, "{styles:?}");
+    // Two at a time: each build already uses both cores part of the time.
+    let problems: Vec<String> = styles
+        .chunks(2)
+        .flat_map(|pair| {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = pair
+                    .iter()
+                    .map(|&(style, numeric)| {
+                        let (bib, refs) = (&bib, &refs);
+                        s.spawn(move || sweep(style, numeric, bib, refs))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap())
+                    .collect::<Vec<_>>()
             })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
-    });
+        })
+        .collect();
+    let mut per_style: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &problems {
+        *per_style
+            .entry(p.split(':').next().unwrap_or(""))
+            .or_default() += 1;
+    }
     assert!(
         problems.is_empty(),
-        "{} problems:\n{}",
+        "{} problems ({per_style:?}):\n{}",
         problems.len(),
         problems
             .iter()

@@ -390,7 +390,14 @@ pub fn format(
         let mut entries = render_entries(&items, &groups, style);
         let (mut unique, finals) =
             render_by_group(&items, &bib.refs, &groups, &requests, style, &citation_only);
-        suffix_undated(&groups, &requests, &mut unique, &mut entries, style);
+        suffix_undated(
+            &groups,
+            &finals,
+            &requests,
+            &mut unique,
+            &mut entries,
+            style,
+        );
         name_the_subject(&bib.refs, &requests, &mut unique, style);
         suffix_remaining(
             &groups,
@@ -797,6 +804,7 @@ fn citation_only(style: &CslStyle) -> IndependentStyle {
 /// `n.d.-b`), in the list's order, in citations and entries alike.
 fn suffix_undated(
     groups: &[Vec<usize>],
+    finals: &[Option<[String; 2]>],
     requests: &[Request],
     citations: &mut [String],
     entries: &mut [Entry],
@@ -817,10 +825,14 @@ fn suffix_undated(
         .collect();
     let mut letter_of: std::collections::HashMap<usize, (char, &str)> = Default::default();
     for group in groups.iter().filter(|g| g.len() > 1 && g.len() <= 26) {
-        // Only groups whose works all read "n.d." where the year would be.
+        // Only groups whose works' citations all read "n.d." where the
+        // year would be.
         let Some(nd) = forms.iter().find(|nd| {
             group.iter().all(|&w| {
-                entries[w].text.contains(nd.as_str()) && !has_suffix(&entries[w].text, nd)
+                finals[w].as_ref().is_some_and(|f| {
+                    f.iter()
+                        .all(|t| find_term(t, nd).is_some() && !has_suffix(t, nd))
+                })
             })
         }) else {
             continue;
@@ -832,21 +844,41 @@ fn suffix_undated(
     for (html, r) in citations.iter_mut().zip(requests) {
         if let Some((letter, nd)) = letter_of.get(&r.reference) {
             let escaped = escape(nd);
-            *html = html.replacen(&escaped, &format!("{escaped}-{letter}"), 1);
+            *html = with_suffix(html, &escaped, *letter);
         }
     }
     for (&w, (letter, nd)) in &letter_of {
         let escaped = escape(nd);
         let e = &mut entries[w];
-        e.text = e.text.replacen(*nd, &format!("{nd}-{letter}"), 1);
-        e.html = e.html.replacen(&escaped, &format!("{escaped}-{letter}"), 1);
+        e.text = with_suffix(&e.text, nd, *letter);
+        e.html = with_suffix(&e.html, &escaped, *letter);
     }
+}
+
+/// Where the "no date" term stands in `text`, in any letter case (a style
+/// may capitalise it: "N.d.").
+fn find_term(text: &str, term: &str) -> Option<usize> {
+    text.char_indices().map(|(i, _)| i).find(|&i| {
+        text.get(i..i + term.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(term))
+    })
 }
 
 /// Whether "n.d." is already followed by a suffix (`n.d.-a`).
 fn has_suffix(text: &str, nd: &str) -> bool {
-    text.find(nd)
-        .is_some_and(|at| text[at + nd.len()..].starts_with('-'))
+    find_term(text, nd).is_some_and(|at| text[at + nd.len()..].starts_with('-'))
+}
+
+/// `text` with `-letter` after its first "no date" term.
+fn with_suffix(text: &str, nd: &str, letter: char) -> String {
+    match find_term(text, nd) {
+        Some(at) => format!(
+            "{}-{letter}{}",
+            &text[..at + nd.len()],
+            &text[at + nd.len()..]
+        ),
+        None => text.to_string(),
+    }
 }
 
 /// Works that could be confused with one another in a citation: those whose
