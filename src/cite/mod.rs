@@ -824,21 +824,34 @@ fn suffix_undated(
         })
         .collect();
     let mut letter_of: std::collections::HashMap<usize, (char, &str)> = Default::default();
-    for group in groups.iter().filter(|g| g.len() > 1 && g.len() <= 26) {
-        // Only groups whose works' citations all read "n.d." where the
-        // year would be.
-        let Some(nd) = forms.iter().find(|nd| {
-            group.iter().all(|&w| {
-                finals[w].as_ref().is_some_and(|f| {
-                    f.iter()
-                        .all(|t| find_term(t, nd).is_some() && !has_suffix(t, nd))
-                })
+    for group in groups.iter().filter(|g| g.len() > 1) {
+        // Undated works whose citations read alike in some form: the ones
+        // already told apart (by a title) keep their plain "n.d.".
+        let undated = |w: usize, nd: &str| {
+            finals[w].as_ref().is_some_and(|f| {
+                f.iter()
+                    .all(|t| find_term(t, nd).is_some() && !has_suffix(t, nd))
             })
-        }) else {
-            continue;
         };
-        for (k, &w) in group.iter().enumerate() {
-            letter_of.insert(w, ((b'a' + k as u8) as char, nd.as_str()));
+        for nd in &forms {
+            let mut alike = std::collections::BTreeSet::new();
+            for form in 0..2 {
+                let mut by_text: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+                for &w in group.iter().filter(|&&w| undated(w, nd)) {
+                    if let Some(f) = &finals[w] {
+                        by_text.entry(f[form].as_str()).or_default().push(w);
+                    }
+                }
+                for ws in by_text.values().filter(|ws| ws.len() > 1) {
+                    alike.extend(ws.iter().copied());
+                }
+            }
+            let in_order = group.iter().filter(|w| alike.contains(w)).take(26);
+            for (k, &w) in in_order.enumerate() {
+                letter_of
+                    .entry(w)
+                    .or_insert(((b'a' + k as u8) as char, nd.as_str()));
+            }
         }
     }
     for (html, r) in citations.iter_mut().zip(requests) {
