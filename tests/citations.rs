@@ -178,17 +178,7 @@ fn citations(html: &str) -> Vec<String> {
 }
 
 fn strip_tags(s: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in s.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&#39;", "'").replace("&amp;", "&")
+    common::text_of(s)
 }
 
 #[test]

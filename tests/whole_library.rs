@@ -84,21 +84,7 @@ fn library() -> (String, BTreeMap<String, Reference>) {
 }
 
 fn unescape(s: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in s.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&amp;", "&")
-        .replace("&#39;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
+    common::text_of(s)
 }
 
 fn sweep(style: &str, numeric: bool, bib: &str, refs: &BTreeMap<String, Reference>) -> Vec<String> {
