@@ -219,6 +219,14 @@ pub struct StyleInfo {
     pub accepted: bool,
 }
 
+/// The CSL XML of a bundled style, for tools that read CSL files (Pandoc).
+pub fn bundled_style_xml(name: &str) -> Option<String> {
+    hayagriva::archive::ArchivedStyle::by_name(name)?
+        .get()
+        .to_xml()
+        .ok()
+}
+
 /// Every style bundled with the tool, by name.
 pub fn bundled_styles() -> Vec<StyleInfo> {
     use hayagriva::archive::ArchivedStyle;
