@@ -445,42 +445,33 @@ fn csl_request<'a>(
     CitationRequest::new(items, csl, style.locale.clone(), &style.locales, None)
 }
 
-fn hidden(item: &Item) -> CitationItem<'_, Item> {
-    CitationItem::new(item, None, None, true, None)
+/// Whether priming citations take part in hayagriva's search for
+/// ambiguous citations.
+#[derive(Clone, Copy)]
+enum Priming {
+    /// Hidden: they set the order year suffixes follow, nothing else.
+    Hidden,
+    /// Visible to that search, so a group whose citations in the text are
+    /// all narrative (or all have locators) still gets year suffixes; they
+    /// are never shown to readers.
+    Visible,
 }
 
-/// Primes `driver` with a hidden citation of each of `works`, in that
-/// order: year suffixes are then assigned in that order. One citation per
-/// work, because hayagriva sorts a citation's items by looking each one up
-/// among all cited works (quadratic in the size of one citation).
+/// Primes `driver` with one citation of each of `works`, in that order:
+/// year suffixes are then assigned in that order. One citation per work,
+/// because hayagriva sorts a citation's items by looking each one up among
+/// all cited works (quadratic in the size of one citation).
 fn prime<'a>(
     driver: &mut BibliographyDriver<'a, Item>,
     works: impl Iterator<Item = &'a Item>,
     style: &'a CslStyle,
     csl: &'a IndependentStyle,
+    priming: Priming,
 ) {
     for item in works {
-        driver.citation(csl_request(vec![hidden(item)], style, csl));
-    }
-}
-
-/// Primes `driver` with a plain, visible citation of each of `works`, in
-/// that order. hayagriva leaves hidden citations out when it looks for
-/// ambiguous ones, so a group whose citations in the text are all
-/// narrative (or all have locators) would get no year suffixes; the
-/// priming citations themselves are not shown.
-fn prime_visible<'a>(
-    driver: &mut BibliographyDriver<'a, Item>,
-    works: impl Iterator<Item = &'a Item>,
-    style: &'a CslStyle,
-    csl: &'a IndependentStyle,
-) {
-    for item in works {
-        driver.citation(csl_request(
-            vec![CitationItem::with_locator(item, None)],
-            style,
-            csl,
-        ));
+        let hidden = matches!(priming, Priming::Hidden);
+        let citation = CitationItem::new(item, None, None, hidden, None);
+        driver.citation(csl_request(vec![citation], style, csl));
     }
 }
 
@@ -511,7 +502,13 @@ fn by_key(items: &[Item]) -> std::collections::HashMap<&str, usize> {
 /// The style's order of the whole bibliography, as bibliography indices.
 fn bibliography_order(items: &[Item], style: &CslStyle) -> Vec<usize> {
     let mut driver = BibliographyDriver::new();
-    prime(&mut driver, items.iter(), style, &style.style);
+    prime(
+        &mut driver,
+        items.iter(),
+        style,
+        &style.style,
+        Priming::Hidden,
+    );
     match finish(driver, style, &style.style).bibliography {
         Some(b) => {
             let keys = by_key(items);
@@ -572,7 +569,13 @@ fn render_entries(items: &[Item], groups: &[Vec<usize>], style: &CslStyle) -> Ve
     let citation_only = citation_only(style);
     let entries_in = |works: &[usize], csl: &IndependentStyle| -> Vec<(usize, Entry, String)> {
         let mut driver = BibliographyDriver::new();
-        prime(&mut driver, works.iter().map(|&w| &items[w]), style, csl);
+        prime(
+            &mut driver,
+            works.iter().map(|&w| &items[w]),
+            style,
+            csl,
+            Priming::Hidden,
+        );
         for &w in works {
             driver.citation(csl_request(
                 vec![CitationItem::with_locator(&items[w], None)],
@@ -723,6 +726,7 @@ fn render_in_one(
             .map(|(it, _)| it),
         style,
         &style.style,
+        Priming::Hidden,
     );
     let mut rendered = finish(driver, style, &style.style);
     let entries = entries_of(rendered.bibliography.take(), items);
@@ -1013,7 +1017,13 @@ fn render_by_group(
     // differently, work from work.
     let render = |works: &[usize], mine: &[usize], csl: &IndependentStyle| {
         let mut driver = BibliographyDriver::new();
-        prime_visible(&mut driver, works.iter().map(|&w| &items[w]), style, csl);
+        prime(
+            &mut driver,
+            works.iter().map(|&w| &items[w]),
+            style,
+            csl,
+            Priming::Visible,
+        );
         for &w in works {
             driver.citation(csl_request(
                 vec![CitationItem::with_locator(&items[w], None).kind(CitePurpose::Prose)],
@@ -1156,7 +1166,13 @@ pub fn format_one(r: &Reference, style: &CslStyle) -> Entry {
 /// One CSL item on its own, as it would stand in a reference list.
 fn format_one_item(item: &Item, style: &CslStyle) -> Entry {
     let mut driver = BibliographyDriver::new();
-    prime(&mut driver, std::iter::once(item), style, &style.style);
+    prime(
+        &mut driver,
+        std::iter::once(item),
+        style,
+        &style.style,
+        Priming::Hidden,
+    );
     finish(driver, style, &style.style)
         .bibliography
         .and_then(|b| b.items.into_iter().next())
@@ -1446,6 +1462,7 @@ mod tests {
             order.iter().map(|&i| &items[i]),
             style,
             &style.style,
+            Priming::Hidden,
         );
         for r in requests {
             driver.citation(csl_request(
