@@ -855,3 +855,73 @@ fn title_case_keeps_small_words_after_a_comma() {
         "{list}"
     );
 }
+
+/// Each entry and citation stands alone on a page a reader reaches from a
+/// link: a repeated author is named, not replaced by `———` (Turabian) or
+/// nothing (AAA); no citation reads `ebd.` (ibid.); and two undated works by
+/// one author read apart even in a style that gives them no date text
+/// (`Smith ()` twice in Annual Reviews) or its own (`n. d.`, `[S.d.]`).
+#[test]
+fn entries_and_citations_stand_alone_on_their_pages() {
+    let refs = "- id: mol2008\n  type: book\n  author: [{family: Mol, given: Annemarie}]\n  issued: 2008\n  title: The logic of care\n  publisher: Routledge\n- id: mol2002\n  type: book\n  author: [{family: Mol, given: Annemarie}]\n  issued: 2002\n  title: The body multiple\n  publisher: Duke\n- id: und1\n  type: book\n  author: [{family: Smith, given: John}]\n  title: An undated book\n  publisher: P\n- id: und2\n  type: book\n  author: [{family: Smith, given: John}]\n  title: Another undated book\n  publisher: P\n";
+    let note = "---\ntitle: Home\n---\nAs @mol2008 shows [@mol2008, p. 3]; see @mol2002, @und1 and @und2 [@und1; @und2].\n";
+    for (style, nd) in [
+        ("turabian-author-date", "n.d."),
+        ("american-anthropological-association", "n.d."),
+        ("annual-reviews-author-date", "n.d."),
+        ("american-meteorological-society", "n.d."),
+        ("deutsche-sprache", "o.\u{a0}J."),
+        ("deutsche-gesellschaft-für-psychologie", "n. d."),
+        ("associacao-brasileira-de-normas-tecnicas", "[S.d.]"),
+    ] {
+        let dir = project(&[
+            (
+                "book.toml",
+                &format!("[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"{style}\"\n"),
+            ),
+            ("refs.yaml", refs),
+            ("content/index.md", note),
+        ]);
+        let r = run(dir.path(), &["build"]);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{style}");
+        let cites: Vec<String> = citations(&read(&dir, "index.html"))
+            .iter()
+            .map(|c| strip_tags(c))
+            .collect();
+        assert!(cites[0].starts_with("Mol (2008"), "{style}: {cites:?}");
+        assert!(
+            cites
+                .iter()
+                .all(|c| !c.contains("bd.") && !c.contains("bid")),
+            "{style}: {cites:?}"
+        );
+        let (a, b) = (format!("{nd}-a"), format!("{nd}-b"));
+        assert!(
+            cites[3].contains(&a) && cites[4].contains(&b),
+            "{style}: {cites:?}"
+        );
+        assert!(
+            cites[5].contains(&a) && cites[5].contains(&b),
+            "{style}: {cites:?}"
+        );
+        for (slug, shows) in [("mol2002", "Mol"), ("mol2008", "Mol"), ("und2", "Smith")] {
+            let page = read(&dir, &format!("references/{slug}/index.html"));
+            let at = page.find("class=\"entry\"").expect("an entry");
+            let entry = strip_tags(&page[at..at + page[at..].find("</p>").unwrap()]);
+            assert!(
+                entry.to_lowercase().contains(&shows.to_lowercase()),
+                "{style}: {slug}: {entry}"
+            );
+        }
+        let list = strip_tags(&read(&dir, "references/index.html"));
+        assert!(
+            !list.contains("———") && !list.contains("——"),
+            "{style}: {list}"
+        );
+        assert_eq!(
+            list.matches("Smith").count() + list.matches("SMITH").count(),
+            2,
+            "{style}: {list}"
+        );
+    }
+}

@@ -9,6 +9,8 @@
 
 use std::path::Path;
 
+mod adapt;
+
 use hayagriva::citationberg::json::{
     DateValue, Item, LiteralName, NameItem, NameValue, Value, VecDate, VecDateRange,
 };
@@ -44,6 +46,12 @@ pub struct CslStyle {
     /// Numbered or labelled citations: numbers follow first citation, so
     /// the driver is not primed in bibliography order.
     numeric: bool,
+    /// What the style itself writes for an undated work (`[S.d.]`), besides
+    /// the locale's "no date" term.
+    no_date: Vec<String>,
+    /// Where terms are looked up, in CSL's order: the style's own locales
+    /// for the site's language, then the locale files.
+    terms: Vec<Locale>,
 }
 
 impl CslStyle {
@@ -88,15 +96,15 @@ impl CslStyle {
     }
 
     pub fn new(mut style: IndependentStyle, locale: Option<&str>) -> CslStyle {
-        give_names_a_name(&mut style);
-        let numeric = style.info.category.iter().any(|c| {
-            matches!(
-                c,
-                StyleCategory::CitationFormat {
-                    format: CitationFormat::Numeric | CitationFormat::Label
-                }
-            )
-        });
+        let class =
+            |wanted: CitationFormat| {
+                style.info.category.iter().any(
+                    |c| matches!(c, StyleCategory::CitationFormat { format } if *format == wanted),
+                )
+            };
+        let numeric = class(CitationFormat::Numeric) || class(CitationFormat::Label);
+        let author_date = class(CitationFormat::AuthorDate);
+        let no_date = adapt::adapt(&mut style, author_date);
         let layout = &mut style.citation.layout;
         // Items are formatted one by one and joined here, so that prefixes
         // (`see`), suffixes and author suppression work in any style.
@@ -106,61 +114,58 @@ impl CslStyle {
         let wanted = locale
             .map(str::to_string)
             .or_else(|| style.default_locale.as_ref().map(|l| l.0.clone()));
+        let locales = locales_for(wanted.as_deref());
+        // The exact dialect (`de-DE`), then the language (`de`), then any.
+        let rank = |l: &Locale| match (&l.lang, &wanted) {
+            (Some(lang), Some(w)) if lang.0.eq_ignore_ascii_case(w) => Some(0),
+            (Some(lang), Some(w))
+                if w.to_ascii_lowercase()
+                    .starts_with(&format!("{}-", lang.0.to_ascii_lowercase())) =>
+            {
+                Some(1)
+            }
+            (None, _) => Some(2),
+            _ => None,
+        };
+        let mut own: Vec<(usize, &Locale)> = style
+            .locale
+            .iter()
+            .filter_map(|l| Some((rank(l)?, l)))
+            .collect();
+        own.sort_by_key(|(r, _)| *r);
+        let terms = own
+            .into_iter()
+            .map(|(_, l)| l)
+            .chain(&locales)
+            .cloned()
+            .collect();
         CslStyle {
-            locales: locales_for(wanted.as_deref()),
+            locales,
+            terms,
             style,
             locale: locale.map(|l| LocaleCode(l.to_string())),
             delimiter,
             open,
             close,
             numeric,
+            no_date,
         }
     }
 }
 
-/// Gives every `cs:names` without a `cs:name` child a default one. CSL
-/// lets a style leave `cs:name` out (the names then take the options the
-/// style sets on `cs:style`, `cs:citation` or `cs:bibliography`), but
-/// hayagriva then renders no names at all: the NLM/Vancouver style
-/// (`vancouver`), whose author macro is written that way, lost every
-/// author of its reference list.
-fn give_names_a_name(style: &mut IndependentStyle) {
-    use hayagriva::citationberg::{ChooseBranch, LayoutRenderingElement as El, Name, NamesChild};
-    fn visit(children: &mut [El]) {
-        for child in children {
-            match child {
-                // Names inside `cs:substitute` take their parent's
-                // `cs:name`: they are left as they are.
-                El::Names(names)
-                    if !names
-                        .children
-                        .iter()
-                        .any(|c| matches!(c, NamesChild::Name(_))) =>
-                {
-                    names.children.insert(0, NamesChild::Name(Name::default()));
-                }
-                El::Group(group) => visit(&mut group.children),
-                El::Choose(choose) => {
-                    let branches: Vec<&mut ChooseBranch> = std::iter::once(&mut choose.if_)
-                        .chain(choose.else_if.iter_mut())
-                        .collect();
-                    for b in branches {
-                        visit(&mut b.children);
-                    }
-                    if let Some(otherwise) = &mut choose.otherwise {
-                        visit(&mut otherwise.children);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    for m in &mut style.macros {
-        visit(&mut m.children);
-    }
-    visit(&mut style.citation.layout.elements);
-    if let Some(b) = &mut style.bibliography {
-        visit(&mut b.layout.elements);
+impl CslStyle {
+    /// A term of the style's language, as the style would write it.
+    fn term(
+        &self,
+        term: hayagriva::citationberg::taxonomy::OtherTerm,
+        form: hayagriva::citationberg::TermForm,
+    ) -> Option<String> {
+        use hayagriva::citationberg::taxonomy::Term;
+        self.terms.iter().find_map(|l| {
+            l.term(Term::Other(term), form)?
+                .single()
+                .map(str::to_string)
+        })
     }
 }
 
@@ -781,17 +786,11 @@ fn subject_of(work: &Reference, style: &CslStyle) -> Option<String> {
 /// The authors (else editors) of a work as a narrative citation names
 /// them: `Mol`, `Berg and Mol`, `Berg et al.`, with the locale's terms.
 fn narrative_names(r: &Reference, style: &CslStyle) -> Option<String> {
-    use hayagriva::citationberg::taxonomy::{OtherTerm, Term};
+    use hayagriva::citationberg::taxonomy::OtherTerm;
     use hayagriva::citationberg::TermForm;
     let term = |t: OtherTerm, fallback: &str| {
         style
-            .locales
-            .iter()
-            .find_map(|l| {
-                l.term(Term::Other(t), TermForm::Long)?
-                    .single()
-                    .map(str::to_string)
-            })
+            .term(t, TermForm::Long)
             .unwrap_or_else(|| fallback.to_string())
     };
     let names: Vec<&str> = r.creators().iter().map(Name::family_or_literal).collect();
@@ -822,18 +821,14 @@ fn suffix_undated(
     entries: &mut [Entry],
     style: &CslStyle,
 ) {
-    use hayagriva::citationberg::taxonomy::{OtherTerm, Term};
+    use hayagriva::citationberg::taxonomy::OtherTerm;
     use hayagriva::citationberg::TermForm;
-    // The style writes the short ("n.d.") or the long ("no date") form.
+    // The style writes the short ("n.d.") or the long ("no date") form, or
+    // a text of its own ("[S.d.]").
     let forms: Vec<String> = [TermForm::Short, TermForm::Long]
         .into_iter()
-        .filter_map(|form| {
-            style.locales.iter().find_map(|l| {
-                l.term(Term::Other(OtherTerm::NoDate), form)?
-                    .single()
-                    .map(str::to_string)
-            })
-        })
+        .filter_map(|form| style.term(OtherTerm::NoDate, form))
+        .chain(style.no_date.iter().cloned())
         .collect();
     let mut letter_of: std::collections::HashMap<usize, (char, &str)> = Default::default();
     for group in groups.iter().filter(|g| g.len() > 1) {
@@ -1314,7 +1309,14 @@ fn write_html(children: &ElemChildren, out: &mut String) {
                 out.push_str(&escape(&t.text));
                 out.push_str(&close);
             }
-            ElemChild::Elem(e) => write_html(&e.children, out),
+            ElemChild::Elem(e) => match e.display.map(display_class) {
+                Some(class) => {
+                    out.push_str(&format!("<span class=\"{class}\">"));
+                    write_html(&e.children, out);
+                    out.push_str("</span>");
+                }
+                None => write_html(&e.children, out),
+            },
             ElemChild::Markup(m) => out.push_str(&escape(m)),
             ElemChild::Link { text, url } => {
                 let safe = url.starts_with("https://") || url.starts_with("http://");
@@ -1333,13 +1335,32 @@ fn write_html(children: &ElemChildren, out: &mut String) {
     }
 }
 
+/// The class (as citeproc-js names them) for an element the style
+/// displays as a block or in a margin column; the stylesheet lays them out.
+fn display_class(display: hayagriva::citationberg::Display) -> &'static str {
+    use hayagriva::citationberg::Display;
+    match display {
+        Display::Block => "csl-block",
+        Display::LeftMargin => "csl-left-margin",
+        Display::RightInline => "csl-right-inline",
+        Display::Indent => "csl-indent",
+    }
+}
+
 /// Plain text of formatted CSL output.
 pub fn plain(children: &ElemChildren) -> String {
     let mut out = String::new();
     for child in &children.0 {
         match child {
             ElemChild::Text(t) => out.push_str(&t.text),
-            ElemChild::Elem(e) => out.push_str(&plain(&e.children)),
+            ElemChild::Elem(e) => {
+                // A block or a margin column reads as its own phrase.
+                let gap = e.display.is_some() && !out.is_empty() && !out.ends_with(' ');
+                if gap {
+                    out.push(' ');
+                }
+                out.push_str(&plain(&e.children));
+            }
             ElemChild::Markup(m) => out.push_str(m),
             ElemChild::Link { text, .. } => out.push_str(&text.text),
             ElemChild::Transparent { .. } => {}
