@@ -614,7 +614,7 @@ fn render_entries(items: &[Item], groups: &[Vec<usize>], style: &CslStyle) -> Ve
         .map(|(works, confusable)| {
             if !confusable {
                 // Works alone in their citations: nothing to tell apart.
-                return entries_in(works, &style.style)
+                return entries_in(works, &without_disambiguation(&style.style))
                     .into_iter()
                     .map(|(w, e, _)| (w, e))
                     .collect();
@@ -646,6 +646,16 @@ fn without_name_disambiguation(csl: &IndependentStyle) -> IndependentStyle {
     let mut csl = csl.clone();
     csl.citation.disambiguate_add_givenname = false;
     csl.citation.disambiguate_add_names = false;
+    csl
+}
+
+/// The style with nothing to tell apart: for works whose citations already
+/// read differently from every other work's. hayagriva would otherwise
+/// give year suffixes to works it takes for alike when they share a driver,
+/// such as undated web pages cited by their titles (`n.d.-a` … `n.d.-ad`).
+fn without_disambiguation(csl: &IndependentStyle) -> IndependentStyle {
+    let mut csl = without_name_disambiguation(csl);
+    csl.citation.disambiguate_add_year_suffix = false;
     csl
 }
 
@@ -994,7 +1004,8 @@ fn render_by_group(
     citation_only: &IndependentStyle,
 ) -> (Vec<String>, Vec<Option<[String; 2]>>) {
     use rayon::prelude::*;
-    let chunks: Vec<Vec<usize>> = driver_chunks(groups).into_iter().map(|(c, _)| c).collect();
+    let (chunks, confusable): (Vec<Vec<usize>>, Vec<bool>) =
+        driver_chunks(groups).into_iter().unzip();
     let mut chunk_of_work = vec![0usize; items.len()];
     for (n, chunk) in chunks.iter().enumerate() {
         for &w in chunk {
@@ -1006,6 +1017,7 @@ fn render_by_group(
         requests_of_chunk[chunk_of_work[r.reference]].push(n);
     }
     let no_names = without_name_disambiguation(citation_only);
+    let alone = without_disambiguation(citation_only);
     // One driver: each work primed with a plain and a narrative citation
     // (shown to hayagriva, not to readers), then the requests. Returns the
     // requests' HTML, and whether the primed citations all read
@@ -1060,11 +1072,13 @@ fn render_by_group(
     let rendered: Vec<Chunk> = chunks
         .par_iter()
         .zip(requests_of_chunk.par_iter())
-        .map(|(works, mine)| {
+        .zip(confusable.par_iter())
+        .map(|((works, mine), &confusable)| {
             if mine.is_empty() {
                 return (Vec::new(), Vec::new());
             }
-            let (mut html, distinct, mut primed) = render(works, mine, citation_only);
+            let csl = if confusable { citation_only } else { &alone };
+            let (mut html, distinct, mut primed) = render(works, mine, csl);
             // Names did not tell the works apart in every form (hayagriva
             // stops before year suffixes when it tried names): year
             // suffixes alone, as the entries then carry them too.
