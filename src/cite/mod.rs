@@ -49,6 +49,8 @@ pub struct CslStyle {
     /// What the style itself writes for an undated work (`[S.d.]`), besides
     /// the locale's "no date" term.
     no_date: Vec<String>,
+    /// Punctuation the style writes a space before (see [`tidy`]).
+    spaced: Vec<char>,
     /// Where terms are looked up, in CSL's order: the style's own locales
     /// for the site's language, then the locale files.
     terms: Vec<Locale>,
@@ -104,6 +106,7 @@ impl CslStyle {
             };
         let numeric = class(CitationFormat::Numeric) || class(CitationFormat::Label);
         let author_date = class(CitationFormat::AuthorDate);
+        let spaced = spaced_punctuation(&style);
         let no_date = adapt::adapt(&mut style, author_date);
         let layout = &mut style.citation.layout;
         // Items are formatted one by one and joined here, so that prefixes
@@ -149,6 +152,7 @@ impl CslStyle {
             close,
             numeric,
             no_date,
+            spaced,
         }
     }
 }
@@ -329,12 +333,57 @@ pub struct Entry {
 }
 
 impl Entry {
-    fn of(content: &ElemChildren) -> Entry {
+    fn of(content: &ElemChildren, style: &CslStyle) -> Entry {
+        let content = tidy(content, &style.spaced);
         Entry {
-            html: html(content),
-            text: plain(content),
+            html: html(&content),
+            text: plain(&content),
         }
     }
+}
+
+/// Punctuation that a style itself writes a space before, in any prefix,
+/// suffix, delimiter or literal (ISO 690's `London : Routledge`).
+fn spaced_punctuation(style: &IndependentStyle) -> Vec<char> {
+    let xml = Style::Independent(style.clone())
+        .to_xml()
+        .unwrap_or_default();
+    let values: Vec<&str> = xml
+        .split("=\"")
+        .skip(1)
+        .filter_map(|v| v.split('"').next())
+        .collect();
+    [':', ';', ',', '.']
+        .into_iter()
+        .filter(|p| values.iter().any(|v| v.contains(&format!(" {p}"))))
+        .collect()
+}
+
+/// The entry with a stray space removed before punctuation the style never
+/// spaces. hayagriva writes a group's delimiter before a child it expects
+/// to print and then leaves it when the child prints nothing: Chicago's
+/// `Past and Present 6 : 1–40` for an article without an issue (Pandoc:
+/// `6: 1–40`). Only the style's own text (affixes, delimiters) is touched,
+/// never a title or any other value of the work.
+fn tidy(content: &ElemChildren, spaced: &[char]) -> ElemChildren {
+    fn walk(children: &mut [ElemChild], spaced: &[char], own: bool) {
+        for child in children {
+            match child {
+                ElemChild::Text(t) if own => {
+                    for p in [':', ';', ',', '.'] {
+                        if !spaced.contains(&p) {
+                            t.text = t.text.replace(&format!(" {p}"), &p.to_string());
+                        }
+                    }
+                }
+                ElemChild::Elem(e) => walk(&mut e.children.0, spaced, own && e.meta.is_none()),
+                _ => {}
+            }
+        }
+    }
+    let mut content = content.clone();
+    walk(&mut content.0, spaced, true);
+    content
 }
 
 /// Everything the renderer needs from the citation style.
@@ -603,7 +652,7 @@ fn render_entries(items: &[Item], groups: &[Vec<usize>], style: &CslStyle) -> Ve
         for item in rendered.bibliography.iter().flat_map(|b| &b.items) {
             if let Some(&i) = keys.get(item.key.as_str()) {
                 if let Some(slot) = out.iter_mut().find(|(w, _, _)| *w == i) {
-                    slot.1 = Entry::of(&item.content);
+                    slot.1 = Entry::of(&item.content, style);
                 }
             }
         }
@@ -659,12 +708,16 @@ fn without_disambiguation(csl: &IndependentStyle) -> IndependentStyle {
     csl
 }
 
-fn entries_of(bibliography: Option<hayagriva::RenderedBibliography>, items: &[Item]) -> Vec<Entry> {
+fn entries_of(
+    bibliography: Option<hayagriva::RenderedBibliography>,
+    items: &[Item],
+    style: &CslStyle,
+) -> Vec<Entry> {
     let mut entries = vec![Entry::default(); items.len()];
     let keys = by_key(items);
     for item in bibliography.iter().flat_map(|b| &b.items) {
         if let Some(&i) = keys.get(item.key.as_str()) {
-            entries[i] = Entry::of(&item.content);
+            entries[i] = Entry::of(&item.content, style);
         }
     }
     entries
@@ -744,7 +797,7 @@ fn render_in_one(
         Priming::Hidden,
     );
     let mut rendered = finish(driver, style, &style.style);
-    let entries = entries_of(rendered.bibliography.take(), items);
+    let entries = entries_of(rendered.bibliography.take(), items, style);
     let all: Vec<&Request> = requests.iter().collect();
     let mut html = citations_html(rendered, 0, &all);
     for (h, r) in html.iter_mut().zip(requests) {
@@ -1185,7 +1238,7 @@ fn format_one_item(item: &Item, style: &CslStyle) -> Entry {
     finish(driver, style, &style.style)
         .bibliography
         .and_then(|b| b.items.into_iter().next())
-        .map(|i| Entry::of(&i.content))
+        .map(|i| Entry::of(&i.content, style))
         .unwrap_or_default()
 }
 
@@ -1541,6 +1594,36 @@ mod tests {
 
     /// The default style initialises given names as the paper's list does
     /// (`Berg, M, Mol, A`; `Hay, TM`), keeping run-together initials.
+    #[test]
+    fn a_space_the_style_writes_before_punctuation_is_kept() {
+        let xml = |affix: &str| {
+            format!(
+                r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"><info><title>t</title><id>t</id><updated>2026-01-01T00:00:00+00:00</updated></info><citation><layout><text variable="publisher-place"/><text variable="publisher" prefix="{affix}"/></layout></citation></style>"#
+            )
+        };
+        let spaced =
+            |affix: &str| spaced_punctuation(&IndependentStyle::from_xml(&xml(affix)).unwrap());
+        assert_eq!(spaced(" : "), [':']);
+        assert!(spaced(": ").is_empty());
+        let text = |t: &str| {
+            ElemChild::Text(hayagriva::Formatted {
+                text: t.into(),
+                formatting: Default::default(),
+            })
+        };
+        let content = ElemChildren(vec![
+            ElemChild::Elem(hayagriva::Elem {
+                children: ElemChildren(vec![text("Le monde : essai")]),
+                display: None,
+                meta: Some(ElemMeta::Text),
+            }),
+            text(" : "),
+            text("Paris"),
+        ]);
+        assert_eq!(plain(&tidy(&content, &[])), "Le monde : essai: Paris");
+        assert_eq!(plain(&tidy(&content, &[':'])), "Le monde : essai : Paris");
+    }
+
     #[test]
     fn the_default_style_initialises_given_names() {
         let style = CslStyle::new(IndependentStyle::from_xml(DEFAULT_STYLE).unwrap(), None);
