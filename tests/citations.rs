@@ -927,13 +927,18 @@ fn entries_and_citations_stand_alone_on_their_pages() {
 }
 
 /// hayagriva leaves a group's delimiter before a part that prints nothing
-/// (Chicago: `Past and Present 6 : 1–40` for an article without an issue).
+/// (Chicago: `Past and Present 6 : 1–40` for an article without an issue;
+/// APA: `(2013,)` for a document dated by its year alone).
 /// The stray space goes; a space the style writes itself (ISO 690's
 /// `London : Routledge`) and one inside a title stay.
 #[test]
 fn no_stray_space_before_punctuation_the_style_never_spaces() {
-    let refs = "- id: latour1986\n  type: article-journal\n  author: [{family: Latour, given: Bruno}]\n  issued: 1986\n  title: 'Visualisation et cognition : les choses ensemble'\n  container-title: Knowledge and Society\n  volume: 6\n  page: 1-40\n- id: mol2008\n  type: book\n  author: [{family: Mol, given: Annemarie}]\n  issued: 2008\n  title: The logic of care\n  publisher: Routledge\n  publisher-place: London\n";
+    let refs = "- id: latour1986\n  type: article-journal\n  author: [{family: Latour, given: Bruno}]\n  issued: 1986\n  title: 'Visualisation et cognition : les choses ensemble'\n  container-title: Knowledge and Society\n  volume: 6\n  page: 1-40\n- id: mol2008\n  type: book\n  author: [{family: Mol, given: Annemarie}]\n  issued: 2008\n  title: The logic of care\n  publisher: Routledge\n  publisher-place: London\n- id: kommune2013\n  type: document\n  author: [{literal: Fredensborg Kommune}]\n  issued: 2013\n  title: Invitation til borgermøde\n";
     for (style, wanted) in [
+        (
+            "apa",
+            &["Fredensborg Kommune. (2013). Invitation til borgermøde."][..],
+        ),
         (
             "chicago-author-date",
             &["Knowledge and Society 6: 1–40", "cognition : les"][..],
@@ -949,7 +954,10 @@ fn no_stray_space_before_punctuation_the_style_never_spaces() {
                 &format!("[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"{style}\"\n"),
             ),
             ("refs.yaml", refs),
-            ("content/index.md", "---\ntitle: Home\n---\n[@latour1986; @mol2008]\n"),
+            (
+                "content/index.md",
+                "---\ntitle: Home\n---\n[@latour1986; @mol2008; @kommune2013]\n",
+            ),
         ]);
         let r = run(dir.path(), &["build"]);
         assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{style}");
@@ -960,5 +968,6 @@ fn no_stray_space_before_punctuation_the_style_never_spaces() {
             assert!(found, "{style}: `{w}` in {list}");
         }
         assert!(!list.contains(" 6 :"), "{style}: {list}");
+        assert!(!list.contains(",)"), "{style}: {list}");
     }
 }

@@ -359,12 +359,14 @@ fn spaced_punctuation(style: &IndependentStyle) -> Vec<char> {
         .collect()
 }
 
-/// The entry with a stray space removed before punctuation the style never
-/// spaces. hayagriva writes a group's delimiter before a child it expects
-/// to print and then leaves it when the child prints nothing: Chicago's
-/// `Past and Present 6 : 1–40` for an article without an issue (Pandoc:
-/// `6: 1–40`). Only the style's own text (affixes, delimiters) is touched,
-/// never a title or any other value of the work.
+/// Formatted output without the delimiters hayagriva leaves dangling: it
+/// writes a group's delimiter before a child it expects to print and keeps
+/// it when the child prints nothing. So Chicago's `Past and Present 6 :
+/// 1–40` for an article without an issue becomes `6: 1–40` (a space before
+/// punctuation the style never spaces goes), and APA's `(2013a,)` for a
+/// document dated by its year alone becomes `(2013a)` (a delimiter before a
+/// closing bracket goes), as Pandoc writes them. Only the style's own text
+/// (affixes, delimiters) is touched, never a title or any other value.
 fn tidy(content: &ElemChildren, spaced: &[char]) -> ElemChildren {
     fn walk(children: &mut [ElemChild], spaced: &[char], own: bool) {
         for child in children {
@@ -373,6 +375,14 @@ fn tidy(content: &ElemChildren, spaced: &[char]) -> ElemChildren {
                     for p in [':', ';', ',', '.'] {
                         if !spaced.contains(&p) {
                             t.text = t.text.replace(&format!(" {p}"), &p.to_string());
+                        }
+                    }
+                    for p in [",", ";", ":"] {
+                        for close in [")", "]"] {
+                            for gap in ["", " "] {
+                                let dangling = format!("{p}{gap}{close}");
+                                t.text = t.text.replace(&dangling, close);
+                            }
                         }
                     }
                 }
@@ -740,6 +750,7 @@ fn citations_html(
     rendered: hayagriva::Rendered,
     skip: usize,
     requests: &[&Request],
+    style: &CslStyle,
 ) -> Vec<String> {
     let mut cites = rendered.citations.into_iter().skip(skip);
     requests
@@ -752,7 +763,7 @@ fn citations_html(
             if r.suppress_author {
                 remove_names(&mut c.0);
             }
-            html(&c)
+            html(&tidy(&c, &style.spaced))
         })
         .collect()
 }
@@ -799,7 +810,7 @@ fn render_in_one(
     let mut rendered = finish(driver, style, &style.style);
     let entries = entries_of(rendered.bibliography.take(), items, style);
     let all: Vec<&Request> = requests.iter().collect();
-    let mut html = citations_html(rendered, 0, &all);
+    let mut html = citations_html(rendered, 0, &all, style);
     for (h, r) in html.iter_mut().zip(requests) {
         if !r.narrative || r.suppress_author {
             continue;
@@ -1116,7 +1127,7 @@ fn render_by_group(
             set.iter().all(|t| seen.insert(t))
         });
         (
-            citations_html(rendered, 2 * works.len(), &reqs),
+            citations_html(rendered, 2 * works.len(), &reqs, style),
             distinct,
             primed,
         )
@@ -1560,7 +1571,12 @@ mod tests {
             ));
         }
         let refs: Vec<&Request> = requests.iter().collect();
-        citations_html(finish(driver, style, &style.style), order.len(), &refs)
+        citations_html(
+            finish(driver, style, &style.style),
+            order.len(),
+            &refs,
+            style,
+        )
     }
 
     fn langs(wanted: Option<&str>) -> Vec<String> {
