@@ -971,3 +971,45 @@ fn no_stray_space_before_punctuation_the_style_never_spaces() {
         assert!(!list.contains(",)"), "{style}: {list}");
     }
 }
+
+/// One author's works of one year follow their titles in APA, whatever
+/// their kinds: a document's date key shows its month and day, which it
+/// lacks, and those missing parts no longer sort it after a book.
+#[test]
+fn one_authors_works_of_one_year_follow_their_titles() {
+    let refs = "- id: kommuneplan\n  type: book\n  author: [{literal: Fredensborg Kommune}]\n  issued: 2013\n  title: Kommuneplan 2013\n  publisher: Fredensborg Kommune\n- id: borgermode\n  type: document\n  author: [{literal: Fredensborg Kommune}]\n  issued: 2013\n  title: Borgermøde 4 februar 2013\n- id: talepapir\n  type: document\n  author: [{literal: Fredensborg Kommune}]\n  issued: 2013\n  title: '\"Talepapir\" til borgmesteren'\n- id: byens\n  type: report\n  author: [{literal: Fredensborg Kommune}]\n  issued: 2013\n  title: Byens Hus\n";
+    let dir = project(&[
+        (
+            "book.toml",
+            "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"apa\"\n",
+        ),
+        ("refs.yaml", refs),
+        (
+            "content/index.md",
+            "---\ntitle: Home\n---\n[@kommuneplan; @borgermode; @talepapir; @byens]\n",
+        ),
+    ]);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let list = strip_tags(&read(&dir, "references/index.html"));
+    let at = |title: &str| {
+        list.find(title)
+            .unwrap_or_else(|| panic!("{title} in {list}"))
+    };
+    assert!(at("Borgermøde") < at("Byens Hus"), "{list}");
+    assert!(at("Byens Hus") < at("Kommuneplan"), "{list}");
+    assert!(at("Kommuneplan") < at("Talepapir"), "{list}");
+    for (letter, title) in [
+        ('a', "Borgermøde"),
+        ('b', "Byens"),
+        ('c', "Kommuneplan"),
+        ('d', "Talepapir"),
+    ] {
+        assert!(
+            list.contains(&format!("(2013{letter}). {title}"))
+                || list.contains(&format!("(2013{letter}). “{title}"))
+                || list.contains(&format!("(2013{letter}). \"{title}")),
+            "{letter} {title}: {list}"
+        );
+    }
+}

@@ -14,6 +14,11 @@
 //!   citation once for all its occurrences, and a reader arriving from a
 //!   link has not read the citation before it, so `ibid.` (`ebd.`) and
 //!   other position-dependent forms would point at nothing;
+//! - the reference list sorts on plain values (`sort.rs`): a sort key's
+//!   macro gets a copy that writes dates as digits of the parts it shows,
+//!   leaving out a part the work's date lacks (hayagriva writes `00`, so a
+//!   document dated 2013 sorted after a book of 2013 in APA), and texts
+//!   without quotation marks or affixes;
 //! - in an author-date style that makes no provision for undated works (no
 //!   "no date" term, no test for a date anywhere), an undated work shows the
 //!   locale's "no date" term where its date would be (`Smith (n.d.)`), so
@@ -25,7 +30,7 @@
 use hayagriva::citationberg::taxonomy::{DateVariable, Variable};
 use hayagriva::citationberg::{
     Choose, ChooseBranch, ChooseMatch, ChooseTest, ElseBranch, IndependentStyle,
-    LayoutRenderingElement as El, Name, NamesChild, TestPosition, TextTarget,
+    LayoutRenderingElement as El, Name, NamesChild, SortKey, TestPosition, TextTarget,
 };
 
 /// Adapts `style` for the site (see the module's documentation). Returns
@@ -68,6 +73,7 @@ pub(super) fn adapt(style: &mut IndependentStyle, author_date: bool) -> Vec<Stri
             date_the_undated(list, choice);
         }
     }
+    sort_on_plain_values(style);
     literals.sort();
     literals.dedup();
     literals
@@ -257,6 +263,120 @@ fn gather_literals(list: &[El], literals: &mut Vec<String>) {
                 }
             }
             El::Group(group) => gather_literals(&group.children, literals),
+            _ => {}
+        }
+    }
+}
+
+/// Makes, for every macro sort key, a copy of its macro (and of the macros
+/// it calls) that renders plain values, named by [`plain_name`]: the
+/// site's own sort renders it (see the module's documentation and
+/// `sort.rs`).
+fn sort_on_plain_values(style: &mut IndependentStyle) {
+    let mut made: Vec<String> = Vec::new();
+    let mut keys: Vec<&SortKey> = Vec::new();
+    if let Some(sort) = style.bibliography.as_ref().and_then(|b| b.sort.as_ref()) {
+        keys.extend(sort.keys.iter());
+    }
+    let mut wanted: Vec<String> = Vec::new();
+    for key in keys {
+        if let SortKey::MacroName { name, .. } = key {
+            wanted.push(name.clone());
+        }
+    }
+    let digits = numeric_date_parts();
+    while let Some(name) = wanted.pop() {
+        if made.contains(&name) {
+            continue;
+        }
+        made.push(name.clone());
+        let Some(original) = style.macros.iter().find(|m| m.name == name) else {
+            continue;
+        };
+        let mut copy = original.clone();
+        copy.name = plain_name(&name);
+        plain_values(&mut copy.children, &digits, &mut wanted);
+        style.macros.push(copy);
+    }
+}
+
+/// The name of a macro's plain copy.
+pub(super) fn plain_name(name: &str) -> String {
+    format!("{name} (plain, for sorting)")
+}
+
+/// Year, month and day as digits (`2013`, `03`, `04`), to be written
+/// together (`20130304`) so that text order is date order.
+fn numeric_date_parts() -> Vec<hayagriva::citationberg::DatePart> {
+    const XML: &str = r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"><info><title>t</title><id>t</id><updated>2026-01-01T00:00:00+00:00</updated></info><macro name="m"><date variable="issued"><date-part name="year"/><date-part name="month" form="numeric-leading-zeros"/><date-part name="day" form="numeric-leading-zeros"/></date></macro><citation><layout><text macro="m"/></layout></citation></style>"#;
+    let style = IndependentStyle::from_xml(XML).expect("a valid CSL fragment");
+    match style
+        .macros
+        .into_iter()
+        .next()
+        .and_then(|m| m.children.into_iter().next())
+    {
+        Some(El::Date(date)) => date.date_part,
+        _ => unreachable!("the fragment's macro is a date"),
+    }
+}
+
+/// Makes `list` render plain values: dates as digits of the parts the
+/// style shows (a missing part is left out, not written `00`), texts
+/// without quotes or affixes, names without their labels (`(eds)`), called
+/// macros replaced by their plain copies (to be made).
+fn plain_values(
+    list: &mut Vec<El>,
+    digits: &[hayagriva::citationberg::DatePart],
+    wanted: &mut Vec<String>,
+) {
+    use hayagriva::citationberg::{DatePartName, DateParts};
+    // Labels (`p.`, `(eds)`) are not values.
+    list.retain(|child| !matches!(child, El::Label(_)));
+    for child in list {
+        match child {
+            El::Names(names) => names
+                .children
+                .retain(|c| !matches!(c, NamesChild::Label(_))),
+            El::Date(date) => {
+                let shown: Vec<DatePartName> = if date.form.is_some() {
+                    match date.parts.unwrap_or(DateParts::YearMonthDay) {
+                        DateParts::Year => vec![DatePartName::Year],
+                        DateParts::YearMonth => vec![DatePartName::Year, DatePartName::Month],
+                        DateParts::YearMonthDay => {
+                            vec![DatePartName::Year, DatePartName::Month, DatePartName::Day]
+                        }
+                    }
+                } else {
+                    date.date_part.iter().map(|p| p.name).collect()
+                };
+                date.form = None;
+                date.parts = None;
+                date.date_part = digits
+                    .iter()
+                    .filter(|p| shown.contains(&p.name))
+                    .cloned()
+                    .collect();
+                date.affixes = Default::default();
+                date.delimiter = None;
+            }
+            El::Text(text) => {
+                text.quotes = false;
+                text.affixes = Default::default();
+                if let TextTarget::Macro { name } = &mut text.target {
+                    wanted.push(name.clone());
+                    *name = plain_name(name);
+                }
+            }
+            El::Group(group) => plain_values(&mut group.children, digits, wanted),
+            El::Choose(choose) => {
+                for b in std::iter::once(&mut choose.if_).chain(choose.else_if.iter_mut()) {
+                    plain_values(&mut b.children, digits, wanted);
+                }
+                if let Some(otherwise) = &mut choose.otherwise {
+                    plain_values(&mut otherwise.children, digits, wanted);
+                }
+            }
             _ => {}
         }
     }

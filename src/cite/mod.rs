@@ -10,6 +10,7 @@
 use std::path::Path;
 
 mod adapt;
+mod sort;
 
 use hayagriva::citationberg::json::{
     DateValue, Item, LiteralName, NameItem, NameValue, Value, VecDate, VecDateRange,
@@ -565,6 +566,9 @@ fn by_key(items: &[Item]) -> std::collections::HashMap<&str, usize> {
 
 /// The style's order of the whole bibliography, as bibliography indices.
 fn bibliography_order(items: &[Item], style: &CslStyle) -> Vec<usize> {
+    if let Some(order) = sort::order(items, style) {
+        return order;
+    }
     let mut driver = BibliographyDriver::new();
     prime(
         &mut driver,
