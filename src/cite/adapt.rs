@@ -185,18 +185,27 @@ fn every_citation_first(list: &mut Vec<El>) {
     });
 }
 
+/// One element written in CSL, read as a style's own would be: what the
+/// site adds to a style is built this way rather than field by field.
+pub(super) fn csl_element(xml: &str) -> El {
+    let style = format!(
+        r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"><info><title>t</title><id>t</id><updated>2026-01-01T00:00:00+00:00</updated></info><macro name="m">{xml}</macro><citation><layout><text macro="m"/></layout></citation></style>"#
+    );
+    IndependentStyle::from_xml(&style)
+        .ok()
+        .and_then(|s| s.macros.into_iter().next())
+        .and_then(|m| m.children.into_iter().next())
+        .unwrap_or_else(|| panic!("not one CSL element: {xml}"))
+}
+
 /// `<choose><if variable="issued"/><else><text term="no date"
-/// form="short"/></else></choose>`, read from CSL so that its parts are
-/// exactly what a style's own would be.
+/// form="short"/></else></choose>`.
 fn no_date_choice() -> Choose {
-    const XML: &str = r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"><info><title>t</title><id>t</id><updated>2026-01-01T00:00:00+00:00</updated></info><macro name="m"><choose><if variable="issued"></if><else><text term="no date" form="short"/></else></choose></macro><citation><layout><text macro="m"/></layout></citation></style>"#;
-    let style = IndependentStyle::from_xml(XML).expect("a valid CSL fragment");
-    match style.macros.into_iter().next().map(|m| m.children) {
-        Some(children) => match children.into_iter().next() {
-            Some(El::Choose(choose)) => choose,
-            _ => unreachable!("the fragment's macro is a choice"),
-        },
-        None => unreachable!("the fragment has a macro"),
+    match csl_element(
+        r#"<choose><if variable="issued"></if><else><text term="no date" form="short"/></else></choose>"#,
+    ) {
+        El::Choose(choose) => choose,
+        _ => unreachable!("a choice"),
     }
 }
 
@@ -308,16 +317,11 @@ pub(super) fn plain_name(name: &str) -> String {
 /// Year, month and day as digits (`2013`, `03`, `04`), to be written
 /// together (`20130304`) so that text order is date order.
 fn numeric_date_parts() -> Vec<hayagriva::citationberg::DatePart> {
-    const XML: &str = r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"><info><title>t</title><id>t</id><updated>2026-01-01T00:00:00+00:00</updated></info><macro name="m"><date variable="issued"><date-part name="year"/><date-part name="month" form="numeric-leading-zeros"/><date-part name="day" form="numeric-leading-zeros"/></date></macro><citation><layout><text macro="m"/></layout></citation></style>"#;
-    let style = IndependentStyle::from_xml(XML).expect("a valid CSL fragment");
-    match style
-        .macros
-        .into_iter()
-        .next()
-        .and_then(|m| m.children.into_iter().next())
-    {
-        Some(El::Date(date)) => date.date_part,
-        _ => unreachable!("the fragment's macro is a date"),
+    match csl_element(
+        r#"<date variable="issued"><date-part name="year"/><date-part name="month" form="numeric-leading-zeros"/><date-part name="day" form="numeric-leading-zeros"/></date>"#,
+    ) {
+        El::Date(date) => date.date_part,
+        _ => unreachable!("a date"),
     }
 }
 

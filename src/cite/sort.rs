@@ -15,13 +15,14 @@ use std::cmp::Ordering;
 use hayagriva::citationberg::json::{DateValue, Item, NameValue, Value};
 use hayagriva::citationberg::taxonomy::{NumberVariable, Variable};
 use hayagriva::citationberg::{
-    IndependentStyle, LayoutRenderingElement as El, SortDirection, SortKey, TextTarget,
+    IndependentStyle, LayoutRenderingElement as El, SortDirection, SortKey,
 };
 use hayagriva::CitationItem;
 use icu_collator::options::{AlternateHandling, CollatorOptions};
 use icu_collator::CollatorBorrowed;
 
-use super::{adapt::plain_name, csl_request, plain, CslStyle};
+use super::adapt::{csl_element, plain_name};
+use super::{csl_request, plain, CslStyle};
 
 /// One work's value for one sort key.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -249,19 +250,7 @@ fn key_style(
 
 /// `<text macro="name"/>`.
 fn macro_text(name: &str) -> El {
-    const XML: &str = r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"><info><title>t</title><id>t</id><updated>2026-01-01T00:00:00+00:00</updated></info><macro name="m"><text value=""/></macro><citation><layout><text macro="m"/></layout></citation></style>"#;
-    let style = IndependentStyle::from_xml(XML).expect("a valid CSL fragment");
-    let mut text = style
-        .citation
-        .layout
-        .elements
-        .into_iter()
-        .next()
-        .expect("the fragment's layout has a text");
-    if let El::Text(t) = &mut text {
-        t.target = TextTarget::Macro { name: name.into() };
-    }
-    text
+    csl_element(&format!(r#"<text macro="{}"/>"#, crate::html::escape(name)))
 }
 
 #[cfg(test)]
