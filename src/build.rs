@@ -329,16 +329,14 @@ fn select_listed(
     let stems: Vec<String> = pages
         .iter()
         .filter(|p| p.front.kind() == crate::model::Kind::Reference)
-        .map(|p| {
-            p.front
-                .fields
-                .get("key")
-                .and_then(|k| k.as_str())
-                .map(str::to_string)
-                .unwrap_or_else(|| {
-                    let stem = p.rel.rsplit('/').next().unwrap_or(&p.rel);
-                    stem.strip_suffix(".md").unwrap_or(stem).to_string()
-                })
+        .map(|p| match &p.front.data {
+            crate::model::KindData::Reference(crate::model::ReferenceNote { key: Some(key) }) => {
+                key.clone()
+            }
+            _ => {
+                let stem = p.rel.rsplit('/').next().unwrap_or(&p.rel);
+                stem.strip_suffix(".md").unwrap_or(stem).to_string()
+            }
         })
         .collect();
     let mut diagnostics = Vec::new();

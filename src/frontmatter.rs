@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde_yaml::Value;
 
 use crate::diagnostic::{closest, did_you_mean, Diagnostic, Pos};
-use crate::model::{FrontMatter, Kind};
+use crate::model::{FrontMatter, Kind, KindData, Level};
 
 /// The YAML block and where the body starts.
 #[derive(Debug, PartialEq, Eq)]
@@ -76,18 +76,7 @@ const fn f(name: &'static str, ty: Type, required: bool) -> Field {
 /// Keys every kind accepts.
 pub const COMMON: &[Field] = &[
     f("title", Type::Str, true),
-    f(
-        "kind",
-        Type::OneOf(&[
-            "note",
-            "tension",
-            "policy",
-            "quote",
-            "participant",
-            "reference",
-        ]),
-        false,
-    ),
+    f("kind", Type::OneOf(&Kind::NAMES), false),
     f("id", Type::Str, false),
     f("slug", Type::Str, false),
     f("summary", Type::Str, false),
@@ -99,11 +88,7 @@ pub const COMMON: &[Field] = &[
 
 const TENSION: &[Field] = &[
     f("poles", Type::StrList, true),
-    f(
-        "level",
-        Type::OneOf(&["experienced", "inherent", "management"]),
-        true,
-    ),
+    f("level", Type::OneOf(&Level::NAMES), true),
     f("related", Type::StrList, false),
 ];
 const POLICY: &[Field] = &[
@@ -265,10 +250,11 @@ pub fn parse(display: &str, split: &Split<'_>, default: Kind) -> (FrontMatter, V
     let allowed: Vec<&Field> = COMMON.iter().chain(specific).collect();
 
     let mut fm = FrontMatter {
-        kind,
         extra: Value::Mapping(Default::default()),
         ..Default::default()
     };
+    // Kind-specific values that passed their checks.
+    let mut fields: BTreeMap<&str, &Value> = BTreeMap::new();
     if kind_unknown {
         fm.invalid.insert("kind".to_string());
     }
@@ -338,7 +324,7 @@ pub fn parse(display: &str, split: &Split<'_>, default: Kind) -> (FrontMatter, V
             "order" => fm.order = v.as_i64(),
             "extra" => fm.extra = v.clone(),
             _ => {
-                fm.fields.insert(name.to_string(), v.clone());
+                fields.insert(name, v);
             }
         }
     }
@@ -368,9 +354,32 @@ pub fn parse(display: &str, split: &Split<'_>, default: Kind) -> (FrontMatter, V
             diags.push(Diagnostic::error(display, Pos::START, what));
         }
     }
+    fm.data = kind_data(kind.unwrap_or(Kind::Note), &fields);
     fm.values = scan_values(split.yaml, &keys, split.yaml_line);
     fm.positions = positions;
     (fm, diags)
+}
+
+/// The typed data of a kind from its checked values. The schema lets a
+/// number stand for text (`page: 14`, `speaker: 12`): scalars are read as
+/// text, as they are written.
+fn kind_data(kind: Kind, fields: &BTreeMap<&str, &Value>) -> KindData {
+    fn as_text(v: &Value) -> Value {
+        match v {
+            Value::Sequence(items) => Value::Sequence(items.iter().map(as_text).collect()),
+            Value::Mapping(m) => {
+                Value::Mapping(m.iter().map(|(k, v)| (k.clone(), as_text(v))).collect())
+            }
+            other => Value::String(scalar_text(other)),
+        }
+    }
+    let values = Value::Mapping(
+        fields
+            .iter()
+            .map(|(k, v)| (Value::String(k.to_string()), as_text(v)))
+            .collect(),
+    );
+    KindData::read(kind, values).unwrap_or_else(|| KindData::of(kind))
 }
 
 /// What can be read of front matter whose YAML does not parse: the kind,
@@ -396,7 +405,7 @@ fn recover(split: &Split<'_>, keys: &[KeyLine], default: Kind) -> FrontMatter {
             Pos::new(split.yaml_line + k.line - 1, k.value_col)
         });
     FrontMatter {
-        kind,
+        data: KindData::of(kind.unwrap_or(Kind::Note)),
         title: value("title").unwrap_or_default(),
         id: value("id"),
         slug: value("slug").map(|s| (s, slug_pos)),
@@ -543,14 +552,7 @@ pub fn scalar_text(v: &Value) -> String {
     }
 }
 
-impl FrontMatter {
-    /// A list field (`poles`, `related`, `actors`), empty if absent.
-    pub fn list(&self, key: &str) -> Vec<String> {
-        self.fields.get(key).map(string_list).unwrap_or_default()
-    }
-}
-
-pub fn string_list(v: &Value) -> Vec<String> {
+fn string_list(v: &Value) -> Vec<String> {
     v.as_sequence()
         .map(|s| s.iter().map(scalar_text).collect())
         .unwrap_or_default()
@@ -791,7 +793,7 @@ mod tests {
     fn kinds_and_extra() {
         let ok = fm("---\ntitle: T\nkind: tension\npoles: [a, b]\nlevel: inherent\nextra:\n  anything: [1, 2]\n---\n").unwrap();
         assert_eq!(ok.kind(), Kind::Tension);
-        assert_eq!(ok.fields["level"].as_str(), Some("inherent"));
+        assert!(matches!(&ok.data, KindData::Tension(t) if t.level == Some(Level::Inherent)));
         assert!(ok.extra.get("anything").is_some());
         let err = fm("---\ntitle: T\nkind: tensoin\n---\n").unwrap_err();
         assert_eq!(

@@ -96,7 +96,7 @@ fn default_kind(rel: &str) -> Kind {
 pub fn placeholder(rel: &str, display: &str) -> Page {
     let kind = default_kind(rel);
     let mut page = Page::synthetic(rel, display, "", None);
-    page.front.kind = (kind != Kind::Note).then_some(kind);
+    page.front.data = crate::model::KindData::of(kind);
     page.front.unreadable = true;
     page
 }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Pos;
 
@@ -47,8 +47,18 @@ impl Kind {
         ("reference", Kind::Reference),
     ];
 
+    /// The names, for the front-matter schema and its help.
+    pub const NAMES: [&'static str; 6] = [
+        Kind::ALL[0].0,
+        Kind::ALL[1].0,
+        Kind::ALL[2].0,
+        Kind::ALL[3].0,
+        Kind::ALL[4].0,
+        Kind::ALL[5].0,
+    ];
+
     pub fn name(self) -> &'static str {
-        Kind::ALL.iter().find(|(_, k)| *k == self).unwrap().0
+        Kind::NAMES[self as usize]
     }
 
     /// The kind named `name` (`quote`), if there is one.
@@ -57,11 +67,206 @@ impl Kind {
     }
 }
 
+/// A tension's level of analysis, in the order the paper's argument runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Experienced,
+    Inherent,
+    Management,
+}
+
+impl Level {
+    pub const ALL: [(&'static str, Level); 3] = [
+        ("experienced", Level::Experienced),
+        ("inherent", Level::Inherent),
+        ("management", Level::Management),
+    ];
+    /// The names, for the front-matter schema.
+    pub const NAMES: [&'static str; 3] = [Level::ALL[0].0, Level::ALL[1].0, Level::ALL[2].0];
+
+    pub fn name(self) -> &'static str {
+        Level::NAMES[self as usize]
+    }
+
+    pub fn from_name(name: &str) -> Option<Level> {
+        Level::ALL.iter().find(|(n, _)| *n == name).map(|(_, l)| *l)
+    }
+}
+
+/// A tension a quote is coded with (`power`, or `{ id: power, pole:
+/// agency }`), and the pole its entry names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TensionRef {
+    Id(String),
+    WithPole {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pole: Option<String>,
+    },
+}
+
+impl TensionRef {
+    pub fn id(&self) -> &str {
+        match self {
+            TensionRef::Id(id) | TensionRef::WithPole { id, .. } => id,
+        }
+    }
+
+    /// The pole this entry names: its own if it is written `{ id, pole }`,
+    /// else `default` (the quote's `pole`).
+    pub fn pole<'a>(&'a self, default: Option<&'a str>) -> Option<&'a str> {
+        match self {
+            TensionRef::Id(_) => default,
+            TensionRef::WithPole { pole, .. } => pole.as_deref(),
+        }
+    }
+}
+
+/// What only a tension has.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Tension {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub poles: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    /// Ids of related tensions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
+}
+
+/// What only a policy note has.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Policy {
+    /// When the policy period ended (`YYYY[-MM[-DD]]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub actors: Vec<String>,
+}
+
+/// What only a quote has.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Quote {
+    /// The participant's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tensions: Vec<TensionRef>,
+    /// The pole of every tension whose entry names none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pole: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metaphor: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    /// Page number in the paper (`14`, `14-15`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+}
+
+/// What only a participant has.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Participant {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pseudonym: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// What only a reference note has.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReferenceNote {
+    /// The bibliography key, if not the file's stem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
+/// The kind of a note and what only that kind has in its front matter,
+/// checked against the schema (`frontmatter.rs`) and read into its type. A
+/// value that failed its check is absent (and named in
+/// [`FrontMatter::invalid`]). Templates receive it as `page.fields`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum KindData {
+    #[default]
+    Note,
+    Tension(Tension),
+    Policy(Policy),
+    Quote(Quote),
+    Participant(Participant),
+    Reference(ReferenceNote),
+}
+
+impl KindData {
+    /// The empty data of a kind.
+    pub fn of(kind: Kind) -> KindData {
+        match kind {
+            Kind::Note => KindData::Note,
+            Kind::Tension => KindData::Tension(Default::default()),
+            Kind::Policy => KindData::Policy(Default::default()),
+            Kind::Quote => KindData::Quote(Default::default()),
+            Kind::Participant => KindData::Participant(Default::default()),
+            Kind::Reference => KindData::Reference(Default::default()),
+        }
+    }
+
+    /// The data of `kind` read from its checked values (a YAML mapping);
+    /// `None` if they do not fit the type.
+    pub fn read(kind: Kind, values: serde_yaml::Value) -> Option<KindData> {
+        use serde_yaml::from_value as read;
+        Some(match kind {
+            Kind::Note => KindData::Note,
+            Kind::Tension => KindData::Tension(read(values).ok()?),
+            Kind::Policy => KindData::Policy(read(values).ok()?),
+            Kind::Quote => KindData::Quote(read(values).ok()?),
+            Kind::Participant => KindData::Participant(read(values).ok()?),
+            Kind::Reference => KindData::Reference(read(values).ok()?),
+        })
+    }
+
+    pub fn kind(&self) -> Kind {
+        match self {
+            KindData::Note => Kind::Note,
+            KindData::Tension(_) => Kind::Tension,
+            KindData::Policy(_) => Kind::Policy,
+            KindData::Quote(_) => Kind::Quote,
+            KindData::Participant(_) => Kind::Participant,
+            KindData::Reference(_) => Kind::Reference,
+        }
+    }
+
+    /// The data as templates receive it (`page.fields`): each key the note
+    /// set, under its front-matter name.
+    pub fn fields(&self) -> serde_yaml::Value {
+        let value = match self {
+            KindData::Note => Ok(serde_yaml::Value::Null),
+            KindData::Tension(d) => serde_yaml::to_value(d),
+            KindData::Policy(d) => serde_yaml::to_value(d),
+            KindData::Quote(d) => serde_yaml::to_value(d),
+            KindData::Participant(d) => serde_yaml::to_value(d),
+            KindData::Reference(d) => serde_yaml::to_value(d),
+        };
+        match value {
+            Ok(v @ serde_yaml::Value::Mapping(_)) => v,
+            _ => serde_yaml::Value::Mapping(Default::default()),
+        }
+    }
+}
+
 /// Validated front matter.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrontMatter {
     pub title: String,
-    pub kind: Option<Kind>,
+    /// The kind, and what only that kind has.
+    pub data: KindData,
     /// Explicit id; defaults to the file stem.
     pub id: Option<String>,
     /// Explicit last URL segment, with the position of its value.
@@ -73,8 +278,6 @@ pub struct FrontMatter {
     pub order: Option<i64>,
     /// The user's own data, passed to templates unchecked.
     pub extra: serde_yaml::Value,
-    /// Kind-specific fields (poles, speaker, …), already type-checked.
-    pub fields: BTreeMap<String, serde_yaml::Value>,
     /// Where each top-level key sits (position of its value).
     pub positions: BTreeMap<String, Pos>,
     /// Every scalar written under a top-level key (list items, `id:` and
@@ -91,7 +294,7 @@ pub struct FrontMatter {
 
 impl FrontMatter {
     pub fn kind(&self) -> Kind {
-        self.kind.unwrap_or(Kind::Note)
+        self.data.kind()
     }
 
     /// Whether `key` was read and passed its check, so that checks which
@@ -335,8 +538,8 @@ pub struct TensionInfo {
     /// Index in [`Site::pages`].
     pub page: usize,
     pub poles: Vec<String>,
-    /// `experienced`, `inherent` or `management`.
-    pub level: String,
+    /// `None` where the note's level had an error.
+    pub level: Option<Level>,
     /// Related tensions, by index in [`Qual::tensions`].
     pub related: Vec<usize>,
     /// Its quotes, by index in [`Qual::quotes`], grouped by pole (in the
@@ -416,3 +619,47 @@ impl Qual {
 
 /// Rendered files, keyed by `/`-separated path relative to the output root.
 pub type Output = BTreeMap<String, Vec<u8>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_declaration_order() {
+        for (n, (name, kind)) in Kind::ALL.iter().enumerate() {
+            assert_eq!(*kind as usize, n);
+            assert_eq!(kind.name(), *name);
+            assert_eq!(Kind::from_name(name), Some(*kind));
+            assert_eq!(KindData::of(*kind).kind(), *kind);
+        }
+        for (n, (name, level)) in Level::ALL.iter().enumerate() {
+            assert_eq!(*level as usize, n);
+            assert_eq!(level.name(), *name);
+            assert_eq!(Level::from_name(name), Some(*level));
+        }
+    }
+
+    #[test]
+    fn templates_get_the_keys_a_note_set() {
+        let values: serde_yaml::Value = serde_yaml::from_str(
+            "speaker: p1\ntensions: [power, {id: trust, pole: agency}]\npage: '14'\n",
+        )
+        .unwrap();
+        let quote = KindData::read(Kind::Quote, values).unwrap();
+        let KindData::Quote(q) = &quote else {
+            panic!("{quote:?}")
+        };
+        assert_eq!(q.speaker.as_deref(), Some("p1"));
+        assert_eq!(q.tensions[1].id(), "trust");
+        assert_eq!(q.tensions[1].pole(Some("other")), Some("agency"));
+        assert_eq!(q.tensions[0].pole(Some("other")), Some("other"));
+        assert_eq!(
+            serde_yaml::to_string(&quote.fields()).unwrap(),
+            "speaker: p1\ntensions:\n- power\n- id: trust\n  pole: agency\npage: '14'\n"
+        );
+        assert_eq!(
+            KindData::Note.fields(),
+            serde_yaml::Value::Mapping(Default::default())
+        );
+    }
+}

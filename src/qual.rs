@@ -8,14 +8,10 @@
 
 use std::collections::BTreeMap;
 
-use serde_yaml::Value;
-
 use crate::diagnostic::{did_you_mean, Diagnostic, Pos};
-use crate::frontmatter::scalar_text;
-use crate::model::{Kind, Page, ParticipantInfo, Qual, QuoteInfo, Role, SitePage, TensionInfo};
-
-/// The levels of a tension, in the order the paper's argument runs.
-pub const LEVELS: [&str; 3] = ["experienced", "inherent", "management"];
+use crate::model::{
+    Kind, KindData, Page, ParticipantInfo, Qual, QuoteInfo, Role, SitePage, TensionInfo,
+};
 
 /// The index pages, their roles and default titles, and which pages make
 /// them needed.
@@ -42,7 +38,7 @@ pub fn with_index_pages(mut pages: Vec<(Page, Role)>) -> Vec<(Page, Role)> {
             Role::ParticipantIndex => p.front.kind() == Kind::Participant,
             Role::PolicyIndex => p.front.kind() == Kind::Policy,
             Role::MetaphorIndex => {
-                p.front.kind() == Kind::Quote && p.front.fields.contains_key("metaphor")
+                matches!(&p.front.data, KindData::Quote(q) if q.metaphor.is_some())
             }
             _ => false,
         })
@@ -77,21 +73,28 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
             .copied()
             .unwrap_or(Pos::START)
     };
-    let field = |p: &SitePage, key: &str| p.page.front.fields.get(key).map(scalar_text);
-
     let mut participants: Vec<ParticipantInfo> = of_kind(Kind::Participant)
-        .map(|(i, p)| ParticipantInfo {
-            page: i,
-            pseudonym: field(p, "pseudonym").unwrap_or_else(|| p.page.front.title.clone()),
-            role: field(p, "role"),
-            quotes: Vec::new(),
+        .map(|(i, p)| {
+            let (pseudonym, role) = match &p.page.front.data {
+                KindData::Participant(d) => (d.pseudonym.clone(), d.role.clone()),
+                _ => (None, None),
+            };
+            ParticipantInfo {
+                page: i,
+                pseudonym: pseudonym.unwrap_or_else(|| p.page.front.title.clone()),
+                role,
+                quotes: Vec::new(),
+            }
         })
         .collect();
     participants.sort_by(|a, b| (&a.pseudonym, a.page).cmp(&(&b.pseudonym, b.page)));
 
     let mut tensions: Vec<TensionInfo> = Vec::new();
     for (i, p) in of_kind(Kind::Tension) {
-        let poles = p.page.front.list("poles");
+        let KindData::Tension(tension) = &p.page.front.data else {
+            continue;
+        };
+        let poles = tension.poles.clone();
         if poles.len() != 2 && p.page.front.valid("poles") {
             diags.push(Diagnostic::error(
                 &p.page.display,
@@ -102,17 +105,17 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
         tensions.push(TensionInfo {
             page: i,
             poles,
-            level: field(p, "level").unwrap_or_default(),
+            level: tension.level,
             related: Vec::new(),
             quotes: Vec::new(),
         });
     }
-    let level_rank = |l: &str| LEVELS.iter().position(|x| *x == l).unwrap_or(LEVELS.len());
     tensions.sort_by(|a, b| {
         let key = |t: &TensionInfo| {
             let f = &pages[t.page].page.front;
             (
-                level_rank(&t.level),
+                // The paper's order; a tension without a level last.
+                t.level.map_or(usize::MAX, |l| l as usize),
                 f.order.unwrap_or(i64::MAX),
                 f.title.clone(),
                 t.page,
@@ -140,17 +143,19 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
 
     for t in 0..tensions.len() {
         let p = &pages[tensions[t].page];
-        let related = p.page.front.list("related");
-        for id in related {
+        let KindData::Tension(tension) = &p.page.front.data else {
+            continue;
+        };
+        for id in &tension.related {
             match tension_ids.get(id.as_str()) {
                 Some(&r) => tensions[t].related.push(r),
                 None => diags.push(
                     Diagnostic::error(
                         &p.page.display,
-                        p.page.front.value_pos("related", &id, None),
+                        p.page.front.value_pos("related", id, None),
                         format!("unknown tension `{id}` in `related`"),
                     )
-                    .with_help_opt(unknown_tension(&id)),
+                    .with_help_opt(unknown_tension(id)),
                 ),
             }
         }
@@ -164,7 +169,10 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
         if !front.valid("speaker") || !front.valid("tensions") || !front.valid("pole") {
             continue;
         }
-        let speaker_id = field(p, "speaker").unwrap_or_default();
+        let KindData::Quote(quote) = &front.data else {
+            continue;
+        };
+        let speaker_id = quote.speaker.clone().unwrap_or_default();
         let Some(&speaker) = participant_ids.get(speaker_id.as_str()) else {
             let help = did_you_mean(&speaker_id, participant_ids.keys().copied()).or_else(|| {
                 Some(
@@ -182,34 +190,22 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
             );
             continue;
         };
-        let default_pole = field(p, "pole");
         let mut tags = Vec::new();
-        for item in front
-            .fields
-            .get("tensions")
-            .and_then(Value::as_sequence)
-            .into_iter()
-            .flatten()
-        {
-            let (id, pole) = match item {
-                Value::Mapping(m) => (
-                    m.get("id").map(scalar_text).unwrap_or_default(),
-                    m.get("pole").map(scalar_text),
-                ),
-                other => (scalar_text(other), default_pole.clone()),
-            };
-            let id_pos = front.value_pos("tensions", &id, None);
-            let Some(&t) = tension_ids.get(id.as_str()) else {
+        for tension in &quote.tensions {
+            let id = tension.id();
+            let pole = tension.pole(quote.pole.as_deref());
+            let id_pos = front.value_pos("tensions", id, None);
+            let Some(&t) = tension_ids.get(id) else {
                 diags.push(
                     Diagnostic::error(&p.page.display, id_pos, format!("unknown tension `{id}`"))
-                        .with_help_opt(unknown_tension(&id)),
+                        .with_help_opt(unknown_tension(id)),
                 );
                 continue;
             };
             let poles_known = pages[tensions[t].page].page.front.valid("poles");
-            if let (Some(pole), true) = (&pole, poles_known) {
+            if let (Some(pole), true) = (pole, poles_known) {
                 let poles = &tensions[t].poles;
-                if !poles.contains(pole) {
+                if !poles.iter().any(|p| p == pole) {
                     let at = if front.positions.contains_key("pole") {
                         pos(p, "pole")
                     } else {
@@ -233,34 +229,38 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
                 let again = Pos::new(id_pos.line, id_pos.col + 1);
                 diags.push(Diagnostic::error(
                     &p.page.display,
-                    front.value_pos("tensions", &id, Some(again)),
+                    front.value_pos("tensions", id, Some(again)),
                     format!("tension `{id}` is listed twice"),
                 ));
                 continue;
             }
-            tags.push((t, pole));
+            tags.push((t, pole.map(str::to_string)));
         }
         quotes.push(QuoteInfo {
             page: i,
             speaker,
             tags,
-            metaphor: field(p, "metaphor"),
-            stage: field(p, "stage"),
-            section: field(p, "section"),
-            page_no: field(p, "page"),
+            metaphor: quote.metaphor.clone(),
+            stage: quote.stage.clone(),
+            section: quote.section.clone(),
+            page_no: quote.page.clone(),
         });
     }
 
     // A policy period ends after it starts.
     for (_, p) in of_kind(Kind::Policy) {
-        let (Some(start), Some(end)) = (&p.page.front.date, field(p, "end")) else {
+        let (Some(start), KindData::Policy(policy)) = (&p.page.front.date, &p.page.front.data)
+        else {
+            continue;
+        };
+        let Some(end) = &policy.end else {
             continue;
         };
         if !p.page.front.valid("date") || !p.page.front.valid("end") {
             continue;
         }
         let key = |d: &str| crate::bibliography::Date::parse_iso(d).map(|d| d.parts);
-        if key(&end) < key(start) {
+        if key(end) < key(start) {
             diags.push(Diagnostic::error(
                 &p.page.display,
                 pos(p, "end"),

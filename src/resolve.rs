@@ -146,13 +146,12 @@ fn with_reference_pages(
             out.push((page, Role::Page));
             continue;
         }
-        let key = page
-            .front
-            .fields
-            .get("key")
-            .and_then(|k| k.as_str())
-            .map(str::to_string)
-            .unwrap_or_else(|| default_id(&page.rel));
+        let key = match &page.front.data {
+            crate::model::KindData::Reference(crate::model::ReferenceNote { key: Some(key) }) => {
+                key.clone()
+            }
+            _ => default_id(&page.rel),
+        };
         let pos = page
             .front
             .positions
@@ -198,7 +197,7 @@ fn with_reference_pages(
                 "",
                 None,
             );
-            page.front.kind = Some(Kind::Reference);
+            page.front.data = crate::model::KindData::of(Kind::Reference);
             page.front.id = Some(entry.key.clone());
             page
         });

@@ -166,7 +166,8 @@ struct PageCtx<'a> {
     date_label: Option<String>,
     tags: &'a [String],
     extra: &'a serde_yaml::Value,
-    fields: &'a std::collections::BTreeMap<String, serde_yaml::Value>,
+    /// What only this kind of note has (`speaker`, `poles`…), by key.
+    fields: serde_yaml::Value,
     /// Rendered body HTML.
     content: String,
     /// For a folder's `index.md`: the pages directly in that folder.
@@ -317,7 +318,7 @@ fn render_page(input: &Input<'_>, tera: &tera::Tera, i: usize) -> Result<String>
             date_label: fm.date.as_deref().map(|d| input.dates.format(d)),
             tags: &fm.tags,
             extra: &fm.extra,
-            fields: &fm.fields,
+            fields: fm.data.fields(),
             content: body_html(input, i),
             children: children(site, i, index_html),
             toc: &sp.page.headings,

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::Input;
 use crate::html::escape;
-use crate::model::QuoteInfo;
+use crate::model::{KindData, QuoteInfo};
 use crate::urls;
 
 /// A link with its text.
@@ -170,7 +170,7 @@ pub fn tension(input: &Input<'_>, from: &str, t: usize) -> TensionCtx {
     }
     TensionCtx {
         poles: info.poles.clone(),
-        level: info.level.clone(),
+        level: level_name(info),
         related: info
             .related
             .iter()
@@ -304,6 +304,11 @@ pub struct TensionsCtx {
     pub rows: Vec<Row>,
 }
 
+/// A tension's level as templates show it (empty where it had an error).
+fn level_name(info: &crate::model::TensionInfo) -> String {
+    info.level.map_or("", crate::model::Level::name).to_string()
+}
+
 pub fn tensions(input: &Input<'_>, from: &str) -> TensionsCtx {
     let qual = &input.site.qual;
     let mut levels: Vec<Level> = Vec::new();
@@ -314,7 +319,7 @@ pub fn tensions(input: &Input<'_>, from: &str) -> TensionsCtx {
             href: href(input, from, info.page),
             summary: sp.page.front.summary.clone(),
             poles: info.poles.clone(),
-            level: info.level.clone(),
+            level: level_name(info),
             count: info.quotes.len(),
             related: info
                 .related
@@ -322,9 +327,9 @@ pub fn tensions(input: &Input<'_>, from: &str) -> TensionsCtx {
                 .map(|&r| link(input, from, qual.tensions[r].page))
                 .collect(),
         };
-        if levels.last().is_none_or(|l| l.level != info.level) {
+        if levels.last().is_none_or(|l| l.level != level_name(info)) {
             levels.push(Level {
-                level: info.level.clone(),
+                level: level_name(info),
                 tensions: Vec::new(),
             });
         }
@@ -511,13 +516,9 @@ pub fn timeline(input: &Input<'_>, from: &str) -> Timeline {
         )
     };
     dated.sort_by_key(key);
-    let end_of = |i: usize| {
-        input.site.pages[i]
-            .page
-            .front
-            .fields
-            .get("end")
-            .map(crate::frontmatter::scalar_text)
+    let end_of = |i: usize| match &input.site.pages[i].page.front.data {
+        KindData::Policy(policy) => policy.end.clone(),
+        _ => None,
     };
     let first = dated
         .iter()
@@ -549,7 +550,10 @@ pub fn timeline(input: &Input<'_>, from: &str) -> Timeline {
                 start: start.clone(),
                 end,
                 label,
-                actors: f.list("actors"),
+                actors: match &f.data {
+                    KindData::Policy(policy) => policy.actors.clone(),
+                    _ => Vec::new(),
+                },
                 offset: format!("{:.1}", (from_year - first) / range * 100.0),
                 width: format!("{:.1}", ((to_year - from_year) / range * 100.0).max(1.0)),
             }
