@@ -220,9 +220,11 @@ impl Config {
         }
         if let Some(paper) = &self.paper {
             if crate::bibliography::Date::parse_iso(&paper.date).is_none() {
-                let msg = match crate::frontmatter::impossible_day(paper.date.trim()) {
-                    Some(why) => format!("`paper.date` is {}, {why}", paper.date),
-                    None => format!(
+                let msg = match crate::model::PartialDate::parse(paper.date.trim()) {
+                    Err(crate::model::BadDate::NoSuchDay(why)) => {
+                        format!("`paper.date` is {}, {why}", paper.date)
+                    }
+                    _ => format!(
                         "`paper.date` must be a date like 2015 or 2015-10-01, found `{}`",
                         paper.date
                     ),

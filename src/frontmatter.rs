@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde_yaml::Value;
 
 use crate::diagnostic::{closest, did_you_mean, Diagnostic, Pos};
-use crate::model::{FrontMatter, Kind, KindData, Level};
+use crate::model::{BadDate, FrontMatter, Kind, KindData, Level, PartialDate};
 
 /// The YAML block and where the body starts.
 #[derive(Debug, PartialEq, Eq)]
@@ -319,7 +319,7 @@ pub fn parse(display: &str, split: &Split<'_>, default: Kind) -> (FrontMatter, V
             "id" => fm.id = Some(scalar_text(v)),
             "slug" => fm.slug = Some((scalar_text(v), pos)),
             "summary" => fm.summary = Some(scalar_text(v)),
-            "date" => fm.date = Some(scalar_text(v)),
+            "date" => fm.date = PartialDate::parse(&scalar_text(v)).ok(),
             "tags" => fm.tags = string_list(v),
             "order" => fm.order = v.as_i64(),
             "extra" => fm.extra = v.clone(),
@@ -428,24 +428,18 @@ fn check_type(name: &str, ty: Type, v: &Value) -> Result<(), (String, Option<Str
         Type::Map => v.is_mapping() || v.is_null(),
         Type::StrOrInt => is_scalar_text(v),
         Type::Date => {
-            return match v {
-                Value::String(s) if valid_date(s) => Ok(()),
-                Value::Number(n) if valid_date(&n.to_string()) => Ok(()),
-                _ => {
-                    let text = scalar_text(v);
-                    Err((
-                        impossible_day(&text).map_or_else(
-                            || {
-                                format!(
-                                    "`{name}` must be a date like 2015-06-30, 2015-06 or 2015; found `{text}`"
-                                )
-                            },
-                            |why| format!("`{name}` is {text}, {why}"),
-                        ),
-                        None,
-                    ))
-                }
-            }
+            let text = scalar_text(v);
+            let scalar = matches!(v, Value::String(_) | Value::Number(_));
+            return match PartialDate::parse(&text) {
+                Ok(_) if scalar => Ok(()),
+                Err(BadDate::NoSuchDay(why)) => Err((format!("`{name}` is {text}, {why}"), None)),
+                _ => Err((
+                    format!(
+                        "`{name}` must be a date like 2015-06-30, 2015-06 or 2015; found `{text}`"
+                    ),
+                    None,
+                )),
+            };
         }
         Type::OneOf(options) => {
             return match v.as_str() {
@@ -489,53 +483,6 @@ fn check_type(name: &str, ty: Type, v: &Value) -> Result<(), (String, Option<Str
 
 fn is_scalar_text(v: &Value) -> bool {
     matches!(v, Value::String(s) if !s.trim().is_empty()) || v.is_number()
-}
-
-/// For a well-formed `YYYY-MM-DD` whose day does not exist, why not.
-pub fn impossible_day(s: &str) -> Option<String> {
-    let mut parts = s.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    let ok = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
-    if parts.next().is_some() || !ok(y, 4) || !ok(m, 2) || !ok(d, 2) {
-        return None;
-    }
-    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let month = MONTHS.get(m.checked_sub(1)? as usize)?;
-    let days = crate::bibliography::days_in_month(y, m);
-    (d > days).then(|| format!("a day that does not exist: {month} {y} has {days} days"))
-}
-
-/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a real month and day.
-pub fn valid_date(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    let num = |p: &str, len: usize| {
-        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok())?
-    };
-    match parts.as_slice() {
-        [y] => num(y, 4).is_some(),
-        [y, m] => num(y, 4).is_some() && num(m, 2).is_some_and(|m| (1..=12).contains(&m)),
-        [y, m, d] => match (num(y, 4), num(m, 2), num(d, 2)) {
-            (Some(y), Some(m), Some(d)) if (1..=12).contains(&m) => {
-                (1..=crate::bibliography::days_in_month(y as i32, m)).contains(&d)
-            }
-            _ => false,
-        },
-        _ => false,
-    }
 }
 
 /// The text of a scalar, or a short YAML rendering of anything else.
@@ -805,10 +752,13 @@ mod tests {
     #[test]
     fn dates() {
         for good in ["2015", "2010-05", "2012-04-01"] {
-            assert!(valid_date(good), "{good}");
+            assert!(PartialDate::parse(good).is_ok(), "{good}");
         }
-        assert!(valid_date("2020-02-29"), "a leap day");
-        assert!(valid_date("2000-02-29"), "2000 was a leap year");
+        assert!(PartialDate::parse("2020-02-29").is_ok(), "a leap day");
+        assert!(
+            PartialDate::parse("2000-02-29").is_ok(),
+            "2000 was a leap year"
+        );
         for bad in [
             "yesterday",
             "2015-13",
@@ -820,7 +770,7 @@ mod tests {
             "2021-02-29",
             "1900-02-29",
         ] {
-            assert!(!valid_date(bad), "{bad}");
+            assert!(PartialDate::parse(bad).is_err(), "{bad}");
         }
     }
 }

@@ -67,6 +67,117 @@ impl Kind {
     }
 }
 
+/// A date as notes write it: `2015`, `2015-06` or `2015-06-30`. Orders
+/// as time runs, a year before its months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PartialDate {
+    pub year: i32,
+    pub month: Option<u32>,
+    pub day: Option<u32>,
+}
+
+/// Why a text is not a [`PartialDate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadDate {
+    /// Not `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    Malformed,
+    /// A well-formed day that does not exist, and why not.
+    NoSuchDay(String),
+}
+
+impl PartialDate {
+    /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: a four-digit year, a real
+    /// month and a day that month has.
+    pub fn parse(text: &str) -> Result<PartialDate, BadDate> {
+        let num = |p: &str, len: usize| {
+            (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse::<u32>().ok())
+                .flatten()
+                .ok_or(BadDate::Malformed)
+        };
+        let parts: Vec<&str> = text.split('-').collect();
+        let (year, month, day) = match parts.as_slice() {
+            [y] => (num(y, 4)?, None, None),
+            [y, m] => (num(y, 4)?, Some(num(m, 2)?), None),
+            [y, m, d] => (num(y, 4)?, Some(num(m, 2)?), Some(num(d, 2)?)),
+            _ => return Err(BadDate::Malformed),
+        };
+        let year = year as i32;
+        if month.is_some_and(|m| !(1..=12).contains(&m)) {
+            return Err(BadDate::Malformed);
+        }
+        if let (Some(m), Some(d)) = (month, day) {
+            let days = days_in_month(year, m);
+            if !(1..=days).contains(&d) {
+                const MONTHS: [&str; 12] = [
+                    "January",
+                    "February",
+                    "March",
+                    "April",
+                    "May",
+                    "June",
+                    "July",
+                    "August",
+                    "September",
+                    "October",
+                    "November",
+                    "December",
+                ];
+                let month = MONTHS[m as usize - 1];
+                return Err(BadDate::NoSuchDay(format!(
+                    "a day that does not exist: {month} {year} has {days} days"
+                )));
+            }
+        }
+        Ok(PartialDate { year, month, day })
+    }
+
+    /// The date as a year with a fraction, for placing it on a timeline.
+    pub fn as_fractional_year(&self) -> f64 {
+        let m = f64::from(self.month.unwrap_or(1));
+        let d = f64::from(self.day.unwrap_or(1));
+        f64::from(self.year) + (m - 1.0) / 12.0 + (d - 1.0) / 365.0
+    }
+}
+
+impl std::fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+        }
+        if let Some(d) = self.day {
+            write!(f, "-{d:02}")?;
+        }
+        Ok(())
+    }
+}
+
+impl TryFrom<String> for PartialDate {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<PartialDate, String> {
+        PartialDate::parse(&text).map_err(|_| format!("not a date: {text}"))
+    }
+}
+
+impl From<PartialDate> for String {
+    fn from(date: PartialDate) -> String {
+        date.to_string()
+    }
+}
+
+/// Days in month `m` (1–12) of year `y`, by the Gregorian calendar.
+pub fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        4 | 6 | 9 | 11 => 30,
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
 /// A tension's level of analysis, in the order the paper's argument runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -141,9 +252,9 @@ pub struct Tension {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Policy {
-    /// When the policy period ended (`YYYY[-MM[-DD]]`).
+    /// When the policy period ended.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<String>,
+    pub end: Option<PartialDate>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub actors: Vec<String>,
 }
@@ -272,7 +383,7 @@ pub struct FrontMatter {
     /// Explicit last URL segment, with the position of its value.
     pub slug: Option<(String, Pos)>,
     pub summary: Option<String>,
-    pub date: Option<String>,
+    pub date: Option<PartialDate>,
     pub tags: Vec<String>,
     /// Sort key among siblings (lower first), then title.
     pub order: Option<i64>,
@@ -637,6 +748,26 @@ mod tests {
             assert_eq!(level.name(), *name);
             assert_eq!(Level::from_name(name), Some(*level));
         }
+    }
+
+    #[test]
+    fn partial_dates_read_order_and_print_as_written() {
+        let d = |s: &str| PartialDate::parse(s);
+        assert_eq!(d("2015").unwrap().to_string(), "2015");
+        assert_eq!(d("2015-06").unwrap().to_string(), "2015-06");
+        assert_eq!(d("2016-02-29").unwrap().to_string(), "2016-02-29");
+        assert!(d("2015").unwrap() < d("2015-01").unwrap());
+        assert!(d("2015-01-31").unwrap() < d("2015-02").unwrap());
+        assert_eq!(d("2015-13"), Err(BadDate::Malformed));
+        assert_eq!(d("15"), Err(BadDate::Malformed));
+        assert_eq!(d("2015-6"), Err(BadDate::Malformed));
+        assert_eq!(
+            d("2015-02-29"),
+            Err(BadDate::NoSuchDay(
+                "a day that does not exist: February 2015 has 28 days".into()
+            ))
+        );
+        assert_eq!(d("2015-07").unwrap().as_fractional_year(), 2015.5);
     }
 
     #[test]

@@ -259,8 +259,7 @@ pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
         if !p.page.front.valid("date") || !p.page.front.valid("end") {
             continue;
         }
-        let key = |d: &str| crate::bibliography::Date::parse_iso(d).map(|d| d.parts);
-        if key(end) < key(start) {
+        if end < start {
             diags.push(Diagnostic::error(
                 &p.page.display,
                 pos(p, "end"),

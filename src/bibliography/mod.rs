@@ -131,16 +131,6 @@ impl Date {
     }
 }
 
-/// Days in month `m` (1–12) of year `y`, by the Gregorian calendar.
-pub fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        4 | 6 | 9 | 11 => 30,
-        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
 fn parse_parts(s: &str) -> Option<Vec<i32>> {
     let s = s.trim();
     let (neg, s) = match s.strip_prefix('-') {
@@ -160,7 +150,10 @@ fn parse_parts(s: &str) -> Option<Vec<i32>> {
     let ok = match parts.as_slice() {
         [_] => true,
         [_, m] => (1..=12).contains(m),
-        [y, m, d] => (1..=12).contains(m) && (1..=days_in_month(*y, *m as u32) as i32).contains(d),
+        [y, m, d] => {
+            (1..=12).contains(m)
+                && (1..=crate::model::days_in_month(*y, *m as u32) as i32).contains(d)
+        }
         _ => false,
     };
     ok.then_some(parts)

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::Input;
 use crate::html::escape;
-use crate::model::{KindData, QuoteInfo};
+use crate::model::{KindData, PartialDate, QuoteInfo};
 use crate::urls;
 
 /// A link with its text.
@@ -481,17 +481,6 @@ pub struct Timeline {
     pub undated: Vec<Link>,
 }
 
-/// A date as a fractional year, for placing it on the timeline.
-fn year_of(date: &str) -> f64 {
-    let parts: Vec<f64> = date.split('-').filter_map(|p| p.parse().ok()).collect();
-    match parts.as_slice() {
-        [y] => *y,
-        [y, m] => y + (m - 1.0) / 12.0,
-        [y, m, d] => y + (m - 1.0) / 12.0 + (d - 1.0) / 365.0,
-        _ => 0.0,
-    }
-}
-
 pub fn timeline(input: &Input<'_>, from: &str) -> Timeline {
     use crate::model::Kind;
     let mut dated = Vec::new();
@@ -501,34 +490,34 @@ pub fn timeline(input: &Input<'_>, from: &str) -> Timeline {
         if p.role != crate::model::Role::Page || f.kind() != Kind::Policy {
             continue;
         }
-        match &f.date {
-            Some(d) => dated.push((d.clone(), i)),
+        match f.date {
+            Some(d) => dated.push((d, i)),
             None => undated.push(link(input, from, i)),
         }
     }
     // Earliest first; on the same date, by `order`, then URL.
-    let key = |(d, i): &(String, usize)| {
+    let key = |(d, i): &(PartialDate, usize)| {
         let p = &input.site.pages[*i];
         (
-            (year_of(d) * 10_000.0) as i64,
+            (d.as_fractional_year() * 10_000.0) as i64,
             p.page.front.order.unwrap_or(i64::MAX),
             p.url.clone(),
         )
     };
     dated.sort_by_key(key);
     let end_of = |i: usize| match &input.site.pages[i].page.front.data {
-        KindData::Policy(policy) => policy.end.clone(),
+        KindData::Policy(policy) => policy.end,
         _ => None,
     };
     let first = dated
         .iter()
-        .map(|(d, _)| year_of(d))
+        .map(|(d, _)| d.as_fractional_year())
         .fold(f64::INFINITY, f64::min);
     let last = dated
         .iter()
         .map(|(d, i)| {
-            let start = year_of(d) + 1.0;
-            end_of(*i).map_or(start, |e| (year_of(&e) + 1.0).max(start))
+            let start = d.as_fractional_year() + 1.0;
+            end_of(*i).map_or(start, |e| (e.as_fractional_year() + 1.0).max(start))
         })
         .fold(f64::NEG_INFINITY, f64::max);
     let range = (last - first).max(1.0);
@@ -537,17 +526,18 @@ pub fn timeline(input: &Input<'_>, from: &str) -> Timeline {
         .map(|(start, i)| {
             let f = &input.site.pages[*i].page.front;
             let end = end_of(*i);
-            let from_year = year_of(start);
-            let to_year = end.as_deref().map_or(from_year + 1.0, |e| year_of(e) + 1.0);
+            let from_year = start.as_fractional_year();
+            let to_year = end.map_or(from_year + 1.0, |e| e.as_fractional_year() + 1.0);
+            let (start, end) = (start.to_string(), end.map(|e| e.to_string()));
             let label = match &end {
-                Some(e) => format!("{}–{}", input.dates.format(start), input.dates.format(e)),
-                None => input.dates.format(start),
+                Some(e) => format!("{}–{}", input.dates.format(&start), input.dates.format(e)),
+                None => input.dates.format(&start),
             };
             Event {
                 title: f.title.clone(),
                 href: href(input, from, *i),
                 summary: f.summary.clone(),
-                start: start.clone(),
+                start,
                 end,
                 label,
                 actors: match &f.data {
