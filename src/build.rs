@@ -13,10 +13,12 @@ use crate::config::{Config, Paper};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::Result;
 use crate::model::{Page, Site};
-use crate::output::Sink;
-use crate::theme::Theme;
+use crate::parse::markdown;
+use crate::render::highlight;
+use crate::render::theme::Theme;
 use crate::timings::Timings;
-use crate::{cite, discover, ethics, highlight, markdown, output, render, resolve};
+use crate::write::Sink;
+use crate::{csl, discover, ethics, render, resolve, write};
 
 /// The folder notes are read from, relative to the project root.
 pub const CONTENT_DIR: &str = "content";
@@ -71,17 +73,17 @@ pub fn run(opts: &Options, write: bool) -> Result<Report> {
     let out = output_dir(opts, &config);
     let content = opts.root.join(CONTENT_DIR);
     // `check` refuses the same folders `build` would, before any work.
-    let target = output::check_target(&opts.root, &content, &out)?;
+    let target = write::check_target(&opts.root, &content, &out)?;
     // Pages are written into a staging folder as they are rendered; it
     // replaces the output only if the whole build succeeds.
     let staging = if write {
-        Some(output::Staging::new(&target)?)
+        Some(write::Staging::new(&target)?)
     } else {
         None
     };
     let sink: &dyn Sink = match &staging {
         Some(s) => s,
-        None => &output::Discard,
+        None => &write::Discard,
     };
     let compiled = compile(opts, &config, sink)?;
     let mut report = Report {
@@ -102,7 +104,7 @@ pub fn run(opts: &Options, write: bool) -> Result<Report> {
     Ok(report)
 }
 
-/// A project compiled into a [`Sink`].
+/// A project compiled into a `Sink`.
 pub struct Compiled {
     /// Pages placed in the site.
     pub pages: usize,
@@ -158,7 +160,7 @@ pub fn compile(opts: &Options, config: &Config, sink: &dyn Sink) -> Result<Compi
 pub struct Prepared {
     pub site: Site,
     pub bib: Bibliography,
-    pub cites: cite::Formatted,
+    pub cites: csl::Formatted,
     pub paper: Option<Reference>,
     /// The citation style's opening bracket, delimiter and closing bracket.
     pub marks: [String; 3],
@@ -287,9 +289,9 @@ pub fn prepare(root: &Path, config: &Config) -> Result<(usize, Option<Prepared>,
     if diagnostic::has_errors(&diagnostics) {
         return Ok((pages, None, diagnostics));
     }
-    let style = cite::CslStyle::load(root, config)?;
+    let style = csl::CslStyle::load(root, config)?;
     let paper = config.paper.as_ref().map(paper_reference);
-    let cites = cite::format(&bib, &site, &style, paper.as_ref());
+    let cites = csl::format(&bib, &site, &style, paper.as_ref());
     clock.lap("cite");
     let nav = render::top_pages(&site);
     let prepared = Prepared {

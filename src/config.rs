@@ -11,7 +11,7 @@ use crate::diagnostic::{LineIndex, Pos};
 use crate::error::{Error, Result};
 
 /// The file name of the configuration, at the project root.
-pub const FILE_NAME: &str = "book.toml";
+pub(crate) const FILE_NAME: &str = "book.toml";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

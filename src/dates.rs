@@ -39,7 +39,7 @@ impl DateFormat {
     /// The text date form of the CSL locale for `language` (its exact
     /// dialect, else another dialect of the language, else `en-US`).
     pub fn for_language(language: &str) -> DateFormat {
-        let locales = crate::cite::locales_for(Some(language));
+        let locales = crate::csl::locales_for(Some(language));
         let code = |l: &hayagriva::citationberg::Locale| {
             l.lang
                 .as_ref()

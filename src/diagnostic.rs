@@ -93,14 +93,14 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Sorts diagnostics by path, position and message, and drops exact repeats.
-pub fn sort(diags: &mut Vec<Diagnostic>) {
+pub(crate) fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diags.dedup();
 }
 
 /// The last line of a failed run: `error: build found 2 errors and 1
 /// warning; nothing was written`.
-pub fn failure_summary(diags: &[Diagnostic], verb: &str) -> String {
+pub(crate) fn failure_summary(diags: &[Diagnostic], verb: &str) -> String {
     let errors = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -114,26 +114,26 @@ pub fn failure_summary(diags: &[Diagnostic], verb: &str) -> String {
     )
 }
 
-pub fn has_errors(diags: &[Diagnostic]) -> bool {
+pub(crate) fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(|d| d.severity == Severity::Error)
 }
 
 /// Maps byte offsets of one text to line and column.
 #[derive(Debug, Clone)]
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     /// Byte offset at which each line starts.
     starts: Vec<usize>,
 }
 
 impl LineIndex {
-    pub fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex { starts }
     }
 
     /// Position of byte `offset` in `text` (the text this index was built from).
-    pub fn pos(&self, text: &str, offset: usize) -> Pos {
+    pub(crate) fn pos(&self, text: &str, offset: usize) -> Pos {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
@@ -146,7 +146,7 @@ impl LineIndex {
 
 /// The closest candidate to `word` as a help line, if one is close enough
 /// to be a likely typo.
-pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<String>
+pub(crate) fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<String>
 where
     I: IntoIterator<Item = &'a str>,
 {
@@ -154,7 +154,7 @@ where
 }
 
 /// The closest candidate to `word`, if one is close enough to be a likely typo.
-pub fn closest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+pub(crate) fn closest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
@@ -179,7 +179,7 @@ where
 
 /// The path among `candidates` closest to `path`, if it is a likely typo:
 /// a shared folder does not make two different file names look alike.
-pub fn closest_path<'a, I>(path: &str, candidates: I) -> Option<&'a str>
+pub(crate) fn closest_path<'a, I>(path: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
@@ -197,14 +197,6 @@ where
         .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, c)| c)
-}
-
-/// [`closest_path`] as a help line.
-pub fn did_you_mean_path<'a, I>(path: &str, candidates: I) -> Option<String>
-where
-    I: IntoIterator<Item = &'a str>,
-{
-    closest_path(path, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
 #[cfg(test)]
@@ -237,14 +229,14 @@ mod tests {
     #[test]
     fn path_suggestions_compare_file_names() {
         let files = ["figures/chart.svg", "notes/agendas.md"];
-        assert_eq!(did_you_mean_path("figures/data.csv", files), None);
+        assert_eq!(closest_path("figures/data.csv", files), None);
         assert_eq!(
-            did_you_mean_path("notes/agenda.md", files).as_deref(),
-            Some("did you mean `notes/agendas.md`?")
+            closest_path("notes/agenda.md", files),
+            Some("notes/agendas.md")
         );
         assert_eq!(
-            did_you_mean_path("figures/chart.png", files).as_deref(),
-            Some("did you mean `figures/chart.svg`?")
+            closest_path("figures/chart.png", files),
+            Some("figures/chart.svg")
         );
     }
 

@@ -16,11 +16,11 @@ use crate::error::{Error, Result};
 use crate::model::{Asset, SourceFile};
 
 /// Notes larger than this are refused rather than parsed.
-pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// What discovery found: the readable notes, and problems with the rest.
 #[derive(Debug, Default)]
-pub struct Discovered {
+pub(crate) struct Discovered {
     pub files: Vec<SourceFile>,
     /// Other files (figures, PDFs), copied to the output as they are.
     pub assets: Vec<Asset>,
@@ -38,13 +38,13 @@ pub struct Discovered {
 /// (`drafts/**`, `data/raw/*.csv`); a trailing `/` matches a folder and
 /// everything in it (`drafts/`).
 #[derive(Debug, Default)]
-pub struct Exclude {
+pub(crate) struct Exclude {
     set: globset::GlobSet,
     empty: bool,
 }
 
 impl Exclude {
-    pub fn new(patterns: &[String]) -> std::result::Result<Exclude, String> {
+    pub(crate) fn new(patterns: &[String]) -> std::result::Result<Exclude, String> {
         let mut builder = globset::GlobSetBuilder::new();
         for pattern in patterns {
             let p = pattern.trim().trim_start_matches("./");
@@ -84,7 +84,7 @@ impl Exclude {
 
     /// Whether `rel` (relative to the content folder, `/`-separated) is
     /// left out.
-    pub fn excludes(&self, rel: &str) -> bool {
+    pub(crate) fn excludes(&self, rel: &str) -> bool {
         !self.empty && self.set.is_match(rel)
     }
 }
@@ -93,7 +93,7 @@ impl Exclude {
 /// (`.md`) are decoded, other files are kept as assets, except the ones in
 /// `skip` (paths relative to the root, such as the bibliography files).
 /// Hidden files and folders (names starting with `.`) are left out.
-pub fn discover(
+pub(crate) fn discover(
     root: &Path,
     content_dir: &str,
     skip: &[String],
@@ -226,7 +226,7 @@ fn too_large(display: &str, size: u64) -> Option<Diagnostic> {
 /// Reads one note (`rel` in the content folder, shown as `display`): its
 /// normalised text, or the error that stops it being read (too large, not
 /// UTF-8). I/O failures are hard errors.
-pub fn read_note(
+pub(crate) fn read_note(
     path: &Path,
     rel: String,
     display: String,
@@ -251,12 +251,12 @@ pub fn read_note(
 
 /// Whether bytes start with a UTF-16 byte-order mark (as Notepad and
 /// spreadsheet programs save "Unicode" text).
-pub fn utf16_bom(bytes: &[u8]) -> bool {
+pub(crate) fn utf16_bom(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
 }
 
 /// The error for a file that is not UTF-8, with what to do about it.
-pub fn not_utf8(display: &str, pos: Pos, byte: u8, utf16: bool) -> Diagnostic {
+pub(crate) fn not_utf8(display: &str, pos: Pos, byte: u8, utf16: bool) -> Diagnostic {
     if utf16 {
         Diagnostic::error(
             display,
@@ -272,7 +272,7 @@ pub fn not_utf8(display: &str, pos: Pos, byte: u8, utf16: bool) -> Diagnostic {
 
 /// Turns raw bytes into normalised text, or the position of the first byte
 /// that is not UTF-8.
-pub fn decode(bytes: Vec<u8>) -> std::result::Result<String, (Pos, u8)> {
+pub(crate) fn decode(bytes: Vec<u8>) -> std::result::Result<String, (Pos, u8)> {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -289,7 +289,7 @@ pub fn decode(bytes: Vec<u8>) -> std::result::Result<String, (Pos, u8)> {
 }
 
 /// `\r\n` and lone `\r` become `\n`.
-pub fn normalize_newlines(text: &str) -> String {
+pub(crate) fn normalize_newlines(text: &str) -> String {
     if !text.contains('\r') {
         return text.to_string();
     }

@@ -40,11 +40,11 @@ use crate::diagnostic::{Diagnostic, LineIndex, Pos};
 use std::sync::Mutex;
 
 use crate::error::Result;
-use crate::output::Sink;
+use crate::write::Sink;
 
 /// How a source writes characters it does not write as themselves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Syntax {
+pub(crate) enum Syntax {
     /// Markdown or plain text: HTML entities, Markdown markup.
     Text,
     /// HTML, SVG or XML: entities.
@@ -57,7 +57,7 @@ pub enum Syntax {
 
 impl Syntax {
     /// The syntax of a file, by its extension.
-    pub fn of(path: &str) -> Syntax {
+    pub(crate) fn of(path: &str) -> Syntax {
         let ext = path
             .rsplit_once('.')
             .map_or("", |(_, e)| e)
@@ -320,12 +320,12 @@ fn find_folded(hay: &[(char, usize)], needle: &[char]) -> Vec<usize> {
 }
 
 /// The listed strings, folded once.
-pub struct Names<'a> {
+pub(crate) struct Names<'a> {
     names: Vec<(&'a str, Vec<char>)>,
 }
 
 impl<'a> Names<'a> {
-    pub fn new(list: &'a [String]) -> Names<'a> {
+    pub(crate) fn new(list: &'a [String]) -> Names<'a> {
         Names {
             names: list
                 .iter()
@@ -335,13 +335,13 @@ impl<'a> Names<'a> {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
 
     /// Every hit in `text`: byte offset and the name as listed, sorted by
     /// offset. Text with HTML tags is searched with the tags and without.
-    pub fn find(&self, text: &str, syntax: Syntax) -> Vec<(usize, &'a str)> {
+    pub(crate) fn find(&self, text: &str, syntax: Syntax) -> Vec<(usize, &'a str)> {
         let mut hits = Vec::new();
         if self.names.is_empty() {
             return hits;
@@ -361,21 +361,9 @@ impl<'a> Names<'a> {
     }
 }
 
-/// Byte offsets where `needle` occurs in `text`, matched as described in
-/// the module documentation.
-pub fn find_all(text: &str, needle: &str) -> Vec<usize> {
-    let list = [needle.to_string()];
-    let names = Names::new(&list);
-    names
-        .find(text, Syntax::Text)
-        .into_iter()
-        .map(|(at, _)| at)
-        .collect()
-}
-
 /// Every occurrence of a listed string in one source text. `skip` is a
 /// byte range not to search (the list itself, in `book.toml`).
-pub fn check_source(
+pub(crate) fn check_source(
     display: &str,
     text: &str,
     names: &Names<'_>,
@@ -403,7 +391,7 @@ fn leak(display: &str, pos: Pos, word: &str) -> Diagnostic {
 }
 
 /// A listed string in a file or folder name, which becomes a URL.
-pub fn check_path(display: &str, names: &Names<'_>) -> Vec<Diagnostic> {
+pub(crate) fn check_path(display: &str, names: &Names<'_>) -> Vec<Diagnostic> {
     let spaced = display.replace(['.', '/'], " ");
     let mut found: Vec<&str> = names
         .find(&spaced, Syntax::Text)
@@ -422,7 +410,7 @@ pub fn check_path(display: &str, names: &Names<'_>) -> Vec<Diagnostic> {
 
 /// The text of a data file, if the guard can read it: UTF-8, or UTF-16
 /// with a byte-order mark (as spreadsheet programs save CSV).
-pub fn readable_text(bytes: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
+pub(crate) fn readable_text(bytes: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
     let utf16 = |le: bool| {
         let units: Vec<u16> = bytes[2..]
             .chunks_exact(2)
@@ -455,7 +443,7 @@ pub fn readable_text(bytes: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
 /// A data file copied to the site: its name and, when the guard can read
 /// it, its text. `Err` carries the name check alone for a file it cannot
 /// read (PDF, image, archive), which the caller names in one warning.
-pub fn check_asset(
+pub(crate) fn check_asset(
     display: &str,
     bytes: &[u8],
     names: &Names<'_>,
@@ -477,7 +465,7 @@ pub fn check_asset(
 }
 
 /// One warning naming the files the guard could not read.
-pub fn unreadable_warning(files: &[String]) -> Option<Diagnostic> {
+pub(crate) fn unreadable_warning(files: &[String]) -> Option<Diagnostic> {
     let first = files.first()?;
     let shown: Vec<&str> = files.iter().take(10).map(String::as_str).collect();
     let more = match files.len() {
@@ -503,7 +491,7 @@ pub fn unreadable_warning(files: &[String]) -> Option<Diagnostic> {
 /// The byte range of the `[ethics]` table (or an `ethics.never-publish`
 /// key) in `book.toml`, which names the strings and must not count as
 /// publishing them. Found line by line: a header line, up to the next one.
-pub fn ethics_table(book: &str) -> Option<std::ops::Range<usize>> {
+pub(crate) fn ethics_table(book: &str) -> Option<std::ops::Range<usize>> {
     let mut offset = 0;
     let mut start = None;
     for line in book.split_inclusive('\n') {
@@ -530,7 +518,7 @@ pub fn ethics_table(book: &str) -> Option<std::ops::Range<usize>> {
 /// path: one error per listed string, at the source the file was made
 /// from when it is known (`source`), else at the output path. Each comes
 /// with the listed string it is about.
-pub fn check_file<'n>(
+pub(crate) fn check_file<'n>(
     path: &str,
     bytes: &[u8],
     names: &Names<'n>,
@@ -583,7 +571,7 @@ pub fn check_file<'n>(
 
 /// A [`Sink`] in front of another that reads every file for listed strings
 /// before passing it on. With nothing listed it only passes files on.
-pub struct Guard<'a> {
+pub(crate) struct Guard<'a> {
     inner: &'a dyn Sink,
     names: Names<'a>,
     shown_as: &'a str,
@@ -593,7 +581,7 @@ pub struct Guard<'a> {
 }
 
 impl<'a> Guard<'a> {
-    pub fn new(
+    pub(crate) fn new(
         inner: &'a dyn Sink,
         never: &'a [String],
         shown_as: &'a str,
@@ -611,7 +599,7 @@ impl<'a> Guard<'a> {
     /// Every hit, one error per source and listed string. A string found
     /// in a file made from a known source is not reported once more for the
     /// files that gather many pages (the search index, the indexes).
-    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+    pub(crate) fn into_diagnostics(self) -> Vec<Diagnostic> {
         let found = self.found.into_inner().unwrap_or_else(|e| e.into_inner());
         let attributed: std::collections::BTreeSet<&str> = found
             .iter()
@@ -649,6 +637,18 @@ mod tests {
     fn hits(text: &str, name: &str, syntax: Syntax) -> usize {
         let list = [name.to_string()];
         Names::new(&list).find(text, syntax).len()
+    }
+
+    /// Byte offsets where `needle` occurs in `text`, matched as described
+    /// in the module documentation.
+    fn find_all(text: &str, needle: &str) -> Vec<usize> {
+        let list = [needle.to_string()];
+        let names = Names::new(&list);
+        names
+            .find(text, Syntax::Text)
+            .into_iter()
+            .map(|(at, _)| at)
+            .collect()
     }
 
     #[test]

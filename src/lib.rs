@@ -1,37 +1,29 @@
 //! companion: a static-site generator for research companion sites.
 //!
-//! The pipeline, one module a stage:
-//! [`discover`] (read files) → [`markdown`] and [`frontmatter`] (parse, with
-//! positions) → [`resolve`] (one site-wide pass: URLs, links, back-links,
-//! diagnostics) → [`render`] (Tera templates, in parallel, into memory) →
-//! [`output`] (staging folder, then an atomic swap). The stages meet in
-//! [`model`]; [`build`] runs them in order and [`cli`] is the command line.
-//! [`bibliography`] reads reference files and [`citation`] recognises
-//! Pandoc citations in notes.
+//! The pipeline, one folder a stage:
+//! `discover` (read `content/`) → [`parse`] (front matter and Markdown,
+//! with positions) → `resolve` (one site-wide pass: URLs, links,
+//! back-links, tensions and quotes, diagnostics) → `render` (Tera
+//! templates, in parallel, into memory) → `write` (a staging folder, then
+//! an atomic swap). [`bibliography`] reads reference files and [`csl`]
+//! formats citations with a CSL style. The stages meet in [`model`];
+//! [`build`] runs them in order and [`cmd`] holds the commands.
 
 pub mod bibliography;
 pub mod build;
-pub mod citation;
-pub mod cite;
-pub mod cli;
-pub mod config;
-pub mod dates;
-pub mod diagnostic;
-pub mod discover;
-pub mod error;
-pub mod ethics;
-pub mod frontmatter;
-pub mod highlight;
-pub mod html;
-pub mod markdown;
+pub mod cmd;
+mod config;
+pub mod csl;
+mod dates;
+mod diagnostic;
+mod discover;
+mod error;
+mod ethics;
+mod html;
 pub mod model;
-pub mod new;
-pub mod output;
-pub mod qual;
-pub mod render;
-pub mod resolve;
-pub mod serve;
-pub mod session;
-pub mod theme;
+pub mod parse;
+mod render;
+mod resolve;
 mod timings;
 pub mod urls;
+mod write;

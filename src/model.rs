@@ -464,7 +464,7 @@ pub enum LinkKind {
 #[derive(Debug, Clone)]
 pub struct LinkRef {
     /// Index of the `Start(Tag::Link)` event in the page body's events
-    /// ([`crate::markdown::events`]).
+    /// ([`crate::parse::markdown::events`]).
     pub event: usize,
     pub kind: LinkKind,
     /// The destination as written.
@@ -492,7 +492,7 @@ pub struct Asset {
 /// One cited work inside a citation, with the position of its `@key`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CiteRef {
-    pub item: crate::citation::CiteItem,
+    pub item: crate::parse::citation_syntax::CiteItem,
     pub pos: Pos,
 }
 
@@ -500,9 +500,9 @@ pub struct CiteRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Citation {
     /// Index of its placeholder event in the page body's events
-    /// ([`crate::markdown::events`]).
+    /// ([`crate::parse::markdown::events`]).
     pub event: usize,
-    pub form: crate::citation::CiteForm,
+    pub form: crate::parse::citation_syntax::CiteForm,
     pub items: Vec<CiteRef>,
     pub pos: Pos,
     /// The heading the citation sits under, if any.

@@ -4,20 +4,20 @@
 use std::time::Instant;
 
 /// A stopwatch for the stages of one build.
-pub struct Timings {
+pub(crate) struct Timings {
     on: bool,
     last: Instant,
 }
 
 impl Timings {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Timings {
             on: std::env::var_os("COMPANION_TIMINGS").is_some(),
             last: Instant::now(),
         }
     }
 
-    pub fn lap(&mut self, stage: &str) {
+    pub(crate) fn lap(&mut self, stage: &str) {
         if self.on {
             eprintln!(
                 "timing: {stage} {:.3} s, resident {} MiB",

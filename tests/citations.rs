@@ -440,7 +440,7 @@ fn style_is_configurable() {
     assert_eq!(citations(&home)[0], "(Huxham & Vangen, 2005)");
 
     // A project's own .csl file.
-    let csl = companion::cite::DEFAULT_STYLE.replace("delimiter=\"; \"", "delimiter=\" | \"");
+    let csl = companion::csl::DEFAULT_STYLE.replace("delimiter=\"; \"", "delimiter=\" | \"");
     common::write_files(dir.path(), &[
         ("styles/mine.csl", &csl),
         ("book.toml", "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"styles/mine.csl\"\n"),

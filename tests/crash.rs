@@ -106,7 +106,9 @@ fn a_killed_build_leaves_the_previous_or_the_new_output_and_is_cleaned_up() {
             libc::SIGKILL
         };
         // SAFETY: signals the child spawned above, not yet reaped.
-        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signo) }, 0);
+        #[allow(unsafe_code)]
+        let sent = unsafe { libc::kill(child.id() as libc::pid_t, signo) };
+        assert_eq!(sent, 0);
         child.wait().unwrap();
 
         let now = snapshot(&root.join("site"));

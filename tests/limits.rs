@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 /// Exit code, standard error, wall time and peak RSS (MiB) of `companion
 /// build` on the project at `root`.
+#[allow(unsafe_code)] // wait4 reports the peak memory
 fn build(root: &Path) -> (i32, String, Duration, u64) {
     let err = tempfile::NamedTempFile::new().unwrap();
     let started = Instant::now();

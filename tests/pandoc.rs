@@ -82,7 +82,7 @@ fn citations_match_pandoc_citeproc_on_a_whole_library() {
     let body: String = keys.iter().map(|k| format!("{k}: [@{k}]\n\n")).collect();
     let mut report = Vec::new();
     for (style, budget) in STYLES {
-        let csl = companion::cite::bundled_style_xml(style).unwrap();
+        let csl = companion::csl::bundled_style_xml(style).unwrap();
         let dir = common::project(&[
             (
                 "book.toml",

@@ -21,7 +21,7 @@ use companion::bibliography::{self, Format, Reference};
 fn styles() -> Vec<(&'static str, bool)> {
     let mut out = vec![("voluntary-sector-review", false)];
     out.extend(
-        companion::cite::bundled_styles()
+        companion::csl::bundled_styles()
             .into_iter()
             .filter(|s| s.accepted && s.class == "author-date")
             .map(|s| (s.names[0], false)),

@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     let escaped = |i: usize| text.as_bytes().get(i.wrapping_sub(1)) == Some(&b'\\');
-    let groups = companion::citation::scan(text, None, &escaped);
+    let groups = companion::parse::citation_syntax::scan(text, None, &escaped);
     let mut last_end = 0;
     for g in &groups {
         assert!(g.range.start >= last_end && g.range.end <= text.len());

@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-use companion::frontmatter;
+use companion::parse::frontmatter;
 use companion::model::Kind;
 
 fuzz_target!(|text: &str| {

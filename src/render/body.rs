@@ -3,21 +3,22 @@
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
 
+use super::highlight;
 use super::Input;
-use crate::citation::CiteForm;
+use crate::html;
 use crate::model::{LinkKind, Resolved, Site};
+use crate::parse::citation_syntax::CiteForm;
 use crate::urls;
-use crate::{highlight, html};
 
 /// The body of page `i` as HTML, with links resolved, citations formatted,
 /// quotes embedded and code highlighted.
-pub fn body_html(input: &Input<'_>, i: usize) -> String {
+pub(crate) fn body_html(input: &Input<'_>, i: usize) -> String {
     body(input, i, true)
 }
 
 /// Like [`body_html`], but embedded quotes stay links (for a quote's own
 /// text, shown inside other pages).
-pub fn body_html_shallow(input: &Input<'_>, i: usize) -> String {
+pub(crate) fn body_html_shallow(input: &Input<'_>, i: usize) -> String {
     body(input, i, false)
 }
 
@@ -43,7 +44,7 @@ fn body(input: &Input<'_>, i: usize, expand: bool) -> String {
     let site = input.site;
     let sp = &site.pages[i];
     let index_html = input.config.build.link_index_html;
-    let page_events = crate::markdown::events(&sp.page);
+    let page_events = crate::parse::markdown::events(&sp.page);
     let mut events: Vec<Event<'_>> = Vec::with_capacity(page_events.len());
     let mut links = sp.page.links.iter().zip(&sp.links).peekable();
     let mut citations = sp.page.citations.iter().enumerate().peekable();

@@ -1,32 +1,34 @@
 //! Render: the resolved site into files in memory, pages in parallel.
 //!
 //! Page bodies come from `body`; the citation index, the reference pages,
-//! per-page works cited, Highwire tags and downloads from `scholar`. Every
+//! per-page works cited, Highwire tags and downloads from `references`. Every
 //! page goes through the theme's Tera templates. Pure: no disk.
 
 mod body;
+pub(crate) mod highlight;
 mod qual;
-mod scholar;
+mod references;
 mod search;
+pub(crate) mod theme;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::bibliography::{Bibliography, Reference};
-use crate::cite::Formatted;
 use crate::config::Config;
+use crate::csl::Formatted;
 use crate::error::{Error, Result};
+use crate::html;
 use crate::model::{Heading, Output, Role, Site, SitePage};
-use crate::output::Sink;
-use crate::theme::Theme;
 use crate::timings::Timings;
 use crate::urls;
-use crate::{highlight, html};
+use crate::write::Sink;
+use theme::Theme;
 
-pub use body::{body_html, body_html_shallow};
+pub(crate) use body::{body_html, body_html_shallow};
 
 /// Where the theme's static files go in the output.
-pub const ASSETS: &str = "assets";
+pub(crate) const ASSETS: &str = "assets";
 
 /// Everything a render needs.
 pub struct Input<'a> {
@@ -51,7 +53,7 @@ pub struct Input<'a> {
 /// Renders every page and the site-wide files into `sink`, pages as they
 /// are rendered (nothing holds the whole site in memory). Returns the
 /// number of files.
-pub fn render(input: &Input<'_>, sink: &dyn Sink) -> Result<usize> {
+pub(crate) fn render(input: &Input<'_>, sink: &dyn Sink) -> Result<usize> {
     let site = input.site;
     let tera = templates(input.theme)?;
     let bodies = site
@@ -90,7 +92,7 @@ pub fn render(input: &Input<'_>, sink: &dyn Sink) -> Result<usize> {
     for (name, bytes) in &input.theme.static_files {
         sink.put(&format!("{ASSETS}/{name}"), bytes)?;
     }
-    scholar::downloads(input, &mut out);
+    references::downloads(input, &mut out);
     if let Some(index) = index {
         out.insert(format!("{ASSETS}/search-index.js"), index.into_bytes());
     }
@@ -113,13 +115,17 @@ pub fn render(input: &Input<'_>, sink: &dyn Sink) -> Result<usize> {
 
 /// Renders page `i` alone: its output path and HTML (`serve` after an edit
 /// that changes nothing other pages show).
-pub fn render_one(input: &Input<'_>, tera: &tera::Tera, i: usize) -> Result<(String, String)> {
+pub(crate) fn render_one(
+    input: &Input<'_>,
+    tera: &tera::Tera,
+    i: usize,
+) -> Result<(String, String)> {
     let html = render_page(input, tera, i)?;
     Ok((urls::output_file(&input.site.pages[i].url), html))
 }
 
 /// The search index script, as written to `assets/search-index.js`.
-pub fn search_index(input: &Input<'_>) -> (String, String) {
+pub(crate) fn search_index(input: &Input<'_>) -> (String, String) {
     (
         format!("{ASSETS}/search-index.js"),
         search::index_script(input),
@@ -127,7 +133,7 @@ pub fn search_index(input: &Input<'_>) -> (String, String) {
 }
 
 /// The theme's templates, compiled.
-pub fn templates(theme: &Theme) -> Result<tera::Tera> {
+pub(crate) fn templates(theme: &Theme) -> Result<tera::Tera> {
     let mut tera = tera::Tera::new();
     tera.add_raw_templates(
         theme
@@ -175,7 +181,7 @@ struct PageCtx<'a> {
     toc: &'a [Heading],
     backlinks: Vec<LinkCtx>,
     /// The works this page cites, in the style's order.
-    works_cited: Vec<scholar::WorkCtx>,
+    works_cited: Vec<references::WorkCtx>,
     /// Site-relative URL (`""` for the home page).
     url: &'a str,
     /// Source path, relative to the project root.
@@ -236,8 +242,8 @@ fn base_context(input: &Input<'_>, from: &str, current: Option<usize>) -> tera::
     ctx.insert("home", &urls::relative_href(from, "", None, index_html));
     ctx.insert("nav", &nav(input, from, current, index_html));
     ctx.insert("canonical", &None::<String>);
-    ctx.insert("highwire", &Vec::<scholar::Meta>::new());
-    ctx.insert("cite_this", &None::<scholar::CiteThisCtx>);
+    ctx.insert("highwire", &Vec::<references::Meta>::new());
+    ctx.insert("cite_this", &None::<references::CiteThisCtx>);
     let references =
         (!input.bib.is_empty()).then(|| urls::relative_href(from, "references/", None, index_html));
     ctx.insert("references_href", &references);
@@ -256,7 +262,7 @@ fn base_context(input: &Input<'_>, from: &str, current: Option<usize>) -> tera::
 
 /// The pages of the site navigation: top-level pages by `order`, then
 /// title. Computed once per build.
-pub fn top_pages(site: &Site) -> Vec<usize> {
+pub(crate) fn top_pages(site: &Site) -> Vec<usize> {
     let mut top: Vec<(usize, &SitePage)> = site
         .pages
         .iter()
@@ -323,7 +329,7 @@ fn render_page(input: &Input<'_>, tera: &tera::Tera, i: usize) -> Result<String>
             children: children(site, i, index_html),
             toc: &sp.page.headings,
             backlinks,
-            works_cited: scholar::works_cited(input, i),
+            works_cited: references::works_cited(input, i),
             url: &sp.url,
             source: &sp.page.display,
         },
@@ -336,21 +342,21 @@ fn render_page(input: &Input<'_>, tera: &tera::Tera, i: usize) -> Result<String>
     ctx.insert("canonical", &canonical);
     ctx.insert(
         "cite_this",
-        &scholar::cite_this(input, i, canonical.as_deref()),
+        &references::cite_this(input, i, canonical.as_deref()),
     );
     let highwire = match sp.role {
-        Role::Reference(r) => scholar::highwire(&input.bib.refs[r]),
-        _ => input.paper.map(scholar::highwire).unwrap_or_default(),
+        Role::Reference(r) => references::highwire(&input.bib.refs[r]),
+        _ => input.paper.map(references::highwire).unwrap_or_default(),
     };
     ctx.insert("highwire", &highwire);
     let name = match sp.role {
         Role::Reference(r) => {
-            ctx.insert("reference", &scholar::reference(input, &sp.url, r));
+            ctx.insert("reference", &references::reference(input, &sp.url, r));
             "reference.html".to_string()
         }
         Role::ReferenceIndex => {
-            ctx.insert("references", &scholar::all_references(input, &sp.url));
-            ctx.insert("downloads", &scholar::all_downloads(&sp.url));
+            ctx.insert("references", &references::all_references(input, &sp.url));
+            ctx.insert("downloads", &references::all_downloads(&sp.url));
             "references.html".to_string()
         }
         Role::TensionIndex => {

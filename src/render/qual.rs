@@ -10,14 +10,14 @@ use crate::urls;
 
 /// A link with its text.
 #[derive(Serialize, Clone)]
-pub struct Link {
+pub(super) struct Link {
     pub title: String,
     pub href: String,
 }
 
 /// A tension tag on a quote.
 #[derive(Serialize)]
-pub struct Tag {
+pub(super) struct Tag {
     pub title: String,
     pub href: String,
     pub pole: Option<String>,
@@ -25,7 +25,7 @@ pub struct Tag {
 
 /// A quote as listings and its own page show it.
 #[derive(Serialize)]
-pub struct QuoteCard {
+pub(super) struct QuoteCard {
     pub id: String,
     pub title: String,
     pub href: String,
@@ -65,7 +65,7 @@ fn provenance(q: &QuoteInfo) -> Option<String> {
 }
 
 /// Quote `q` as seen from the page at `from`.
-pub fn card(input: &Input<'_>, from: &str, q: usize) -> QuoteCard {
+pub(super) fn card(input: &Input<'_>, from: &str, q: usize) -> QuoteCard {
     let qual = &input.site.qual;
     let quote = &qual.quotes[q];
     let sp = &input.site.pages[quote.page];
@@ -108,20 +108,20 @@ pub fn card(input: &Input<'_>, from: &str, q: usize) -> QuoteCard {
 
 /// Quotes of one pole, by speaker.
 #[derive(Serialize)]
-pub struct PoleGroup {
+pub(super) struct PoleGroup {
     pub pole: Option<String>,
     pub speakers: Vec<SpeakerGroup>,
 }
 
 #[derive(Serialize)]
-pub struct SpeakerGroup {
+pub(super) struct SpeakerGroup {
     pub speaker: Link,
     pub quotes: Vec<QuoteCard>,
 }
 
 /// What a tension page shows beyond its note.
 #[derive(Serialize)]
-pub struct TensionCtx {
+pub(super) struct TensionCtx {
     pub poles: Vec<String>,
     pub level: String,
     pub related: Vec<Link>,
@@ -129,7 +129,7 @@ pub struct TensionCtx {
     pub groups: Vec<PoleGroup>,
 }
 
-pub fn tension(input: &Input<'_>, from: &str, t: usize) -> TensionCtx {
+pub(super) fn tension(input: &Input<'_>, from: &str, t: usize) -> TensionCtx {
     let qual = &input.site.qual;
     let info = &qual.tensions[t];
     let mut groups: Vec<PoleGroup> = Vec::new();
@@ -183,7 +183,7 @@ pub fn tension(input: &Input<'_>, from: &str, t: usize) -> TensionCtx {
 
 /// Previous and next quotes within one of a quote's tensions.
 #[derive(Serialize)]
-pub struct Sequence {
+pub(super) struct Sequence {
     pub tension: Link,
     pub position: usize,
     pub count: usize,
@@ -193,14 +193,14 @@ pub struct Sequence {
 
 /// What a quote page shows.
 #[derive(Serialize)]
-pub struct QuoteCtx {
+pub(super) struct QuoteCtx {
     pub card: QuoteCard,
     pub sequences: Vec<Sequence>,
     /// "Fiona, quoted in Jacklin-Jarvis (2015), Findings, p. 292".
     pub cite_line: String,
 }
 
-pub fn quote(input: &Input<'_>, from: &str, q: usize) -> QuoteCtx {
+pub(super) fn quote(input: &Input<'_>, from: &str, q: usize) -> QuoteCtx {
     let qual = &input.site.qual;
     let info = &qual.quotes[q];
     let sequences = info
@@ -257,13 +257,13 @@ pub fn quote(input: &Input<'_>, from: &str, q: usize) -> QuoteCtx {
 
 /// What a participant page shows.
 #[derive(Serialize)]
-pub struct ParticipantCtx {
+pub(super) struct ParticipantCtx {
     pub pseudonym: String,
     pub role: Option<String>,
     pub quotes: Vec<QuoteCard>,
 }
 
-pub fn participant(input: &Input<'_>, from: &str, n: usize) -> ParticipantCtx {
+pub(super) fn participant(input: &Input<'_>, from: &str, n: usize) -> ParticipantCtx {
     let p = &input.site.qual.participants[n];
     ParticipantCtx {
         pseudonym: p.pseudonym.clone(),
@@ -274,7 +274,7 @@ pub fn participant(input: &Input<'_>, from: &str, n: usize) -> ParticipantCtx {
 
 /// One row of the tensions index.
 #[derive(Serialize)]
-pub struct TensionRow {
+pub(super) struct TensionRow {
     pub title: String,
     pub href: String,
     pub summary: Option<String>,
@@ -285,20 +285,20 @@ pub struct TensionRow {
 }
 
 #[derive(Serialize)]
-pub struct Level {
+pub(super) struct Level {
     pub level: String,
     pub tensions: Vec<TensionRow>,
 }
 
 #[derive(Serialize)]
-pub struct Row {
+pub(super) struct Row {
     pub tension: Link,
     pub cells: Vec<usize>,
 }
 
 /// The tensions index: tensions by level (the map), and co-occurrence.
 #[derive(Serialize)]
-pub struct TensionsCtx {
+pub(super) struct TensionsCtx {
     pub levels: Vec<Level>,
     pub header: Vec<Link>,
     pub rows: Vec<Row>,
@@ -309,7 +309,7 @@ fn level_name(info: &crate::model::TensionInfo) -> String {
     info.level.map_or("", crate::model::Level::name).to_string()
 }
 
-pub fn tensions(input: &Input<'_>, from: &str) -> TensionsCtx {
+pub(super) fn tensions(input: &Input<'_>, from: &str) -> TensionsCtx {
     let qual = &input.site.qual;
     let mut levels: Vec<Level> = Vec::new();
     for info in &qual.tensions {
@@ -358,12 +358,12 @@ pub fn tensions(input: &Input<'_>, from: &str) -> TensionsCtx {
 
 /// Quotes of one tension, for the quotes index.
 #[derive(Serialize)]
-pub struct QuoteGroup {
+pub(super) struct QuoteGroup {
     pub tension: Link,
     pub quotes: Vec<QuoteCard>,
 }
 
-pub fn quotes_by_tension(input: &Input<'_>, from: &str) -> Vec<QuoteGroup> {
+pub(super) fn quotes_by_tension(input: &Input<'_>, from: &str) -> Vec<QuoteGroup> {
     let qual = &input.site.qual;
     qual.tensions
         .iter()
@@ -376,14 +376,14 @@ pub fn quotes_by_tension(input: &Input<'_>, from: &str) -> Vec<QuoteGroup> {
 }
 
 #[derive(Serialize)]
-pub struct ParticipantRow {
+pub(super) struct ParticipantRow {
     pub name: String,
     pub href: String,
     pub role: Option<String>,
     pub count: usize,
 }
 
-pub fn participants(input: &Input<'_>, from: &str) -> Vec<ParticipantRow> {
+pub(super) fn participants(input: &Input<'_>, from: &str) -> Vec<ParticipantRow> {
     input
         .site
         .qual
@@ -399,13 +399,13 @@ pub fn participants(input: &Input<'_>, from: &str) -> Vec<ParticipantRow> {
 }
 
 #[derive(Serialize)]
-pub struct MetaphorRow {
+pub(super) struct MetaphorRow {
     pub metaphor: String,
     pub quote: QuoteCard,
 }
 
 /// Every metaphor with its quote, alphabetically.
-pub fn metaphors(input: &Input<'_>, from: &str) -> Vec<MetaphorRow> {
+pub(super) fn metaphors(input: &Input<'_>, from: &str) -> Vec<MetaphorRow> {
     let mut rows: Vec<MetaphorRow> = input
         .site
         .qual
@@ -427,7 +427,7 @@ pub fn metaphors(input: &Input<'_>, from: &str) -> Vec<MetaphorRow> {
 
 /// A quote shown inside a note: a figure with the text, the speaker and a
 /// link to the quote's page.
-pub fn embed_block(input: &Input<'_>, from: &str, page: usize) -> String {
+pub(super) fn embed_block(input: &Input<'_>, from: &str, page: usize) -> String {
     let Some(q) = input.site.qual.quote_of(page) else {
         return String::new();
     };
@@ -455,7 +455,7 @@ pub fn embed_block(input: &Input<'_>, from: &str, page: usize) -> String {
 
 /// One dated policy note on the timeline.
 #[derive(Serialize)]
-pub struct Event {
+pub(super) struct Event {
     pub title: String,
     pub href: String,
     pub summary: Option<String>,
@@ -473,7 +473,7 @@ pub struct Event {
 
 /// The timeline: every policy note with a date, earliest first.
 #[derive(Serialize)]
-pub struct Timeline {
+pub(super) struct Timeline {
     pub events: Vec<Event>,
     pub first: String,
     pub last: String,
@@ -481,7 +481,7 @@ pub struct Timeline {
     pub undated: Vec<Link>,
 }
 
-pub fn timeline(input: &Input<'_>, from: &str) -> Timeline {
+pub(super) fn timeline(input: &Input<'_>, from: &str) -> Timeline {
     use crate::model::Kind;
     let mut dated = Vec::new();
     let mut undated = Vec::new();
@@ -566,20 +566,20 @@ pub fn timeline(input: &Input<'_>, from: &str) -> Timeline {
 
 /// Pages under one letter of the A–Z index.
 #[derive(Serialize)]
-pub struct Letter {
+pub(super) struct Letter {
     pub letter: String,
     pub pages: Vec<AzEntry>,
 }
 
 #[derive(Serialize)]
-pub struct AzEntry {
+pub(super) struct AzEntry {
     pub title: String,
     pub href: String,
     pub kind: String,
 }
 
 /// Every page but the index itself, by title, grouped by first letter.
-pub fn a_to_z(input: &Input<'_>, from: &str) -> Vec<Letter> {
+pub(super) fn a_to_z(input: &Input<'_>, from: &str) -> Vec<Letter> {
     use crate::model::Role;
     let sort_title = |t: &str| {
         t.trim_start_matches(|c: char| !c.is_alphanumeric())

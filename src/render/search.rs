@@ -69,7 +69,7 @@ fn excerpt(text: &str) -> String {
 }
 
 /// `search-index.js`: the index and the documents, as one script.
-pub fn index_script(input: &Input<'_>) -> String {
+pub(super) fn index_script(input: &Input<'_>) -> String {
     let site = input.site;
     let qual = &site.qual;
     // The default tokenizer and pipeline, so that queries in the browser
@@ -86,7 +86,7 @@ pub fn index_script(input: &Input<'_>) -> String {
             continue;
         }
         let front = &sp.page.front;
-        let mut body = plain_text(&crate::markdown::events(&sp.page));
+        let mut body = plain_text(&crate::parse::markdown::events(&sp.page));
         let mut people = String::new();
         let mut tensions = Vec::new();
         let kind = match sp.role {

@@ -6,21 +6,21 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub const BOOK: &str = "[site]\ntitle = \"Fixture\"\n";
+pub(crate) const BOOK: &str = "[site]\ntitle = \"Fixture\"\n";
 
 /// The result of one run of the binary.
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
 /// Runs `companion ARGS` with `--root root`.
-pub fn run(root: &Path, args: &[&str]) -> Run {
+pub(crate) fn run(root: &Path, args: &[&str]) -> Run {
     run_env(root, args, &[])
 }
 
-pub fn run_env(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+pub(crate) fn run_env(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_companion"));
     cmd.arg("--root").arg(root).args(args);
     for (k, v) in env {
@@ -36,7 +36,7 @@ pub fn run_env(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
 
 /// Runs `companion ARGS` in the folder `cwd`, as a person at a shell
 /// there would (no `--root`).
-pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
+pub(crate) fn run_in(cwd: &Path, args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_companion"))
         .current_dir(cwd)
         .args(args)
@@ -51,7 +51,12 @@ pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
 
 /// Runs the binary like [`run`], but kills it and fails the test if it
 /// has not finished within `limit` (`what` says what would hang).
-pub fn run_within(root: &Path, args: &[&str], limit: std::time::Duration, what: &str) -> Run {
+pub(crate) fn run_within(
+    root: &Path,
+    args: &[&str],
+    limit: std::time::Duration,
+    what: &str,
+) -> Run {
     let out = tempfile::NamedTempFile::new().unwrap();
     let err = tempfile::NamedTempFile::new().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_companion"))
@@ -82,12 +87,12 @@ pub fn run_within(root: &Path, args: &[&str], limit: std::time::Duration, what: 
 }
 
 /// The repository root.
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Copies a folder recursively (files and folders only).
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -103,7 +108,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 /// A temporary project holding a copy of the shipped `book.toml`,
 /// `content/` and `themes/`.
-pub fn shipped_project() -> tempfile::TempDir {
+pub(crate) fn shipped_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(repo().join("book.toml"), dir.path().join("book.toml")).unwrap();
     copy_dir(&repo().join("content"), &dir.path().join("content"));
@@ -114,13 +119,13 @@ pub fn shipped_project() -> tempfile::TempDir {
 }
 
 /// A temporary project from `(path, text)` pairs.
-pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+pub(crate) fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write_files(dir.path(), files);
     dir
 }
 
-pub fn write_files(root: &Path, files: &[(&str, &str)]) {
+pub(crate) fn write_files(root: &Path, files: &[(&str, &str)]) {
     for (path, text) in files {
         let full = root.join(path);
         std::fs::create_dir_all(full.parent().unwrap()).unwrap();
@@ -129,7 +134,7 @@ pub fn write_files(root: &Path, files: &[(&str, &str)]) {
 }
 
 /// Every file under `dir` with its bytes, by `/`-separated relative path.
-pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.unwrap();
@@ -145,7 +150,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Writes a fake previous build (with our marker) to compare against later.
-pub fn previous_output(out: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn previous_output(out: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::create_dir_all(out.join("old")).unwrap();
     std::fs::write(out.join(".companion-output"), "marker\n").unwrap();
     std::fs::write(out.join("index.html"), "previous build\n").unwrap();
@@ -154,7 +159,7 @@ pub fn previous_output(out: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Names in `dir` that start with `.` and are not expected.
-pub fn leftovers(dir: &Path) -> Vec<String> {
+pub(crate) fn leftovers(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .unwrap()
         .flatten()
@@ -164,7 +169,7 @@ pub fn leftovers(dir: &Path) -> Vec<String> {
 }
 
 /// Values of `attr="…"` in an HTML text (our output always double-quotes).
-pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
+pub(crate) fn attr_values(html: &str, attr: &str) -> Vec<String> {
     let needle = format!(" {attr}=\"");
     let mut out = Vec::new();
     let mut rest = html;
@@ -205,7 +210,7 @@ fn percent_decode(s: &str) -> String {
 
 /// One internal link in a built site.
 #[derive(Debug)]
-pub struct Link {
+pub(crate) struct Link {
     pub from: String,
     pub href: String,
 }
@@ -215,7 +220,7 @@ pub struct Link {
 /// on the target page. `404.html` is checked against its `<base href>` path
 /// `base_path` (such as `/` or `/repo/`). Returns the internal links seen and
 /// the problems found.
-pub fn check_links(site: &Path, base_path: &str) -> (Vec<Link>, Vec<String>) {
+pub(crate) fn check_links(site: &Path, base_path: &str) -> (Vec<Link>, Vec<String>) {
     let files = snapshot(site);
     let mut links = Vec::new();
     let mut problems = Vec::new();
@@ -295,7 +300,7 @@ fn normalise(path: &str) -> String {
 
 /// The shipped companion, built into a temporary folder: the folder and
 /// its `site/`.
-pub fn built_shipped_site() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn built_shipped_site() -> (tempfile::TempDir, PathBuf) {
     let dir = shipped_project();
     let r = run(dir.path(), &["build"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -303,11 +308,11 @@ pub fn built_shipped_site() -> (tempfile::TempDir, PathBuf) {
     (dir, site)
 }
 
-pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The flags every headless Chromium here runs with.
-pub const CHROMIUM_FLAGS: [&str; 7] = [
+pub(crate) const CHROMIUM_FLAGS: [&str; 7] = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -318,7 +323,7 @@ pub const CHROMIUM_FLAGS: [&str; 7] = [
 ];
 
 /// A chromedriver on a free port of 127.0.0.1, stopped when dropped.
-pub struct Chromedriver {
+pub(crate) struct Chromedriver {
     child: std::process::Child,
     pub port: u16,
 }
@@ -334,7 +339,7 @@ impl Chromedriver {
     /// Starts chromedriver on a port it picks itself (`--port=0`) and reads
     /// the port from its first lines, so tests running side by side never
     /// race for one.
-    pub fn start() -> Chromedriver {
+    pub(crate) fn start() -> Chromedriver {
         use std::io::BufRead;
         let mut child = Command::new(CHROMEDRIVER)
             .arg("--port=0")
@@ -368,7 +373,7 @@ impl Chromedriver {
     }
 
     /// A WebDriver session in headless Chromium with a fresh profile.
-    pub async fn session(&self, profile: &Path) -> fantoccini::Client {
+    pub(crate) async fn session(&self, profile: &Path) -> fantoccini::Client {
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.display()));
         args.push("--window-size=1200,900".into());
@@ -387,7 +392,7 @@ impl Chromedriver {
 
 /// The text of some HTML: tags removed, the entities the build writes
 /// decoded.
-pub fn text_of(html: &str) -> String {
+pub(crate) fn text_of(html: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in html.chars() {

@@ -24,7 +24,7 @@ fn syntaxes() -> &'static SyntaxSet {
 /// (```` ```{r, echo=FALSE} ```` is `r`), lower-cased. Plain-text names
 /// (`text`, `txt`, `plain`, `output`…) give `""`: shown as they are, with no
 /// warning.
-pub fn fence_lang(info: &str) -> String {
+pub(crate) fn fence_lang(info: &str) -> String {
     let info = info.trim();
     let info = info
         .strip_prefix('{')
@@ -41,7 +41,7 @@ pub fn fence_lang(info: &str) -> String {
 }
 
 /// The known fence language closest to an unknown one, as a help line.
-pub fn suggest(lang: &str) -> Option<String> {
+pub(crate) fn suggest(lang: &str) -> Option<String> {
     let set = syntaxes();
     let names: Vec<String> = set
         .syntaxes()
@@ -58,13 +58,13 @@ pub fn suggest(lang: &str) -> Option<String> {
 }
 
 /// Whether a fence language (`rust`, `py`, `yaml`, …) is known.
-pub fn knows(lang: &str) -> bool {
+pub(crate) fn knows(lang: &str) -> bool {
     syntaxes().find_syntax_by_token(lang).is_some()
 }
 
 /// Highlighted HTML for the inside of `<code>`; plain escaped text when the
 /// language is unknown or empty.
-pub fn highlight(lang: &str, code: &str) -> String {
+pub(crate) fn highlight(lang: &str, code: &str) -> String {
     let set = syntaxes();
     let Some(syntax) = (!lang.is_empty())
         .then(|| set.find_syntax_by_token(lang))
@@ -85,7 +85,7 @@ pub fn highlight(lang: &str, code: &str) -> String {
 }
 
 /// The light and the dark stylesheet for highlighted code.
-pub fn stylesheets() -> (String, String) {
+pub(crate) fn stylesheets() -> (String, String) {
     let themes = ThemeSet::load_defaults();
     let css = |name: &str| {
         css_for_theme_with_class_style(&themes.themes[name], STYLE)

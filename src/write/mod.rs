@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::model::Output;
 
 /// Marks a folder as written by companion; only such folders are replaced.
-pub const MARKER: &str = ".companion-output";
+pub(crate) const MARKER: &str = ".companion-output";
 
 /// Files companion itself writes at the top of the output folder that
 /// start with a dot.
@@ -19,7 +19,7 @@ const OUR_DOTFILES: [&str; 2] = [MARKER, ".nojekyll"];
 
 /// Checks that `out` may be replaced, and returns it as an absolute path
 /// with `.` and `..` resolved. Called before any other work.
-pub fn check_target(root: &Path, content: &Path, out: &Path) -> Result<PathBuf> {
+pub(crate) fn check_target(root: &Path, content: &Path, out: &Path) -> Result<PathBuf> {
     let refuse = |reason: &str| {
         Err(Error::RefusedOutput {
             path: out.to_path_buf(),
@@ -105,10 +105,10 @@ pub trait Sink: Sync {
 
 /// Keeps every file in memory (`serve`, tests).
 #[derive(Default)]
-pub struct Memory(std::sync::Mutex<Output>);
+pub(crate) struct Memory(std::sync::Mutex<Output>);
 
 impl Memory {
-    pub fn into_files(self) -> Output {
+    pub(crate) fn into_files(self) -> Output {
         self.0.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -122,7 +122,7 @@ impl Sink for Memory {
 }
 
 /// Drops every file (`check`).
-pub struct Discard;
+pub(crate) struct Discard;
 
 impl Sink for Discard {
     fn put(&self, _: &str, _: &[u8]) -> Result<()> {
@@ -133,7 +133,7 @@ impl Sink for Discard {
 /// A staging folder beside the output: files are written there as they are
 /// rendered, and [`Staging::commit`] swaps it in with two renames. Dropped
 /// without a commit, it is deleted and the previous output stays as it was.
-pub struct Staging {
+pub(crate) struct Staging {
     out: PathBuf,
     parent: PathBuf,
     dir: tempfile::TempDir,
@@ -142,7 +142,7 @@ pub struct Staging {
 impl Staging {
     /// Creates the staging folder for the output folder `out` (already
     /// checked by [`check_target`]), after removing any a killed build left.
-    pub fn new(out: &Path) -> Result<Staging> {
+    pub(crate) fn new(out: &Path) -> Result<Staging> {
         let parent = out
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -169,7 +169,7 @@ impl Staging {
     /// Swaps the staging folder in for the output folder: one atomic
     /// exchange where the system has it (Linux), so a build killed at any
     /// moment leaves either the previous output or the new one in place.
-    pub fn commit(self) -> Result<()> {
+    pub(crate) fn commit(self) -> Result<()> {
         let Staging { out, parent, dir } = self;
         set_public(dir.path())?;
         let stage = dir.keep();
@@ -199,8 +199,10 @@ impl Staging {
     }
 }
 
-/// Swaps two paths atomically (`renameat2` with `RENAME_EXCHANGE`).
+/// Swaps two paths atomically (`renameat2` with `RENAME_EXCHANGE`): the
+/// crate's one unsafe call.
 #[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
@@ -245,7 +247,7 @@ fn out_name(out: &Path) -> String {
 }
 
 /// Deletes the output folder, if it is one of ours.
-pub fn clean(out: &Path) -> Result<bool> {
+pub(crate) fn clean(out: &Path) -> Result<bool> {
     if !out.exists() {
         return Ok(false);
     }

@@ -12,11 +12,12 @@ use crate::build::{Prepared, CONTENT_DIR};
 use crate::config::Config;
 use crate::error::Result;
 use crate::model::{Page, Role};
-use crate::theme::Theme;
-use crate::{discover, ethics, markdown, render};
+use crate::parse::markdown;
+use crate::render::theme::Theme;
+use crate::{discover, ethics, render};
 
 /// The last good build of a project.
-pub struct Session {
+pub(super) struct Session {
     pub config: Config,
     pub theme: Theme,
     pub prepared: Prepared,
@@ -69,7 +70,7 @@ fn same_shape<'a>(a: &'a Page, b: &'a Page) -> bool {
 }
 
 impl Session {
-    pub fn new(config: Config, theme: Theme, prepared: Prepared) -> Result<Session> {
+    pub(super) fn new(config: Config, theme: Theme, prepared: Prepared) -> Result<Session> {
         let tera = render::templates(&theme)?;
         Ok(Session {
             config,
@@ -82,7 +83,7 @@ impl Session {
     /// Re-renders the page of the note at `path` (under `root`) if the
     /// edit changed only what that page shows. Returns its output path and
     /// HTML, or `None` when a full build is needed.
-    pub fn update(&mut self, root: &Path, path: &Path) -> Option<(String, String)> {
+    pub(super) fn update(&mut self, root: &Path, path: &Path) -> Option<(String, String)> {
         let rel = content_rel(root, path)?;
         let site = &self.prepared.site;
         let i = site.pages.iter().position(|p| p.page.rel == rel)?;
@@ -133,7 +134,7 @@ impl Session {
     /// Whether a changed path can change the site: not a folder (its files
     /// report their own changes), and not a file that is gone and was never
     /// part of the site (an editor's temporary file, renamed over a note).
-    pub fn affects(&self, root: &Path, path: &Path) -> bool {
+    pub(super) fn affects(&self, root: &Path, path: &Path) -> bool {
         if path.is_dir() {
             return false;
         }
@@ -144,7 +145,7 @@ impl Session {
     }
 
     /// The search index, as written to the output.
-    pub fn search_index(&self) -> Option<(String, String)> {
+    pub(super) fn search_index(&self) -> Option<(String, String)> {
         self.config
             .build
             .search

@@ -25,11 +25,11 @@ use hayagriva::{
 };
 
 use crate::bibliography::{Bibliography, Name, Reference};
-use crate::citation::{CiteForm, LocatorKind};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::html::escape;
 use crate::model::Site;
+use crate::parse::citation_syntax::{CiteForm, LocatorKind};
 
 /// The built-in style: the author-date style of *Voluntary Sector Review*.
 pub const DEFAULT_STYLE: &str = include_str!("voluntary-sector-review.csl");

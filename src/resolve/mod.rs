@@ -11,18 +11,18 @@ use crate::diagnostic::{closest_path, did_you_mean, Diagnostic, Pos};
 use crate::model::{
     Asset, Kind, LinkKind, LinkRef, Occurrence, Page, Resolved, Role, Site, SitePage, Target,
 };
-use crate::qual;
+pub(crate) mod qual;
 use crate::urls::{self, RESERVED_ROOT};
 
 /// Link schemes that run code in the reader's browser; never emitted.
 const UNSAFE_SCHEMES: [&str; 3] = ["javascript", "vbscript", "data"];
 
 /// The error for a site without `content/index.md`.
-pub const NO_HOME_PAGE: &str = "the site has no home page";
+pub(crate) const NO_HOME_PAGE: &str = "the site has no home page";
 
 /// Builds the site and every diagnostic about how its pages fit together.
 /// `known_lang` tells whether the highlighter knows a code-fence language.
-pub fn resolve(
+pub(crate) fn resolve(
     pages: Vec<Page>,
     assets: Vec<Asset>,
     bib: &Bibliography,
@@ -97,7 +97,7 @@ pub fn resolve(
                             code.lang
                         ),
                     )
-                    .with_help_opt(crate::highlight::suggest(&code.lang)),
+                    .with_help_opt(crate::render::highlight::suggest(&code.lang)),
                 );
             }
         }
@@ -441,7 +441,7 @@ fn place(mut pages: Vec<(Page, Role)>, diags: &mut Vec<Diagnostic>) -> Vec<SiteP
 
 /// The id a page has without `id:`: its file stem, or its folder's name for
 /// an `index.md`.
-pub fn default_id(rel: &str) -> String {
+pub(crate) fn default_id(rel: &str) -> String {
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
     let mut parts = stem.rsplit('/');
     let last = parts.next().unwrap_or(stem);
@@ -649,8 +649,8 @@ impl<'a> Tables<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::parse_page;
     use crate::model::SourceFile;
+    use crate::parse::markdown::parse_page;
 
     fn site(files: &[(&str, &str)]) -> (Site, Vec<String>) {
         let pages = files

@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 use crate::build::{self, Options};
 use crate::diagnostic;
 use crate::error::Error;
-use crate::output;
+use crate::write;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -120,16 +120,16 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             tool_git,
             tool_rev,
         } => {
-            let install = crate::new::Install::new(tool_git.as_deref(), tool_rev.as_deref())?;
-            let done = crate::new::scaffold(&dir, &install)?;
+            let install = crate::cmd::new::Install::new(tool_git.as_deref(), tool_rev.as_deref())?;
+            let done = crate::cmd::new::scaffold(&dir, &install)?;
             if !cli.quiet {
-                print!("{}", crate::new::report(&dir, &install, &done));
+                print!("{}", crate::cmd::new::report(&dir, &install, &done));
             }
             return Ok(ExitCode::SUCCESS);
         }
         Command::Serve { port, host, open } => {
-            let listen = crate::serve::Listen { host, port, open };
-            crate::serve::serve(&opts, &listen, cli.quiet)?;
+            let listen = crate::cmd::serve::Listen { host, port, open };
+            crate::cmd::serve::serve(&opts, &listen, cli.quiet)?;
             return Ok(ExitCode::SUCCESS);
         }
         Command::Styles => {
@@ -140,7 +140,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             opts.output = output;
             let config = build::load_config(&opts)?;
             let out = build::output_dir(&opts, &config);
-            let removed = output::clean(&out)?;
+            let removed = write::clean(&out)?;
             if !cli.quiet {
                 let what = if removed {
                     "removed"
@@ -197,7 +197,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
 /// `companion styles`: every bundled style, one line each.
 fn styles_table() -> String {
     const HEAD: &str = "name (for [bibliography] style)";
-    let styles = crate::cite::bundled_styles();
+    let styles = crate::csl::bundled_styles();
     let mut rows: Vec<(String, &str, &str, &str)> = vec![(
         "voluntary-sector-review".into(),
         "author-date",

@@ -30,7 +30,7 @@ const INDEXES: [(&str, Role, &str, i64); 5] = [
 
 /// Gives `content/tensions/index.md` and its siblings their index roles,
 /// and adds the index pages a site needs but does not write itself.
-pub fn with_index_pages(mut pages: Vec<(Page, Role)>) -> Vec<(Page, Role)> {
+pub(crate) fn with_index_pages(mut pages: Vec<(Page, Role)>) -> Vec<(Page, Role)> {
     let has = |pages: &[(Page, Role)], role: Role| {
         pages.iter().any(|(p, _)| match role {
             Role::TensionIndex => p.front.kind() == Kind::Tension,
@@ -58,7 +58,7 @@ pub fn with_index_pages(mut pages: Vec<(Page, Role)>) -> Vec<(Page, Role)> {
 }
 
 /// Builds the cross-references, reporting every id that does not resolve.
-pub fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
+pub(crate) fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
     let of_kind = |k: Kind| {
         pages
             .iter()

@@ -6,12 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use crate::citation::{self, CiteGroup};
 use crate::diagnostic::{Diagnostic, LineIndex, Pos};
-use crate::frontmatter;
 use crate::model::{
     Citation, CiteRef, CodeLang, Heading, Kind, LinkKind, LinkRef, Page, SourceFile,
 };
+use crate::parse::citation_syntax::{self, CiteGroup};
+use crate::parse::frontmatter;
 use crate::urls::slugify;
 
 /// Element ids the theme's templates use; headings never take them.
@@ -235,7 +235,7 @@ pub fn parse_body(text: &str, start: usize) -> Body {
                 });
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                let lang = crate::highlight::fence_lang(info);
+                let lang = crate::render::highlight::fence_lang(info);
                 if !lang.is_empty() {
                     body.code_langs.push(CodeLang {
                         lang,
@@ -308,7 +308,7 @@ fn split_citations<'a>(
                 || source[..at.min(source.len())].ends_with('\\')
         };
         let found = if merged.contains('@') {
-            citation::scan(&merged, before, &escaped)
+            citation_syntax::scan(&merged, before, &escaped)
         } else {
             Vec::new()
         };
@@ -338,7 +338,7 @@ fn split_citations<'a>(
                 ));
             }
             let src = src_of(group.range.start);
-            if group.form == citation::CiteForm::Narrative
+            if group.form == citation_syntax::CiteForm::Narrative
                 && merged[group.range.end..].starts_with('[')
             {
                 let written = &merged[group.range.clone()];
@@ -391,7 +391,7 @@ fn split_citations<'a>(
             // A citation in a heading's own text is left as written: say so.
             Event::Text(t) if skip_depth == heading_depth && heading_depth > 0 => {
                 if t.contains('@') {
-                    if let Some(group) = citation::scan(t, None, &|_| false).first() {
+                    if let Some(group) = citation_syntax::scan(t, None, &|_| false).first() {
                         hints.push((
                             range.start + group.range.start.min(range.len()),
                             format!(

@@ -8,13 +8,13 @@ use serde::Serialize;
 
 use super::Input;
 use crate::bibliography::{export, Reference};
-use crate::citation::{Locator, LocatorKind};
 use crate::model::Output;
+use crate::parse::citation_syntax::{Locator, LocatorKind};
 use crate::urls;
 
 /// One work in a list of references.
 #[derive(Serialize)]
-pub struct WorkCtx {
+pub(super) struct WorkCtx {
     pub key: String,
     /// Formatted entry (escaped HTML).
     pub html: String,
@@ -23,7 +23,7 @@ pub struct WorkCtx {
 }
 
 /// The works cited on page `i`, in the style's order.
-pub fn works_cited(input: &Input<'_>, i: usize) -> Vec<WorkCtx> {
+pub(super) fn works_cited(input: &Input<'_>, i: usize) -> Vec<WorkCtx> {
     let sp = &input.site.pages[i];
     let cited: BTreeSet<usize> = sp
         .occurrences
@@ -46,7 +46,7 @@ pub fn works_cited(input: &Input<'_>, i: usize) -> Vec<WorkCtx> {
 
 /// One place that cites a work.
 #[derive(Serialize)]
-pub struct CitedByCtx {
+pub(super) struct CitedByCtx {
     pub title: String,
     pub href: String,
     /// The heading the citation sits under.
@@ -57,7 +57,7 @@ pub struct CitedByCtx {
 
 /// Links for the three download formats.
 #[derive(Serialize)]
-pub struct DownloadsCtx {
+pub(super) struct DownloadsCtx {
     pub bib: String,
     pub ris: String,
     pub json: String,
@@ -65,7 +65,7 @@ pub struct DownloadsCtx {
 
 /// A bibliography entry with everything its pages show.
 #[derive(Serialize)]
-pub struct RefCtx {
+pub(super) struct RefCtx {
     pub key: String,
     /// Element id in the citation index (`ref-huxham2005`).
     pub anchor: String,
@@ -90,7 +90,7 @@ fn slug(r: &Reference) -> String {
 }
 
 /// Entry `r` as seen from the page at `from`.
-pub fn reference(input: &Input<'_>, from: &str, r: usize) -> RefCtx {
+pub(super) fn reference(input: &Input<'_>, from: &str, r: usize) -> RefCtx {
     let entry = &input.bib.refs[r];
     let index_html = input.config.build.link_index_html;
     let page_url = format!("references/{}/", slug(entry));
@@ -143,7 +143,7 @@ pub fn reference(input: &Input<'_>, from: &str, r: usize) -> RefCtx {
 }
 
 /// Every entry, in the style's order, for the citation index.
-pub fn all_references(input: &Input<'_>, from: &str) -> Vec<RefCtx> {
+pub(super) fn all_references(input: &Input<'_>, from: &str) -> Vec<RefCtx> {
     input
         .cites
         .order
@@ -153,7 +153,7 @@ pub fn all_references(input: &Input<'_>, from: &str) -> Vec<RefCtx> {
 }
 
 /// Links to the whole-bibliography downloads, from the page at `from`.
-pub fn all_downloads(from: &str) -> DownloadsCtx {
+pub(super) fn all_downloads(from: &str) -> DownloadsCtx {
     let file = |ext: &str| urls::relative_path(from, &format!("references/references.{ext}"));
     DownloadsCtx {
         bib: file("bib"),
@@ -164,7 +164,7 @@ pub fn all_downloads(from: &str) -> DownloadsCtx {
 
 /// Writes each entry's downloads beside its page, and the whole
 /// bibliography under `references/`.
-pub fn downloads(input: &Input<'_>, out: &mut Output) {
+pub(super) fn downloads(input: &Input<'_>, out: &mut Output) {
     if input.bib.is_empty() {
         return;
     }
@@ -194,7 +194,7 @@ pub fn downloads(input: &Input<'_>, out: &mut Output) {
 }
 
 /// `p. 414`, `pp. 217-234`, `chap. 3`.
-pub fn locator_text(l: &Locator) -> String {
+pub(super) fn locator_text(l: &Locator) -> String {
     let plural = l.value.contains(['-', ',', '&']);
     let label = match (l.kind, plural) {
         (LocatorKind::Page, false) => "p.",
@@ -224,13 +224,13 @@ pub fn locator_text(l: &Locator) -> String {
 
 /// One `<meta name=… content=…>` tag.
 #[derive(Serialize, Debug, PartialEq, Eq)]
-pub struct Meta {
+pub(super) struct Meta {
     pub name: String,
     pub content: String,
 }
 
 /// Highwire Press tags, as Google Scholar and Zotero read them.
-pub fn highwire(r: &Reference) -> Vec<Meta> {
+pub(super) fn highwire(r: &Reference) -> Vec<Meta> {
     let mut tags: Vec<Meta> = Vec::new();
     let mut put = |name: &str, value: Option<&str>| {
         if let Some(v) = value.filter(|v| !v.trim().is_empty()) {
@@ -291,7 +291,7 @@ pub fn highwire(r: &Reference) -> Vec<Meta> {
 
 /// What the "Cite this page" box shows.
 #[derive(Serialize)]
-pub struct CiteThisCtx {
+pub(super) struct CiteThisCtx {
     /// The page, as plain text: “Title”, in *Site*, URL.
     pub page_html: String,
     /// The paper, as a reference-list entry.
@@ -299,7 +299,7 @@ pub struct CiteThisCtx {
 }
 
 /// The "Cite this page" box of page `i`.
-pub fn cite_this(input: &Input<'_>, i: usize, canonical: Option<&str>) -> CiteThisCtx {
+pub(super) fn cite_this(input: &Input<'_>, i: usize, canonical: Option<&str>) -> CiteThisCtx {
     use crate::html::escape;
     let page = &input.site.pages[i].page.front;
     let site = &input.config.site;

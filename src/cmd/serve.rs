@@ -24,10 +24,10 @@ use tokio::sync::broadcast;
 use std::collections::BTreeSet;
 
 use crate::build::{self, Options};
+use crate::cmd::session::Session;
 use crate::error::{Error, Result};
 use crate::model::Output;
-use crate::session::Session;
-use crate::{diagnostic, output, urls};
+use crate::{diagnostic, urls, write};
 
 const LIVE_JS: &str = r#"(function () {
   "use strict";
@@ -62,7 +62,7 @@ struct Served {
 /// or the diagnostics (and any hard error) as text.
 fn build_once(opts: &Options) -> std::result::Result<(Output, Session, String), String> {
     let config = build::load_config(opts).map_err(|e| e.to_string())?;
-    let memory = output::Memory::default();
+    let memory = write::Memory::default();
     let compiled = build::compile(opts, &config, &memory).map_err(|e| e.to_string())?;
     let mut lines: Vec<String> = compiled.diagnostics.iter().map(|d| d.to_string()).collect();
     match compiled.rendered {
