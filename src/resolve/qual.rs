@@ -8,64 +8,19 @@
 
 use std::collections::BTreeMap;
 
+use super::Placed;
 use crate::diagnostic::{did_you_mean, Diagnostic, Pos};
-use crate::model::{
-    Kind, KindData, Page, ParticipantInfo, Qual, QuoteInfo, Role, SitePage, TensionInfo,
-};
-
-/// The index pages, their roles and default titles, and which pages make
-/// them needed.
-const INDEXES: [(&str, Role, &str, i64); 5] = [
-    ("tensions/index.md", Role::TensionIndex, "Tensions", 10),
-    ("policy/index.md", Role::PolicyIndex, "Policy context", 15),
-    ("quotes/index.md", Role::QuoteIndex, "Quotes", 20),
-    (
-        "participants/index.md",
-        Role::ParticipantIndex,
-        "Participants",
-        30,
-    ),
-    ("metaphors/index.md", Role::MetaphorIndex, "Metaphors", 40),
-];
-
-/// Gives `content/tensions/index.md` and its siblings their index roles,
-/// and adds the index pages a site needs but does not write itself.
-pub(crate) fn with_index_pages(mut pages: Vec<(Page, Role)>) -> Vec<(Page, Role)> {
-    let has = |pages: &[(Page, Role)], role: Role| {
-        pages.iter().any(|(p, _)| match role {
-            Role::TensionIndex => p.front.kind() == Kind::Tension,
-            Role::QuoteIndex => p.front.kind() == Kind::Quote,
-            Role::ParticipantIndex => p.front.kind() == Kind::Participant,
-            Role::PolicyIndex => p.front.kind() == Kind::Policy,
-            Role::MetaphorIndex => {
-                matches!(&p.front.data, KindData::Quote(q) if q.metaphor.is_some())
-            }
-            _ => false,
-        })
-    };
-    for (rel, role, title, order) in INDEXES {
-        if !has(&pages, role) {
-            continue; // `tensions/index.md` of a site without tensions is a folder index
-        }
-        if let Some(entry) = pages.iter_mut().find(|(p, _)| p.rel == rel) {
-            entry.1 = role;
-        } else {
-            let display = format!("content/{rel}");
-            pages.push((Page::synthetic(rel, &display, title, Some(order)), role));
-        }
-    }
-    pages
-}
+use crate::model::{Kind, KindData, ParticipantInfo, Qual, QuoteInfo, Role, TensionInfo};
 
 /// Builds the cross-references, reporting every id that does not resolve.
-pub(crate) fn build(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Qual {
+pub(crate) fn build(pages: &[Placed], diags: &mut Vec<Diagnostic>) -> Qual {
     let of_kind = |k: Kind| {
         pages
             .iter()
             .enumerate()
             .filter(move |(_, p)| p.role == Role::Page && p.page.front.kind() == k)
     };
-    let pos = |p: &SitePage, key: &str| {
+    let pos = |p: &Placed, key: &str| {
         p.page
             .front
             .positions

@@ -1,0 +1,200 @@
+//! Every page the site makes itself, in one place: a page per
+//! bibliography entry and the citation index, the indexes of tensions,
+//! policy, quotes, participants and metaphors, the A–Z index and the search
+//! page. A note at one of their paths is that page's introduction.
+
+use std::collections::BTreeMap;
+
+use super::place::{default_id, Placement};
+use crate::bibliography::Bibliography;
+use crate::diagnostic::{Diagnostic, Pos};
+use crate::model::{Kind, KindData, Page, Role};
+use crate::urls;
+
+/// The notes with their roles and placements, and every generated page;
+/// `search` is whether the site has a search page.
+pub(super) fn generated_pages(
+    pages: Vec<Page>,
+    bib: &Bibliography,
+    search: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(Page, Role, Placement)> {
+    let pages = with_reference_pages(pages, bib, diags);
+    let mut pages = with_index_pages(pages);
+    // The A–Z index and the search page (unless `[build] search = false`).
+    for (rel, title, order, role) in [
+        ("a-z/index.md", "A–Z index", 95, Role::AzIndex),
+        ("search/index.md", "Search", 96, Role::Search),
+    ] {
+        if role == Role::Search && !search {
+            continue;
+        }
+        match pages.iter_mut().find(|(p, _, _)| p.rel == rel) {
+            Some(entry) => entry.1 = role,
+            None => {
+                let display = format!("content/{rel}");
+                let page = Page::synthetic(rel, &display, title, Some(order));
+                pages.push((page, role, Placement::default()));
+            }
+        }
+    }
+    pages
+}
+
+/// The index pages, their roles and default titles, and which pages make
+/// them needed.
+const INDEXES: [(&str, Role, &str, i64); 5] = [
+    ("tensions/index.md", Role::TensionIndex, "Tensions", 10),
+    ("policy/index.md", Role::PolicyIndex, "Policy context", 15),
+    ("quotes/index.md", Role::QuoteIndex, "Quotes", 20),
+    (
+        "participants/index.md",
+        Role::ParticipantIndex,
+        "Participants",
+        30,
+    ),
+    ("metaphors/index.md", Role::MetaphorIndex, "Metaphors", 40),
+];
+
+/// Gives `content/tensions/index.md` and its siblings their index roles,
+/// and adds the index pages a site needs but does not write itself.
+fn with_index_pages(mut pages: Vec<(Page, Role, Placement)>) -> Vec<(Page, Role, Placement)> {
+    let has = |pages: &[(Page, Role, Placement)], role: Role| {
+        pages.iter().any(|(p, _, _)| match role {
+            Role::TensionIndex => p.front.kind() == Kind::Tension,
+            Role::QuoteIndex => p.front.kind() == Kind::Quote,
+            Role::ParticipantIndex => p.front.kind() == Kind::Participant,
+            Role::PolicyIndex => p.front.kind() == Kind::Policy,
+            Role::MetaphorIndex => {
+                matches!(&p.front.data, KindData::Quote(q) if q.metaphor.is_some())
+            }
+            _ => false,
+        })
+    };
+    for (rel, role, title, order) in INDEXES {
+        if !has(&pages, role) {
+            continue; // `tensions/index.md` of a site without tensions is a folder index
+        }
+        if let Some(entry) = pages.iter_mut().find(|(p, _, _)| p.rel == rel) {
+            entry.1 = role;
+        } else {
+            let display = format!("content/{rel}");
+            let page = Page::synthetic(rel, &display, title, Some(order));
+            pages.push((page, role, Placement::default()));
+        }
+    }
+    pages
+}
+
+/// Adds a page for every bibliography entry (the entry's own note from
+/// `content/references/<key>.md` when there is one) and the citation index
+/// at `references/`.
+fn with_reference_pages(
+    pages: Vec<Page>,
+    bib: &Bibliography,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(Page, Role, Placement)> {
+    let mut out = Vec::with_capacity(pages.len() + bib.len() + 1);
+    let mut notes: BTreeMap<usize, Page> = BTreeMap::new();
+    let mut index = None;
+    for page in pages {
+        if page.rel == "references/index.md" {
+            index = Some(page);
+            continue;
+        }
+        if page.front.kind() != Kind::Reference {
+            let at = Placement::of(&page);
+            out.push((page, Role::Page, at));
+            continue;
+        }
+        let key = match &page.front.data {
+            crate::model::KindData::Reference(crate::model::ReferenceNote { key: Some(key) }) => {
+                key.clone()
+            }
+            _ => default_id(&page.rel),
+        };
+        let pos = page
+            .front
+            .positions
+            .get("key")
+            .copied()
+            .unwrap_or(Pos::START);
+        let Some(r) = bib.get(&key) else {
+            if bib.incomplete {
+                // The bibliography's own error explains the missing entry;
+                // the note keeps its place so links to it still resolve.
+                let at = Placement::of(&page);
+                out.push((page, Role::Page, at));
+                continue;
+            }
+            diags.push(
+                Diagnostic::error(
+                    &page.display,
+                    pos,
+                    format!("no bibliography entry `{key}` for this reference note"),
+                )
+                .with_help_opt(bib.suggest(&key)),
+            );
+            continue;
+        };
+        if let Some(other) = notes.get(&r) {
+            diags.push(Diagnostic::error(
+                &page.display,
+                pos,
+                format!("`{key}` already has a reference note: {}", other.display),
+            ));
+            continue;
+        }
+        notes.insert(r, page);
+    }
+    if bib.is_empty() && index.is_none() {
+        return out;
+    }
+    for (i, entry) in bib.refs.iter().enumerate() {
+        let mut page = notes.remove(&i).unwrap_or_else(|| {
+            let mut page = Page::synthetic(
+                &format!("references/{}.md", entry.key),
+                &bib.origins[i].path,
+                "",
+                None,
+            );
+            page.front.data = crate::model::KindData::of(Kind::Reference);
+            page
+        });
+        if page.front.title.is_empty() {
+            page.front.title = entry.field("title").map_or_else(
+                || {
+                    // No title: "Rochester (2013)", from what the entry has.
+                    let names: Vec<&str> = entry
+                        .creators()
+                        .iter()
+                        .map(|n| n.family_or_literal())
+                        .collect();
+                    match (names.is_empty(), entry.year()) {
+                        (false, Some(y)) => format!("{} ({y})", names.join(" and ")),
+                        (false, None) => names.join(" and "),
+                        (true, _) => entry.key.clone(),
+                    }
+                },
+                str::to_string,
+            );
+        }
+        // Placed by its key, at the entry.
+        let at = Placement {
+            id: Some(entry.key.clone()),
+            slug: Some((urls::slugify(&entry.key), bib.origins[i].pos)),
+        };
+        out.push((page, Role::Reference(i), at));
+    }
+    let index = index.unwrap_or_else(|| {
+        Page::synthetic(
+            "references/index.md",
+            "content/references/index.md",
+            "References",
+            Some(80),
+        )
+    });
+    let at = Placement::of(&index);
+    out.push((index, Role::ReferenceIndex, at));
+    out
+}
