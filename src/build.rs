@@ -198,8 +198,8 @@ impl Prepared {
     }
 
     /// What the render stage needs, borrowed from `self`.
-    pub fn input<'a>(&'a self, config: &'a Config, theme: &'a Theme) -> render::Input<'a> {
-        render::Input {
+    pub fn input<'a>(&'a self, config: &'a Config, theme: &'a Theme) -> render::RenderContext<'a> {
+        render::RenderContext {
             config,
             site: &self.site,
             theme,

@@ -2,7 +2,7 @@
 //!
 //! `discover` produces [`SourceFile`]s, `parse` turns each into a [`Page`],
 //! `resolve` links the pages into a [`Site`], and `render` turns the site into
-//! [`Output`] files. The stages meet here and never import one another.
+//! [`Files`]. The stages meet here and never import one another.
 
 use std::collections::BTreeMap;
 
@@ -729,7 +729,7 @@ impl Qual {
 }
 
 /// Rendered files, keyed by `/`-separated path relative to the output root.
-pub type Output = BTreeMap<String, Vec<u8>>;
+pub type Files = BTreeMap<String, Vec<u8>>;
 
 #[cfg(test)]
 mod tests {

@@ -26,7 +26,7 @@ use std::collections::BTreeSet;
 use crate::build::{self, Options};
 use crate::cmd::session::Session;
 use crate::error::{Error, Result};
-use crate::model::Output;
+use crate::model::Files;
 use crate::{diagnostic, urls, write};
 
 const LIVE_JS: &str = r#"(function () {
@@ -52,7 +52,7 @@ const LIVE_JS: &str = r#"(function () {
 
 /// What the server holds: the last good build and the last failure.
 struct Served {
-    files: RwLock<Arc<Output>>,
+    files: RwLock<Arc<Files>>,
     /// Diagnostics of the last build, if it failed.
     failure: RwLock<String>,
     events: broadcast::Sender<&'static str>,
@@ -60,7 +60,7 @@ struct Served {
 
 /// One build into memory: the files and the session to update them from,
 /// or the diagnostics (and any hard error) as text.
-fn build_once(opts: &Options) -> std::result::Result<(Output, Session, String), String> {
+fn build_once(opts: &Options) -> std::result::Result<(Files, Session, String), String> {
     let config = build::load_config(opts).map_err(|e| e.to_string())?;
     let memory = write::Memory::default();
     let compiled = build::compile(opts, &config, &memory).map_err(|e| e.to_string())?;
@@ -205,7 +205,7 @@ pub fn serve(opts: &Options, listen: &Listen, quiet: bool) -> Result<()> {
     }
     let (events, _) = broadcast::channel(16);
     let served = Arc::new(Served {
-        files: RwLock::new(Arc::new(Output::new())),
+        files: RwLock::new(Arc::new(Files::new())),
         failure: RwLock::new(String::new()),
         events,
     });

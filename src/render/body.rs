@@ -4,7 +4,7 @@
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::highlight;
-use super::Input;
+use super::RenderContext;
 use crate::html;
 use crate::model::{LinkKind, Resolved, Site};
 use crate::parse::citation_syntax::CiteForm;
@@ -12,13 +12,13 @@ use crate::urls;
 
 /// The body of page `i` as HTML, with links resolved, citations formatted,
 /// quotes embedded and code highlighted.
-pub(crate) fn body_html(input: &Input<'_>, i: usize) -> String {
+pub(crate) fn body_html(input: &RenderContext<'_>, i: usize) -> String {
     body(input, i, true)
 }
 
 /// Like [`body_html`], but embedded quotes stay links (for a quote's own
 /// text, shown inside other pages).
-pub(crate) fn body_html_shallow(input: &Input<'_>, i: usize) -> String {
+pub(crate) fn body_html_shallow(input: &RenderContext<'_>, i: usize) -> String {
     body(input, i, false)
 }
 
@@ -40,7 +40,7 @@ fn solo_embeds(events: &[Event<'_>], embeds: &[usize]) -> Vec<usize> {
         .collect()
 }
 
-fn body(input: &Input<'_>, i: usize, expand: bool) -> String {
+fn body(input: &RenderContext<'_>, i: usize, expand: bool) -> String {
     let site = input.site;
     let sp = &site.pages[i];
     let index_html = input.config.build.link_index_html;
@@ -212,7 +212,7 @@ fn body(input: &Input<'_>, i: usize, expand: bool) -> String {
 /// the formatted entry as a tooltip and the occurrence's id.
 /// `with_id`: the citation's own page carries the occurrence ids; copies of
 /// a quote shown elsewhere do not, so ids stay unique.
-fn citation_html(input: &Input<'_>, page: usize, c: usize, with_id: bool) -> String {
+fn citation_html(input: &RenderContext<'_>, page: usize, c: usize, with_id: bool) -> String {
     let sp = &input.site.pages[page];
     let citation = &sp.page.citations[c];
     let mut items = Vec::with_capacity(citation.items.len());

@@ -6,6 +6,7 @@
 
 mod body;
 pub(crate) mod highlight;
+mod indexes;
 mod qual;
 mod references;
 mod search;
@@ -19,7 +20,7 @@ use crate::config::Config;
 use crate::csl::Formatted;
 use crate::error::{Error, Result};
 use crate::html;
-use crate::model::{Heading, Output, Role, Site, SitePage};
+use crate::model::{Files, Heading, Role, Site, SitePage};
 use crate::timings::Timings;
 use crate::urls;
 use crate::write::Sink;
@@ -31,7 +32,7 @@ pub(crate) use body::{body_html, body_html_shallow};
 pub(crate) const ASSETS: &str = "assets";
 
 /// Everything a render needs.
-pub struct Input<'a> {
+pub struct RenderContext<'a> {
     pub config: &'a Config,
     pub site: &'a Site,
     pub theme: &'a Theme,
@@ -53,7 +54,7 @@ pub struct Input<'a> {
 /// Renders every page and the site-wide files into `sink`, pages as they
 /// are rendered (nothing holds the whole site in memory). Returns the
 /// number of files.
-pub(crate) fn render(input: &Input<'_>, sink: &dyn Sink) -> Result<usize> {
+pub(crate) fn render(input: &RenderContext<'_>, sink: &dyn Sink) -> Result<usize> {
     let site = input.site;
     let tera = templates(input.theme)?;
     let bodies = site
@@ -85,7 +86,7 @@ pub(crate) fn render(input: &Input<'_>, sink: &dyn Sink) -> Result<usize> {
         },
     );
     pages?;
-    let mut out = Output::new();
+    let mut out = Files::new();
     for (path, bytes) in &site.assets {
         sink.put(path, bytes)?;
     }
@@ -116,7 +117,7 @@ pub(crate) fn render(input: &Input<'_>, sink: &dyn Sink) -> Result<usize> {
 /// Renders page `i` alone: its output path and HTML (`serve` after an edit
 /// that changes nothing other pages show).
 pub(crate) fn render_one(
-    input: &Input<'_>,
+    input: &RenderContext<'_>,
     tera: &tera::Tera,
     i: usize,
 ) -> Result<(String, String)> {
@@ -125,7 +126,7 @@ pub(crate) fn render_one(
 }
 
 /// The search index script, as written to `assets/search-index.js`.
-pub(crate) fn search_index(input: &Input<'_>) -> (String, String) {
+pub(crate) fn search_index(input: &RenderContext<'_>) -> (String, String) {
     (
         format!("{ASSETS}/search-index.js"),
         search::index_script(input),
@@ -209,7 +210,7 @@ struct Assets {
     search_script: String,
 }
 
-fn base_context(input: &Input<'_>, from: &str, current: Option<usize>) -> tera::Context {
+fn base_context(input: &RenderContext<'_>, from: &str, current: Option<usize>) -> tera::Context {
     let config = input.config;
     let mut ctx = tera::Context::new();
     let s = &config.site;
@@ -276,7 +277,12 @@ pub(crate) fn top_pages(site: &Site) -> Vec<usize> {
 }
 
 /// The navigation as seen from the page at `from`.
-fn nav(input: &Input<'_>, from: &str, current: Option<usize>, index_html: bool) -> Vec<LinkCtx> {
+fn nav(
+    input: &RenderContext<'_>,
+    from: &str,
+    current: Option<usize>,
+    index_html: bool,
+) -> Vec<LinkCtx> {
     input
         .nav
         .iter()
@@ -292,12 +298,12 @@ fn nav(input: &Input<'_>, from: &str, current: Option<usize>, index_html: bool) 
 }
 
 /// The link from the page at `from` to the page of bibliography entry `r`.
-pub(crate) fn reference_href(input: &Input<'_>, from: &str, r: usize) -> String {
+pub(crate) fn reference_href(input: &RenderContext<'_>, from: &str, r: usize) -> String {
     let url = format!("references/{}/", urls::slugify(&input.bib.refs[r].key));
     urls::relative_href(from, &url, None, input.config.build.link_index_html)
 }
 
-fn render_page(input: &Input<'_>, tera: &tera::Tera, i: usize) -> Result<String> {
+fn render_page(input: &RenderContext<'_>, tera: &tera::Tera, i: usize) -> Result<String> {
     let site = input.site;
     let config = input.config;
     let sp = &site.pages[i];
@@ -376,12 +382,12 @@ fn render_page(input: &Input<'_>, tera: &tera::Tera, i: usize) -> Result<String>
             "metaphors.html".to_string()
         }
         Role::AzIndex => {
-            ctx.insert("letters", &qual::a_to_z(input, &sp.url));
+            ctx.insert("letters", &indexes::a_to_z(input, &sp.url));
             "a-z.html".to_string()
         }
         Role::Search => "search.html".to_string(),
         Role::PolicyIndex => {
-            ctx.insert("timeline", &qual::timeline(input, &sp.url));
+            ctx.insert("timeline", &indexes::timeline(input, &sp.url));
             "timeline.html".to_string()
         }
         Role::Page => {
@@ -442,7 +448,7 @@ fn sort_key(p: &SitePage) -> (i64, &str, &str) {
     )
 }
 
-fn render_404(input: &Input<'_>, tera: &tera::Tera) -> Result<String> {
+fn render_404(input: &RenderContext<'_>, tera: &tera::Tera) -> Result<String> {
     // GitHub Pages serves 404.html at whatever depth was asked for, so its
     // links are relative to a `<base href>`: the site's base URL, or `/`.
     let mut ctx = base_context(input, "", None);

@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::Input;
+use super::RenderContext;
 use crate::bibliography::{export, Reference};
-use crate::model::Output;
+use crate::model::Files;
 use crate::parse::citation_syntax::{Locator, LocatorKind};
 use crate::urls;
 
@@ -23,7 +23,7 @@ pub(super) struct WorkCtx {
 }
 
 /// The works cited on page `i`, in the style's order.
-pub(super) fn works_cited(input: &Input<'_>, i: usize) -> Vec<WorkCtx> {
+pub(super) fn works_cited(input: &RenderContext<'_>, i: usize) -> Vec<WorkCtx> {
     let sp = &input.site.pages[i];
     let cited: BTreeSet<usize> = sp
         .occurrences
@@ -90,7 +90,7 @@ fn slug(r: &Reference) -> String {
 }
 
 /// Entry `r` as seen from the page at `from`.
-pub(super) fn reference(input: &Input<'_>, from: &str, r: usize) -> RefCtx {
+pub(super) fn reference(input: &RenderContext<'_>, from: &str, r: usize) -> RefCtx {
     let entry = &input.bib.refs[r];
     let index_html = input.config.build.link_index_html;
     let page_url = format!("references/{}/", slug(entry));
@@ -143,7 +143,7 @@ pub(super) fn reference(input: &Input<'_>, from: &str, r: usize) -> RefCtx {
 }
 
 /// Every entry, in the style's order, for the citation index.
-pub(super) fn all_references(input: &Input<'_>, from: &str) -> Vec<RefCtx> {
+pub(super) fn all_references(input: &RenderContext<'_>, from: &str) -> Vec<RefCtx> {
     input
         .cites
         .order
@@ -164,7 +164,7 @@ pub(super) fn all_downloads(from: &str) -> DownloadsCtx {
 
 /// Writes each entry's downloads beside its page, and the whole
 /// bibliography under `references/`.
-pub(super) fn downloads(input: &Input<'_>, out: &mut Output) {
+pub(super) fn downloads(input: &RenderContext<'_>, out: &mut Files) {
     if input.bib.is_empty() {
         return;
     }
@@ -299,7 +299,11 @@ pub(super) struct CiteThisCtx {
 }
 
 /// The "Cite this page" box of page `i`.
-pub(super) fn cite_this(input: &Input<'_>, i: usize, canonical: Option<&str>) -> CiteThisCtx {
+pub(super) fn cite_this(
+    input: &RenderContext<'_>,
+    i: usize,
+    canonical: Option<&str>,
+) -> CiteThisCtx {
     use crate::html::escape;
     let page = &input.site.pages[i].page.front;
     let site = &input.config.site;

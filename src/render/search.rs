@@ -7,7 +7,7 @@ use elasticlunr::{Index, IndexBuilder};
 use pulldown_cmark::Event;
 use serde::Serialize;
 
-use super::Input;
+use super::RenderContext;
 use crate::model::{Kind, Role};
 
 /// What a result shows; the index itself holds the searchable text.
@@ -69,7 +69,7 @@ fn excerpt(text: &str) -> String {
 }
 
 /// `search-index.js`: the index and the documents, as one script.
-pub(super) fn index_script(input: &Input<'_>) -> String {
+pub(super) fn index_script(input: &RenderContext<'_>) -> String {
     let site = input.site;
     let qual = &site.qual;
     // The default tokenizer and pipeline, so that queries in the browser

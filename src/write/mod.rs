@@ -8,7 +8,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::model::Output;
+use crate::model::Files;
 
 /// Marks a folder as written by companion; only such folders are replaced.
 pub(crate) const MARKER: &str = ".companion-output";
@@ -105,10 +105,10 @@ pub trait Sink: Sync {
 
 /// Keeps every file in memory (`serve`, tests).
 #[derive(Default)]
-pub(crate) struct Memory(std::sync::Mutex<Output>);
+pub(crate) struct Memory(std::sync::Mutex<Files>);
 
 impl Memory {
-    pub(crate) fn into_files(self) -> Output {
+    pub(crate) fn into_files(self) -> Files {
         self.0.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -397,7 +397,7 @@ mod tests {
     use super::*;
 
     /// Writes `files` into a staging folder beside `out` and swaps it in.
-    fn write(out: &Path, files: &Output) -> Result<()> {
+    fn write(out: &Path, files: &Files) -> Result<()> {
         let staging = Staging::new(out)?;
         for (rel, bytes) in files {
             staging.put(rel, bytes)?;
@@ -405,7 +405,7 @@ mod tests {
         staging.commit()
     }
 
-    fn files(pairs: &[(&str, &str)]) -> Output {
+    fn files(pairs: &[(&str, &str)]) -> Files {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))

@@ -1,0 +1,182 @@
+//! Site-wide indexes: the policy timeline and the A–Z index of every page.
+
+use serde::Serialize;
+
+use super::qual::{href, link, Link};
+use super::RenderContext;
+use crate::model::{KindData, PartialDate};
+
+/// One dated policy note on the timeline.
+#[derive(Serialize)]
+pub(super) struct Event {
+    pub title: String,
+    pub href: String,
+    pub summary: Option<String>,
+    /// As written: `2010`, `2010-05`.
+    pub start: String,
+    pub end: Option<String>,
+    /// `2003–2004`, or the start alone.
+    pub label: String,
+    pub actors: Vec<String>,
+    /// Where the span starts and how wide it is, in per cent of the
+    /// timeline, for the bar drawn beside the entry.
+    pub offset: String,
+    pub width: String,
+}
+
+/// The timeline: every policy note with a date, earliest first.
+#[derive(Serialize)]
+pub(super) struct Timeline {
+    pub events: Vec<Event>,
+    pub first: String,
+    pub last: String,
+    /// Policy notes without a date, listed after the timeline.
+    pub undated: Vec<Link>,
+}
+
+pub(super) fn timeline(input: &RenderContext<'_>, from: &str) -> Timeline {
+    use crate::model::Kind;
+    let mut dated = Vec::new();
+    let mut undated = Vec::new();
+    for (i, p) in input.site.pages.iter().enumerate() {
+        let f = &p.page.front;
+        if p.role != crate::model::Role::Page || f.kind() != Kind::Policy {
+            continue;
+        }
+        match f.date {
+            Some(d) => dated.push((d, i)),
+            None => undated.push(link(input, from, i)),
+        }
+    }
+    // Earliest first; on the same date, by `order`, then URL.
+    let key = |(d, i): &(PartialDate, usize)| {
+        let p = &input.site.pages[*i];
+        (
+            (d.as_fractional_year() * 10_000.0) as i64,
+            p.page.front.order.unwrap_or(i64::MAX),
+            p.url.clone(),
+        )
+    };
+    dated.sort_by_key(key);
+    let end_of = |i: usize| match &input.site.pages[i].page.front.data {
+        KindData::Policy(policy) => policy.end,
+        _ => None,
+    };
+    let first = dated
+        .iter()
+        .map(|(d, _)| d.as_fractional_year())
+        .fold(f64::INFINITY, f64::min);
+    let last = dated
+        .iter()
+        .map(|(d, i)| {
+            let start = d.as_fractional_year() + 1.0;
+            end_of(*i).map_or(start, |e| (e.as_fractional_year() + 1.0).max(start))
+        })
+        .fold(f64::NEG_INFINITY, f64::max);
+    let range = (last - first).max(1.0);
+    let events = dated
+        .iter()
+        .map(|(start, i)| {
+            let f = &input.site.pages[*i].page.front;
+            let end = end_of(*i);
+            let from_year = start.as_fractional_year();
+            let to_year = end.map_or(from_year + 1.0, |e| e.as_fractional_year() + 1.0);
+            let (start, end) = (start.to_string(), end.map(|e| e.to_string()));
+            let label = match &end {
+                Some(e) => format!("{}–{}", input.dates.format(&start), input.dates.format(e)),
+                None => input.dates.format(&start),
+            };
+            Event {
+                title: f.title.clone(),
+                href: href(input, from, *i),
+                summary: f.summary.clone(),
+                start,
+                end,
+                label,
+                actors: match &f.data {
+                    KindData::Policy(policy) => policy.actors.clone(),
+                    _ => Vec::new(),
+                },
+                offset: format!("{:.1}", (from_year - first) / range * 100.0),
+                width: format!("{:.1}", ((to_year - from_year) / range * 100.0).max(1.0)),
+            }
+        })
+        .collect();
+    let year = |y: f64| {
+        if y.is_finite() {
+            format!("{}", y.floor() as i64)
+        } else {
+            String::new()
+        }
+    };
+    Timeline {
+        events,
+        first: year(first),
+        last: year(last - 1.0),
+        undated,
+    }
+}
+
+/// Pages under one letter of the A–Z index.
+#[derive(Serialize)]
+pub(super) struct Letter {
+    pub letter: String,
+    pub pages: Vec<AzEntry>,
+}
+
+#[derive(Serialize)]
+pub(super) struct AzEntry {
+    pub title: String,
+    pub href: String,
+    pub kind: String,
+}
+
+/// Every page but the index itself, by title, grouped by first letter.
+pub(super) fn a_to_z(input: &RenderContext<'_>, from: &str) -> Vec<Letter> {
+    use crate::model::Role;
+    let sort_title = |t: &str| {
+        t.trim_start_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    let mut entries: Vec<(String, usize)> = input
+        .site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.role != Role::AzIndex)
+        .map(|(i, p)| (sort_title(&p.page.front.title), i))
+        .collect();
+    entries.sort();
+    let mut letters: Vec<Letter> = Vec::new();
+    for (key, i) in entries {
+        let first = key.chars().next().map_or("#".to_string(), |c| {
+            if c.is_alphabetic() {
+                c.to_uppercase().to_string()
+            } else {
+                "#".to_string()
+            }
+        });
+        if letters.last().is_none_or(|l| l.letter != first) {
+            letters.push(Letter {
+                letter: first,
+                pages: Vec::new(),
+            });
+        }
+        let p = &input.site.pages[i];
+        let kind = match p.role {
+            Role::Reference(_) => "reference".to_string(),
+            Role::Page => p.page.front.kind().name().to_string(),
+            _ => "index".to_string(),
+        };
+        letters
+            .last_mut()
+            .expect("just pushed")
+            .pages
+            .push(AzEntry {
+                title: p.page.front.title.clone(),
+                href: href(input, from, i),
+                kind,
+            });
+    }
+    letters
+}
