@@ -234,6 +234,28 @@ fn project_theme_overrides_one_template_and_sees_extra() {
     assert!(site.join("assets/style.css").exists());
 }
 
+/// A theme's template extends the built-in one (`builtin/<name>`) and
+/// changes one block; the rest of the page is the built-in one's.
+#[test]
+fn a_theme_template_extends_the_built_in_one() {
+    let dir = project(&[
+        ("book.toml", BOOK),
+        ("content/index.md", "---\ntitle: Home\n---\nBody text\n"),
+        (
+            "themes/default/templates/page.html",
+            "{% extends \"builtin/page.html\" %}{% block title %}Mine: {{ page.title }}{% endblock title %}",
+        ),
+    ]);
+    let r = run(dir.path(), &["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = read(&dir.path().join("site/index.html"));
+    assert!(html.contains("<title>Mine: Home</title>"), "{html}");
+    assert!(
+        html.contains("<p>Body text</p>"),
+        "the built-in main block: {html}"
+    );
+}
+
 #[test]
 fn broken_template_is_a_usage_error_and_writes_nothing() {
     let dir = project(&[

@@ -1,6 +1,9 @@
 //! Themes: the built-in default (embedded in the binary) with a project's
 //! `themes/<name>/` laid over it file by file, so a user can replace one
-//! template or stylesheet and keep the rest.
+//! template or stylesheet and keep the rest. Every built-in template is
+//! also reachable as `builtin/<name>`, so a theme's template can extend the
+//! built-in one and change a block instead of copying the whole file:
+//! `{% extends "builtin/page.html" %}`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,6 +14,9 @@ use walkdir::WalkDir;
 use crate::error::{Error, Result};
 
 static DEFAULT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// The namespace of the built-in templates.
+const BUILTIN: &str = "builtin/";
 
 /// Templates by name (`page.html`) and static files by path (`style.css`).
 #[derive(Debug, Clone, Default)]
@@ -24,6 +30,12 @@ impl Theme {
     pub fn load(root: &Path, name: &str) -> Result<Theme> {
         let mut theme = Theme::default();
         add_embedded(&DEFAULT, &mut theme)?;
+        let builtin: Vec<(String, String)> = theme
+            .templates
+            .iter()
+            .map(|(name, text)| (format!("{BUILTIN}{name}"), text.clone()))
+            .collect();
+        theme.templates.extend(builtin);
         let dir = root.join("themes").join(name);
         if dir.is_dir() {
             theme.overlay(&dir)?;
@@ -99,6 +111,21 @@ mod tests {
         let t = Theme::load(dir.path(), "default").unwrap();
         assert_eq!(t.templates["page.html"], "mine");
         assert!(t.templates["base.html"].contains("<html"));
+    }
+
+    #[test]
+    fn built_in_templates_stay_reachable_under_their_namespace() {
+        let dir = tempfile::tempdir().unwrap();
+        let tpl = dir.path().join("themes/default/templates");
+        std::fs::create_dir_all(&tpl).unwrap();
+        std::fs::write(tpl.join("page.html"), "mine").unwrap();
+        let t = Theme::load(dir.path(), "default").unwrap();
+        assert_eq!(t.templates["page.html"], "mine");
+        assert!(t.templates["builtin/page.html"].contains("{% extends"));
+        assert_eq!(
+            t.templates["builtin/base.html"], t.templates["base.html"],
+            "not overridden: the same text"
+        );
     }
 
     #[test]
