@@ -292,7 +292,7 @@ pub(super) fn highwire(r: &Reference) -> Vec<Meta> {
 /// What the "Cite this page" box shows.
 #[derive(Serialize)]
 pub(super) struct CiteThisCtx {
-    /// The page, as plain text: “Title”, in *Site*, URL.
+    /// The page as HTML: ‘Title’, in <i>Site</i>, and its URL as a link.
     pub page_html: String,
     /// The paper, as a reference-list entry.
     pub paper_html: Option<String>,
