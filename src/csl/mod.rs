@@ -175,6 +175,35 @@ fn prime<'a>(
     }
 }
 
+/// A driver primed with `works` (see [`prime`]), then cited once more
+/// each, without locator, for `purpose` (a narrative citation for
+/// `Some(Prose)`): the citations whose text tells the works apart.
+fn primed_then_cited<'a>(
+    items: &'a [Item],
+    works: &[usize],
+    style: &'a CslStyle,
+    csl: &'a IndependentStyle,
+    priming: Priming,
+    purpose: Option<CitePurpose>,
+) -> BibliographyDriver<'a, Item> {
+    let mut driver = BibliographyDriver::new();
+    prime(
+        &mut driver,
+        works.iter().map(|&w| &items[w]),
+        style,
+        csl,
+        priming,
+    );
+    for &w in works {
+        let mut item = CitationItem::with_locator(&items[w], None);
+        if let Some(p) = purpose {
+            item = item.kind(p);
+        }
+        driver.citation(csl_request(vec![item], style, csl));
+    }
+    driver
+}
+
 fn finish<'a>(
     driver: BibliographyDriver<'a, Item>,
     style: &'a CslStyle,
@@ -271,21 +300,7 @@ fn render_entries(items: &[Item], groups: &[Vec<usize>], style: &CslStyle) -> Ve
     let no_names = without_name_disambiguation(&style.style);
     let citation_only = citation_only(style);
     let entries_in = |works: &[usize], csl: &IndependentStyle| -> Vec<(usize, Entry, String)> {
-        let mut driver = BibliographyDriver::new();
-        prime(
-            &mut driver,
-            works.iter().map(|&w| &items[w]),
-            style,
-            csl,
-            Priming::Hidden,
-        );
-        for &w in works {
-            driver.citation(csl_request(
-                vec![CitationItem::with_locator(&items[w], None)],
-                style,
-                csl,
-            ));
-        }
+        let driver = primed_then_cited(items, works, style, csl, Priming::Hidden, None);
         let rendered = finish(driver, style, csl);
         let bare: Vec<String> = rendered
             .citations
@@ -726,21 +741,14 @@ fn render_by_group(
     // requests' HTML, and whether the primed citations all read
     // differently, work from work.
     let render = |works: &[usize], mine: &[usize], csl: &IndependentStyle| {
-        let mut driver = BibliographyDriver::new();
-        prime(
-            &mut driver,
-            works.iter().map(|&w| &items[w]),
+        let mut driver = primed_then_cited(
+            items,
+            works,
             style,
             csl,
             Priming::Visible,
+            Some(CitePurpose::Prose),
         );
-        for &w in works {
-            driver.citation(csl_request(
-                vec![CitationItem::with_locator(&items[w], None).kind(CitePurpose::Prose)],
-                style,
-                csl,
-            ));
-        }
         let reqs: Vec<&Request> = mine.iter().map(|&n| &requests[n]).collect();
         for r in &reqs {
             driver.citation(csl_request(vec![citation_item(items, r)], style, csl));

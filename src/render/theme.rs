@@ -102,24 +102,25 @@ mod tests {
         assert!(t.static_files.contains_key("style.css"));
     }
 
-    #[test]
-    fn project_files_override_one_by_one() {
+    /// The theme of a project whose `page.html` reads `mine`.
+    fn with_own_page() -> Theme {
         let dir = tempfile::tempdir().unwrap();
         let tpl = dir.path().join("themes/default/templates");
         std::fs::create_dir_all(&tpl).unwrap();
         std::fs::write(tpl.join("page.html"), "mine").unwrap();
-        let t = Theme::load(dir.path(), "default").unwrap();
+        Theme::load(dir.path(), "default").unwrap()
+    }
+
+    #[test]
+    fn project_files_override_one_by_one() {
+        let t = with_own_page();
         assert_eq!(t.templates["page.html"], "mine");
         assert!(t.templates["base.html"].contains("<html"));
     }
 
     #[test]
     fn built_in_templates_stay_reachable_under_their_namespace() {
-        let dir = tempfile::tempdir().unwrap();
-        let tpl = dir.path().join("themes/default/templates");
-        std::fs::create_dir_all(&tpl).unwrap();
-        std::fs::write(tpl.join("page.html"), "mine").unwrap();
-        let t = Theme::load(dir.path(), "default").unwrap();
+        let t = with_own_page();
         assert_eq!(t.templates["page.html"], "mine");
         assert!(t.templates["builtin/page.html"].contains("{% extends"));
         assert_eq!(
