@@ -231,14 +231,14 @@ pub fn parse(display: &str, split: &Split<'_>, default: Kind) -> (FrontMatter, V
             Some(k) => kind = Some(k),
             None => {
                 let found = scalar_text(v);
-                let guess = closest(&found, Kind::ALL.iter().map(|(n, _)| *n));
+                let guess = closest(&found, Kind::NAMES);
                 kind = guess.and_then(Kind::from_name);
                 kind_unknown = kind.is_none();
                 kind_guessed = kind.is_some();
                 diags.push(
                     Diagnostic::error(display, pos_of("kind"), format!("unknown kind `{found}`"))
                         .with_help(guess.map_or_else(
-                            || "kind is one of: note, tension, policy, quote, participant".into(),
+                            || format!("kind is one of: {}", Kind::NAMES.join(", ")),
                             |g| format!("did you mean `{g}`?"),
                         )),
                 );
@@ -733,6 +733,15 @@ mod tests {
         assert_eq!(
             fm("---\ntitle: T\nsummary: s\n2015: x\n---\n").unwrap_err(),
             ["n.md:4:1: error: front-matter keys must be words, found `2015`"]
+        );
+    }
+
+    #[test]
+    fn an_unguessable_kind_gets_the_list_of_kinds() {
+        let err = fm("---\ntitle: T\nkind: zzzzzz\n---\n").unwrap_err();
+        assert_eq!(
+            err,
+            ["n.md:3:7: error: unknown kind `zzzzzz`\n  = help: kind is one of: note, tension, policy, quote, participant, reference"]
         );
     }
 
