@@ -124,16 +124,13 @@ impl DateFormat {
     /// An ISO date (`2003`, `2003-04`, `2003-04-08`) as readers of the
     /// language write it; anything else as it is.
     pub fn format(&self, iso: &str) -> String {
-        let Some(date) = crate::bibliography::Date::parse_iso(iso) else {
+        let Ok(date) = crate::model::PartialDate::parse(iso) else {
             return iso.to_string();
         };
-        let [year, rest @ ..] = date.parts.as_slice() else {
-            return iso.to_string();
-        };
-        if *year < 0 || self.parts.is_empty() || date.end.is_some() {
+        if self.parts.is_empty() {
             return iso.to_string();
         }
-        let (month, day) = (rest.first().copied(), rest.get(1).copied());
+        let (year, month, day) = (date.year, date.month, date.day);
         let mut out = String::new();
         let present: Vec<&Part> = self
             .parts
