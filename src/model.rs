@@ -464,7 +464,7 @@ pub enum LinkKind {
 #[derive(Debug, Clone)]
 pub struct LinkRef {
     /// Index of the `Start(Tag::Link)` event in the page body's events
-    /// ([`crate::parse::markdown::events`]).
+    /// ([`crate::parse::markdown::pieces`] checks it).
     pub event: usize,
     pub kind: LinkKind,
     /// The destination as written.
@@ -500,7 +500,7 @@ pub struct CiteRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Citation {
     /// Index of its placeholder event in the page body's events
-    /// ([`crate::parse::markdown::events`]).
+    /// ([`crate::parse::markdown::pieces`] checks it).
     pub event: usize,
     pub form: crate::parse::citation_syntax::CiteForm,
     pub items: Vec<CiteRef>,
@@ -516,7 +516,7 @@ pub struct Page {
     pub display: String,
     pub front: FrontMatter,
     /// The whole file's text; the body starts at byte `body_start`. Render
-    /// reads the body's Markdown again (`markdown::events`) instead of the
+    /// reads the body's Markdown again (`markdown::pieces`) instead of the
     /// site holding every page's events in memory.
     pub source: std::sync::Arc<str>,
     pub body_start: usize,

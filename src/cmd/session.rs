@@ -22,6 +22,8 @@ pub(super) struct Session {
     pub theme: Theme,
     pub prepared: Prepared,
     tera: tera::Tera,
+    /// Every page's plain text, once the search index has been rebuilt.
+    texts: Option<Vec<String>>,
 }
 
 /// What other pages can show of a page: if an edit leaves this unchanged,
@@ -77,6 +79,7 @@ impl Session {
             theme,
             prepared,
             tera,
+            texts: None,
         })
     }
 
@@ -116,7 +119,7 @@ impl Session {
         }
         self.prepared.site.pages[i].page = page;
         let input = self.prepared.input(&self.config, &self.theme);
-        let (out, html) = render::render_one(&input, &self.tera, i).ok()?;
+        let (out, html, text) = render::render_one(&input, &self.tera, i).ok()?;
         if !ethics::check_file(
             &out,
             html.as_bytes(),
@@ -127,6 +130,9 @@ impl Session {
         .is_empty()
         {
             return None;
+        }
+        if let Some(texts) = self.texts.as_mut() {
+            texts[i] = text;
         }
         Some((out, html))
     }
@@ -145,11 +151,15 @@ impl Session {
     }
 
     /// The search index, as written to the output.
-    pub(super) fn search_index(&self) -> Option<(String, String)> {
-        self.config
-            .build
-            .search
-            .then(|| render::search_index(&self.prepared.input(&self.config, &self.theme)))
+    pub(super) fn search_index(&mut self) -> Option<(String, String)> {
+        if !self.config.build.search {
+            return None;
+        }
+        let input = self.prepared.input(&self.config, &self.theme);
+        let texts = self
+            .texts
+            .get_or_insert_with(|| render::plain_texts(&input));
+        Some(render::search_index(&input, texts))
     }
 }
 

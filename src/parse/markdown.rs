@@ -101,13 +101,232 @@ pub fn placeholder(rel: &str, display: &str) -> Page {
     page
 }
 
-/// The body's events, read again from the page's text: the same events,
-/// with the same indices, as the parse that built the page.
-pub fn events(page: &Page) -> Vec<Event<'static>> {
-    if page.source.is_empty() {
-        return Vec::new();
+/// One step of a note's body as the render stage reads it: a Markdown
+/// event, or one of the things the parse found and gave a number to
+/// (`n` is the index in [`Page::links`] or [`Page::citations`]).
+///
+/// The protocol: a [`Piece::Link`] or [`Piece::Image`] is followed by its
+/// label's (or alt text's) pieces and then `Event(End(Link | Image))`; an
+/// embed, a citation and a code block come whole. Every other event comes
+/// as it is; raw HTML as `Event(Html | InlineHtml)`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    /// A Markdown event that holds nothing the site resolves.
+    Event(Event<'static>),
+    /// The start of link `n`: a Markdown or wiki link or an address.
+    Link {
+        n: usize,
+        link_type: LinkType,
+        title: CowStr<'static>,
+        id: CowStr<'static>,
+    },
+    /// The label of `[[target]]`, written without one: it stands for the
+    /// target as written (what the plain text holds); the renderer may
+    /// show the target's title instead.
+    TargetLabel(usize),
+    /// The start of image `n`, `![alt](src)`.
+    Image {
+        n: usize,
+        link_type: LinkType,
+        title: CowStr<'static>,
+        id: CowStr<'static>,
+    },
+    /// Link `n`, an embedded note `![[quote]]`, whole. `alone`: it was the
+    /// only thing in its paragraph, whose start and end are left out so the
+    /// embed can stand as a block.
+    Embed { n: usize, alone: bool },
+    /// Citation `n`.
+    Citation(usize),
+    /// A code block, whole: its language (empty for none) and its text.
+    CodeBlock { lang: String, code: String },
+}
+
+/// The body of `page` as [`Piece`]s, read again from the page's text (the
+/// site does not hold every page's events in memory). Each link and
+/// citation is checked, as it is met, to be the one the parse recorded at
+/// that place. After the last piece, [`Pieces::text`] is the body's plain
+/// text.
+pub fn pieces(page: &Page) -> Pieces<'_> {
+    let events = if page.source.is_empty() {
+        Vec::new()
+    } else {
+        parse_body(&page.source, page.body_start).events
+    };
+    Pieces {
+        page,
+        events,
+        at: 0,
+        next_link: 0,
+        pending: Vec::new(),
+        text: String::new(),
     }
-    parse_body(&page.source, page.body_start).events
+}
+
+/// The iterator [`pieces`] returns.
+#[derive(Debug)]
+pub struct Pieces<'p> {
+    page: &'p Page,
+    events: Vec<Event<'static>>,
+    /// The next event to read.
+    at: usize,
+    /// The number of the next link.
+    next_link: usize,
+    /// Pieces already read, to give before reading on (last first).
+    pending: Vec<Piece>,
+    text: String,
+}
+
+impl Pieces<'_> {
+    /// The plain text of every event read so far, words separated by
+    /// single spaces: citations leave nothing, a wiki link its target as
+    /// written, an embed its target, a code block its code.
+    pub fn text(&self) -> String {
+        self.text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// Takes the next event, adding its text to the plain text.
+    fn take(&mut self) -> Option<Event<'static>> {
+        let event = std::mem::replace(self.events.get_mut(self.at)?, Event::Rule);
+        self.at += 1;
+        match &event {
+            Event::Text(t) | Event::Code(t) => self.text.push_str(t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => self.text.push(' '),
+            _ => {}
+        }
+        Some(event)
+    }
+
+    /// Takes events up to and including the end of the element whose start
+    /// was just taken; returns the text of the `Text` events among them.
+    fn take_element(&mut self) -> String {
+        let mut depth = 1usize;
+        let mut text = String::new();
+        while let Some(event) = self.take() {
+            match event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                Event::Text(t) => text.push_str(&t),
+                _ => {}
+            }
+        }
+        text
+    }
+
+    /// The number of the link whose start event is at `at`, checked
+    /// against what the parse recorded.
+    fn link_at(&mut self, at: usize) -> usize {
+        let n = self.next_link;
+        self.next_link += 1;
+        let found = self.page.links.get(n).map(|l| l.event);
+        assert_eq!(
+            found,
+            Some(at),
+            "{}: link {n} is not where the parse found it",
+            self.page.display
+        );
+        n
+    }
+
+    /// Whether the paragraph that starts at `at` holds nothing but an
+    /// embed.
+    fn embed_alone(&self, at: usize) -> bool {
+        let Some(link) = self.page.links.get(self.next_link) else {
+            return false;
+        };
+        if link.event != at + 1 || link.kind != LinkKind::Embed {
+            return false;
+        }
+        let end = self.events[at + 1..]
+            .iter()
+            .position(|e| matches!(e, Event::End(TagEnd::Image)));
+        end.and_then(|e| self.events.get(at + 1 + e + 1))
+            .is_some_and(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+    }
+}
+
+impl Iterator for Pieces<'_> {
+    type Item = Piece;
+
+    fn next(&mut self) -> Option<Piece> {
+        if let Some(piece) = self.pending.pop() {
+            return Some(piece);
+        }
+        let at = self.at;
+        let event = self.take()?;
+        Some(match event {
+            Event::InlineHtml(mark) if mark.starts_with(CITE_MARK) => {
+                let n: usize = mark[CITE_MARK.len()..].parse().expect("our own mark");
+                let found = self.page.citations.get(n).map(|c| c.event);
+                assert_eq!(
+                    found,
+                    Some(at),
+                    "{}: citation {n} is not where the parse found it",
+                    self.page.display
+                );
+                Piece::Citation(n)
+            }
+            Event::Start(Tag::Paragraph) if self.embed_alone(at) => {
+                let image = self.at;
+                self.take();
+                let n = self.link_at(image);
+                self.take_element();
+                self.take(); // the paragraph's end
+                Piece::Embed { n, alone: true }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                title,
+                id,
+                ..
+            }) => {
+                let n = self.link_at(at);
+                if self.page.links[n].kind == LinkKind::Embed {
+                    self.take_element();
+                    Piece::Embed { n, alone: false }
+                } else {
+                    Piece::Image {
+                        n,
+                        link_type,
+                        title,
+                        id,
+                    }
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                title,
+                id,
+                ..
+            }) => {
+                let n = self.link_at(at);
+                if link_type == (LinkType::WikiLink { has_pothole: false }) {
+                    self.take_element();
+                    self.pending.push(Piece::Event(Event::End(TagEnd::Link)));
+                    self.pending.push(Piece::TargetLabel(n));
+                }
+                Piece::Link {
+                    n,
+                    link_type,
+                    title,
+                    id,
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => crate::render::highlight::fence_lang(&info),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let code = self.take_element();
+                Piece::CodeBlock { lang, code }
+            }
+            other => Piece::Event(other),
+        })
+    }
 }
 
 /// The parsed Markdown body of a note.
@@ -560,5 +779,84 @@ mod tests {
         assert_eq!(b.code_langs.len(), 1);
         assert_eq!(b.code_langs[0].lang, "rust");
         assert_eq!(b.code_langs[0].pos, Pos::new(3, 1));
+    }
+
+    fn page_of(text: &str) -> Page {
+        let (page, problems) = parse_page(&SourceFile {
+            rel: "a.md".into(),
+            display: "content/a.md".into(),
+            text: text.into(),
+        });
+        assert!(problems.is_empty(), "{problems:?}");
+        page
+    }
+
+    #[test]
+    fn pieces_number_links_and_citations_and_give_blocks_whole() {
+        let page = page_of(
+            "---\ntitle: A\n---\nSee [[b]], [c](c.md) and [[d|D]] [@k, p. 2].\n\n\
+             ![[quote:q]]\n\nText ![[quote:r]] inline ![i](i.png)\n\n```rust\nfn x() {}\n```\n",
+        );
+        let pieces: Vec<Piece> = pieces(&page)
+            .filter(|p| !matches!(p, Piece::Event(_)))
+            .collect();
+        let starts: Vec<_> = pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Link { n, .. } => format!("link {n}"),
+                Piece::TargetLabel(n) => format!("label {n}"),
+                Piece::Image { n, .. } => format!("image {n}"),
+                Piece::Embed { n, alone } => format!("embed {n} {alone}"),
+                Piece::Citation(n) => format!("cite {n}"),
+                Piece::CodeBlock { lang, code } => format!("code {lang} {code:?}"),
+                Piece::Event(_) => unreachable!(),
+            })
+            .collect();
+        assert_eq!(
+            starts,
+            [
+                "link 0",
+                "label 0",
+                "link 1",
+                "link 2",
+                "cite 0",
+                "embed 3 true",
+                "embed 4 false",
+                "image 5",
+                "code rust \"fn x() {}\\n\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lone_embed_takes_its_paragraph_and_a_label_stands_alone() {
+        let page = page_of("---\ntitle: A\n---\n![[quote:q]]\n\nSee [[b]] now.\n");
+        let all: Vec<Piece> = pieces(&page).collect();
+        // No paragraph around the lone embed; the wiki link's written label
+        // is replaced by one TargetLabel, then the link's end.
+        assert_eq!(all[0], Piece::Embed { n: 0, alone: true });
+        assert_eq!(all[1], Piece::Event(Event::Start(Tag::Paragraph)));
+        assert!(matches!(all[3], Piece::Link { n: 1, .. }));
+        assert_eq!(all[4], Piece::TargetLabel(1));
+        assert_eq!(all[5], Piece::Event(Event::End(TagEnd::Link)));
+    }
+
+    #[test]
+    fn plain_text_keeps_words_and_drops_citations() {
+        let page = page_of(
+            "---\ntitle: A\n---\n# Head\n\nSome *words* [@k] and [[b]],\nthen `code`.\n\n```\nx y\n```\n",
+        );
+        let mut p = pieces(&page);
+        assert_eq!(p.text(), "");
+        p.by_ref().for_each(drop);
+        assert_eq!(p.text(), "Head Some words and b , then code. x y");
+    }
+
+    #[test]
+    #[should_panic(expected = "link 0 is not where the parse found it")]
+    fn a_link_out_of_place_is_caught_where_it_is_met() {
+        let mut page = page_of("---\ntitle: A\n---\nSee [[b]].\n");
+        page.links[0].event += 1;
+        pieces(&page).for_each(drop);
     }
 }

@@ -1,122 +1,56 @@
 //! The body of a page: Markdown events with links resolved, citations
 //! formatted, code highlighted and raw HTML escaped (unless allowed).
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::highlight;
 use super::RenderContext;
 use crate::html;
-use crate::model::{LinkKind, Resolved, Site};
+use crate::model::{Resolved, Site};
 use crate::parse::citation_syntax::CiteForm;
+use crate::parse::markdown::{self, Piece};
 use crate::urls;
 
-/// The body of page `i` as HTML, with links resolved, citations formatted,
-/// quotes embedded and code highlighted.
-pub(crate) fn body_html(input: &RenderContext<'_>, i: usize) -> String {
-    body(input, i, true)
+/// A page body rendered: its HTML, and its plain text (for search).
+pub(crate) struct Body {
+    pub(crate) html: String,
+    pub(crate) text: String,
 }
 
-/// Like [`body_html`], but embedded quotes stay links (for a quote's own
-/// text, shown inside other pages).
+/// The body of page `i`, with links resolved, citations formatted, quotes
+/// embedded and code highlighted.
+pub(crate) fn body(input: &RenderContext<'_>, i: usize) -> Body {
+    render(input, i, true)
+}
+
+/// The body of page `i` as HTML, but embedded quotes stay links (for a
+/// quote's own text, shown inside other pages).
 pub(crate) fn body_html_shallow(input: &RenderContext<'_>, i: usize) -> String {
-    body(input, i, false)
+    render(input, i, false).html
 }
 
-/// Paragraphs that hold nothing but one embedded quote: the quote replaces
-/// the whole paragraph, since a figure cannot sit inside `<p>`.
-fn solo_embeds(events: &[Event<'_>], embeds: &[usize]) -> Vec<usize> {
-    embeds
-        .iter()
-        .filter(|&&at| {
-            let before = at.checked_sub(1).map(|b| &events[b]);
-            let end = events[at..]
-                .iter()
-                .position(|e| matches!(e, Event::End(TagEnd::Image)));
-            let after = end.and_then(|e| events.get(at + e + 1));
-            matches!(before, Some(Event::Start(Tag::Paragraph)))
-                && matches!(after, Some(Event::End(TagEnd::Paragraph)))
-        })
-        .copied()
-        .collect()
-}
-
-fn body(input: &RenderContext<'_>, i: usize, expand: bool) -> String {
+fn render(input: &RenderContext<'_>, i: usize, expand: bool) -> Body {
     let site = input.site;
     let sp = &site.pages[i];
     let index_html = input.config.build.link_index_html;
-    let page_events = crate::parse::markdown::events(&sp.page);
-    let mut events: Vec<Event<'_>> = Vec::with_capacity(page_events.len());
-    let mut links = sp.page.links.iter().zip(&sp.links).peekable();
-    let mut citations = sp.page.citations.iter().enumerate().peekable();
-    let mut code: Option<(String, String)> = None;
-    let mut skip_link_text = false;
-    let mut skip_image_text = false;
-    let embeds: Vec<usize> = sp
-        .page
-        .links
-        .iter()
-        .filter(|l| l.kind == LinkKind::Embed)
-        .map(|l| l.event)
-        .collect();
-    let solo = if expand {
-        solo_embeds(&page_events, &embeds)
-    } else {
-        Vec::new()
-    };
-    let mut skip_paragraph_end = false;
-
-    for (at, event) in page_events.iter().enumerate() {
-        if let Some((c, _)) = citations.next_if(|(_, c)| c.event == at) {
-            events.push(Event::InlineHtml(citation_html(input, i, c, expand).into()));
-            continue;
-        }
-        if let Some((_, text)) = code.as_mut() {
-            match event {
-                Event::Text(t) => text.push_str(t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let (lang, text) = code.take().expect("inside code");
-                    events.push(Event::Html(code_block(&lang, &text).into()));
-                }
-                _ => {}
+    let allow_raw_html = input.config.build.allow_raw_html;
+    let href = |n: usize| href_for(site, &sp.url, &sp.links[n], index_html);
+    let mut pieces = markdown::pieces(&sp.page);
+    let mut events: Vec<Event<'_>> = Vec::new();
+    for piece in pieces.by_ref() {
+        match piece {
+            Piece::Event(Event::Html(raw) | Event::InlineHtml(raw)) if !allow_raw_html => {
+                events.push(Event::Text(raw));
             }
-            continue;
-        }
-        if skip_image_text {
-            if let Event::End(TagEnd::Image) = event {
-                skip_image_text = false;
-            }
-            continue;
-        }
-        if skip_paragraph_end {
-            if let Event::End(TagEnd::Paragraph) = event {
-                skip_paragraph_end = false;
-                continue;
-            }
-        }
-        if let Event::Start(Tag::Paragraph) = event {
-            if solo.contains(&(at + 1)) {
-                skip_paragraph_end = true;
-                continue;
-            }
-        }
-        if skip_link_text {
-            if let Event::End(TagEnd::Link) = event {
-                skip_link_text = false;
-                events.push(event.clone());
-            }
-            continue;
-        }
-        match event {
-            Event::Start(Tag::Link {
+            Piece::Event(event) => events.push(event),
+            Piece::Link {
+                n,
                 link_type,
-                dest_url: _,
                 title,
                 id,
-            }) if links.peek().is_some_and(|(l, _)| l.event == at) => {
-                let (_, resolved) = links.next().expect("peeked");
-                let href = href_for(site, &sp.url, resolved, index_html);
+            } => {
                 // A preview without JavaScript: the target's title and summary.
-                let title = match resolved {
+                let title = match &sp.links[n] {
                     Resolved::Internal(t) if title.is_empty() && t.page != i => {
                         let front = &site.pages[t.page].page.front;
                         match &front.summary {
@@ -125,87 +59,79 @@ fn body(input: &RenderContext<'_>, i: usize, expand: bool) -> String {
                         }
                         .into()
                     }
-                    _ => title.clone(),
+                    _ => title,
                 };
                 events.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: href.into(),
+                    link_type,
+                    dest_url: href(n).into(),
                     title,
-                    id: id.clone(),
+                    id,
                 }));
-                if let (LinkType::WikiLink { has_pothole: false }, Resolved::Internal(t)) =
-                    (link_type, resolved)
-                {
-                    let target = &site.pages[t.page].page;
-                    let mut label = target.front.title.clone();
-                    if let Some(h) = t
-                        .fragment
-                        .as_ref()
-                        .and_then(|f| target.headings.iter().find(|h| &h.id == f))
-                    {
-                        label = format!("{label} › {}", h.text);
+            }
+            Piece::TargetLabel(n) => {
+                let label = match &sp.links[n] {
+                    Resolved::Internal(t) => {
+                        let target = &site.pages[t.page].page;
+                        let heading = t
+                            .fragment
+                            .as_ref()
+                            .and_then(|f| target.headings.iter().find(|h| &h.id == f));
+                        match heading {
+                            Some(h) => format!("{} › {}", target.front.title, h.text),
+                            None => target.front.title.clone(),
+                        }
                     }
-                    events.push(Event::Text(label.into()));
-                    skip_link_text = true;
-                }
-            }
-            Event::Start(Tag::Image { .. })
-                if links
-                    .peek()
-                    .is_some_and(|(l, _)| l.event == at && l.kind == LinkKind::Embed) =>
-            {
-                let (_, resolved) = links.next().expect("peeked");
-                skip_image_text = true;
-                let Resolved::Internal(t) = resolved else {
-                    continue;
+                    _ => sp.page.links[n].target.clone(),
                 };
-                if solo.contains(&at) {
-                    events.push(Event::Html(
-                        super::qual::embed_block(input, &sp.url, t.page).into(),
-                    ));
-                } else {
-                    let quote = &site.pages[t.page];
-                    let href = href_for(site, &sp.url, resolved, index_html);
-                    events.push(Event::InlineHtml(
-                        format!(
-                            "<a class=\"quote-link\" href=\"{}\">“{}”</a>",
-                            html::escape(&href),
-                            html::escape(&quote.page.front.title)
-                        )
-                        .into(),
-                    ));
-                }
+                events.push(Event::Text(label.into()));
             }
-            Event::Start(Tag::Image {
+            Piece::Image {
+                n,
                 link_type,
-                dest_url: _,
                 title,
                 id,
-            }) if links.peek().is_some_and(|(l, _)| l.event == at) => {
-                let (_, resolved) = links.next().expect("peeked");
-                events.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url: href_for(site, &sp.url, resolved, index_html).into(),
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => highlight::fence_lang(info),
-                    CodeBlockKind::Indented => String::new(),
+            } => events.push(Event::Start(Tag::Image {
+                link_type,
+                dest_url: href(n).into(),
+                title,
+                id,
+            })),
+            Piece::Embed { n, alone } => {
+                let Resolved::Internal(t) = &sp.links[n] else {
+                    continue;
                 };
-                code = Some((lang, String::new()));
+                if alone && expand {
+                    let block = super::qual::embed_block(input, &sp.url, t.page);
+                    events.push(Event::Html(block.into()));
+                    continue;
+                }
+                let link = format!(
+                    "<a class=\"quote-link\" href=\"{}\">“{}”</a>",
+                    html::escape(&href(n)),
+                    html::escape(&site.pages[t.page].page.front.title)
+                );
+                if alone {
+                    events.push(Event::Start(Tag::Paragraph));
+                }
+                events.push(Event::InlineHtml(link.into()));
+                if alone {
+                    events.push(Event::End(TagEnd::Paragraph));
+                }
             }
-            Event::Html(raw) | Event::InlineHtml(raw) if !input.config.build.allow_raw_html => {
-                events.push(Event::Text(CowStr::Borrowed(raw)));
+            Piece::Citation(c) => {
+                events.push(Event::InlineHtml(citation_html(input, i, c, expand).into()));
             }
-            other => events.push(other.clone()),
+            Piece::CodeBlock { lang, code } => {
+                events.push(Event::Html(code_block(&lang, &code).into()));
+            }
         }
     }
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
+    Body {
+        html,
+        text: pieces.text(),
+    }
 }
 
 /// One citation as HTML: each cited work a link to its reference page with

@@ -26,7 +26,7 @@ use crate::urls;
 use crate::write::Sink;
 use theme::Theme;
 
-pub(crate) use body::{body_html, body_html_shallow};
+pub(crate) use body::{body, body_html_shallow};
 
 /// Where the theme's static files go in the output.
 pub(crate) const ASSETS: &str = "assets";
@@ -65,26 +65,42 @@ pub(crate) fn render(input: &RenderContext<'_>, sink: &dyn Sink) -> Result<usize
         .collect();
     let _ = input.quote_bodies.set(bodies);
     let search = input.config.build.search;
-    // The search index is built beside the pages, on the same thread pool.
-    let (pages, index) = rayon::join(
-        || {
-            let mut clock = Timings::new();
-            let done = site.pages.par_iter().enumerate().try_for_each(|(i, p)| {
-                let html = render_page(input, &tera, i)?;
+    // The search index is built on its own thread from the plain texts the
+    // pages give as they render.
+    let (texts, received) = std::sync::mpsc::channel::<(usize, String)>();
+    let (pages, index) = std::thread::scope(|scope| {
+        let indexer = search.then(|| {
+            scope.spawn(move || {
+                let mut clock = Timings::new();
+                let mut builder = search::Builder::new(input);
+                for (i, text) in received {
+                    builder.add(i, text);
+                }
+                let script = builder.script();
+                clock.lap("search index");
+                script
+            })
+        });
+        let mut clock = Timings::new();
+        let done = site
+            .pages
+            .par_iter()
+            .enumerate()
+            .try_for_each_with(texts, |texts, (i, p)| {
+                let (html, text) = render_page(input, &tera, i)?;
+                if search {
+                    // The indexer only stops early if it panicked.
+                    let _ = texts.send((i, text));
+                }
                 sink.put(&urls::output_file(&p.url), html.as_bytes())
             });
-            clock.lap("pages");
-            done
-        },
-        || {
-            let mut clock = Timings::new();
-            let index = search.then(|| search::index_script(input));
-            if search {
-                clock.lap("search index");
-            }
-            index
-        },
-    );
+        clock.lap("pages");
+        let index = match done {
+            Ok(()) => indexer.map(|h| h.join().expect("the search indexer does not panic")),
+            Err(_) => None,
+        };
+        (done, index)
+    });
     pages?;
     let mut out = Files::new();
     for (path, bytes) in &site.assets {
@@ -114,23 +130,40 @@ pub(crate) fn render(input: &RenderContext<'_>, sink: &dyn Sink) -> Result<usize
     Ok(site.pages.len() + site.assets.len() + input.theme.static_files.len() + out.len())
 }
 
-/// Renders page `i` alone: its output path and HTML (`serve` after an edit
-/// that changes nothing other pages show).
+/// Renders page `i` alone: its output path, HTML and plain text (`serve`
+/// after an edit that changes nothing other pages show).
 pub(crate) fn render_one(
     input: &RenderContext<'_>,
     tera: &tera::Tera,
     i: usize,
-) -> Result<(String, String)> {
-    let html = render_page(input, tera, i)?;
-    Ok((urls::output_file(&input.site.pages[i].url), html))
+) -> Result<(String, String, String)> {
+    let (html, text) = render_page(input, tera, i)?;
+    Ok((urls::output_file(&input.site.pages[i].url), html, text))
 }
 
-/// The search index script, as written to `assets/search-index.js`.
-pub(crate) fn search_index(input: &RenderContext<'_>) -> (String, String) {
-    (
-        format!("{ASSETS}/search-index.js"),
-        search::index_script(input),
-    )
+/// Every page's plain text, as its render gives it (`serve` keeps them to
+/// rebuild the search index after an edit).
+pub(crate) fn plain_texts(input: &RenderContext<'_>) -> Vec<String> {
+    input
+        .site
+        .pages
+        .par_iter()
+        .map(|sp| {
+            let mut pieces = crate::parse::markdown::pieces(&sp.page);
+            pieces.by_ref().for_each(drop);
+            pieces.text()
+        })
+        .collect()
+}
+
+/// The search index script, as written to `assets/search-index.js`, from
+/// every page's plain text.
+pub(crate) fn search_index(input: &RenderContext<'_>, texts: &[String]) -> (String, String) {
+    let mut builder = search::Builder::new(input);
+    for (i, text) in texts.iter().enumerate() {
+        builder.add(i, text.clone());
+    }
+    (format!("{ASSETS}/search-index.js"), builder.script())
 }
 
 /// The theme's templates, compiled.
@@ -303,13 +336,15 @@ pub(crate) fn reference_href(input: &RenderContext<'_>, from: &str, r: usize) ->
     urls::relative_href(from, &url, None, input.config.build.link_index_html)
 }
 
-fn render_page(input: &RenderContext<'_>, tera: &tera::Tera, i: usize) -> Result<String> {
+/// Page `i` as HTML, and its body's plain text.
+fn render_page(input: &RenderContext<'_>, tera: &tera::Tera, i: usize) -> Result<(String, String)> {
     let site = input.site;
     let config = input.config;
     let sp = &site.pages[i];
     let fm = &sp.page.front;
     let index_html = config.build.link_index_html;
     let mut ctx = base_context(input, &sp.url, Some(i));
+    let body = body(input, i);
     let backlinks = sp
         .backlinks
         .iter()
@@ -331,7 +366,7 @@ fn render_page(input: &RenderContext<'_>, tera: &tera::Tera, i: usize) -> Result
             tags: &fm.tags,
             extra: &fm.extra,
             fields: fm.data.fields(),
-            content: body_html(input, i),
+            content: body.html,
             children: children(site, i, index_html),
             toc: &sp.page.headings,
             backlinks,
@@ -407,8 +442,10 @@ fn render_page(input: &RenderContext<'_>, tera: &tera::Tera, i: usize) -> Result
             }
         }
     };
-    tera.render(&name, &ctx)
-        .map_err(|e| Error::Template(format!("{name} for {}: {e}", sp.page.display)))
+    let html = tera
+        .render(&name, &ctx)
+        .map_err(|e| Error::Template(format!("{name} for {}: {e}", sp.page.display)))?;
+    Ok((html, body.text))
 }
 
 /// Pages one level below a folder's `index.md`, by `order` then title.

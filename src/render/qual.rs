@@ -78,7 +78,7 @@ pub(super) fn card(input: &RenderContext<'_>, from: &str, q: usize) -> QuoteCard
         // On the quote's own page its citations carry their ids; copies of
         // the quote on other pages do not.
         html: if sp.url == from {
-            super::body_html(input, quote.page)
+            super::body(input, quote.page).html
         } else {
             match input.quote_bodies.get() {
                 Some(bodies) => bodies[q].clone(),

@@ -4,7 +4,6 @@
 //! path prefix, where a `fetch` of a JSON index would be refused.
 
 use elasticlunr::{Index, IndexBuilder};
-use pulldown_cmark::Event;
 use serde::Serialize;
 
 use super::RenderContext;
@@ -28,19 +27,6 @@ struct SearchData<'a> {
     docs: Vec<Doc>,
     /// Every tension title, for the filter.
     tensions: Vec<String>,
-}
-
-/// The plain text of a page body.
-fn plain_text(events: &[Event<'_>]) -> String {
-    let mut out = String::new();
-    for e in events {
-        match e {
-            Event::Text(t) | Event::Code(t) => out.push_str(t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Longest word the index takes. The index stores words as a tree of
@@ -68,25 +54,58 @@ fn excerpt(text: &str) -> String {
     out
 }
 
-/// `search-index.js`: the index and the documents, as one script.
-pub(super) fn index_script(input: &RenderContext<'_>) -> String {
-    let site = input.site;
-    let qual = &site.qual;
-    // The default tokenizer and pipeline, so that queries in the browser
-    // are split and stemmed the same way.
-    let mut index = IndexBuilder::new()
-        .save_docs(false)
-        .add_field("title")
-        .add_field("body")
-        .add_field("people")
-        .build();
-    let mut docs = Vec::new();
-    for (i, sp) in site.pages.iter().enumerate() {
-        if matches!(sp.role, Role::AzIndex) {
-            continue;
+/// Builds `search-index.js` from the pages' plain texts, given in any
+/// order as the pages render. Each page's document number is fixed by its
+/// place in the site, and the index keeps everything in ordered maps, so
+/// the script is the same whatever order the pages came in.
+pub(super) struct Builder<'a> {
+    input: &'a RenderContext<'a>,
+    index: Index,
+    /// Each page's document number: pages in site order, the A–Z index
+    /// left out.
+    numbers: Vec<Option<usize>>,
+    docs: Vec<Option<Doc>>,
+}
+
+impl<'a> Builder<'a> {
+    pub(super) fn new(input: &'a RenderContext<'a>) -> Self {
+        let mut count = 0;
+        let numbers: Vec<Option<usize>> = input
+            .site
+            .pages
+            .iter()
+            .map(|sp| {
+                (!matches!(sp.role, Role::AzIndex)).then(|| {
+                    count += 1;
+                    count - 1
+                })
+            })
+            .collect();
+        Builder {
+            input,
+            // The default tokenizer and pipeline, so that queries in the
+            // browser are split and stemmed the same way.
+            index: IndexBuilder::new()
+                .save_docs(false)
+                .add_field("title")
+                .add_field("body")
+                .add_field("people")
+                .build(),
+            numbers,
+            docs: (0..count).map(|_| None).collect(),
         }
+    }
+
+    /// Page `i`, with its body's plain text.
+    pub(super) fn add(&mut self, i: usize, mut body: String) {
+        let Some(number) = self.numbers[i] else {
+            return;
+        };
+        let input = self.input;
+        let site = input.site;
+        let qual = &site.qual;
+        let sp = &site.pages[i];
         let front = &sp.page.front;
-        let mut body = plain_text(&crate::parse::markdown::events(&sp.page));
         let mut people = String::new();
         let mut tensions = Vec::new();
         let kind = match sp.role {
@@ -126,15 +145,15 @@ pub(super) fn index_script(input: &RenderContext<'_>) -> String {
                 body = format!("{s} {body}");
             }
         }
-        index.add_doc(
-            &docs.len().to_string(),
+        self.index.add_doc(
+            &number.to_string(),
             [
                 searchable(&front.title).as_str(),
                 searchable(&body).as_str(),
                 searchable(&people).as_str(),
             ],
         );
-        docs.push(Doc {
+        self.docs[number] = Some(Doc {
             title: front.title.clone(),
             url: sp.url.clone(),
             kind,
@@ -146,17 +165,59 @@ pub(super) fn index_script(input: &RenderContext<'_>) -> String {
             tensions,
         });
     }
-    let data = SearchData {
-        index: &index,
-        docs,
-        tensions: qual
-            .tensions
-            .iter()
-            .map(|t| site.pages[t.page].page.front.title.clone())
-            .collect(),
-    };
-    let json = serde_json::to_string(&data).expect("the index serialises");
-    // Safe inside a script file, and inside HTML should anyone inline it.
-    let json = json.replace("</", "<\\/");
-    format!("window.companionSearch = {json};\n")
+
+    /// `search-index.js`: the index and the documents, as one script.
+    pub(super) fn script(self) -> String {
+        let site = self.input.site;
+        let data = SearchData {
+            index: &self.index,
+            docs: self
+                .docs
+                .into_iter()
+                .map(|d| d.expect("every page was added"))
+                .collect(),
+            tensions: site
+                .qual
+                .tensions
+                .iter()
+                .map(|t| site.pages[t.page].page.front.title.clone())
+                .collect(),
+        };
+        let json = serde_json::to_string(&data).expect("the index serialises");
+        // Safe inside a script file, and inside HTML should anyone inline it.
+        let json = json.replace("</", "<\\/");
+        format!("window.companionSearch = {json};\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The builder adds pages as they render, in any order: the index it
+    /// writes must not depend on that order.
+    #[test]
+    fn the_index_does_not_depend_on_the_order_documents_are_added() {
+        let docs = [
+            ("0", ["Trust", "trust and power meet", "Zoë"]),
+            ("1", ["Power", "power over resources", ""]),
+            ("2", ["Quotes", "trust me, said the officer", "Ann"]),
+        ];
+        let build = |order: &[usize]| {
+            let mut index = IndexBuilder::new()
+                .save_docs(false)
+                .add_field("title")
+                .add_field("body")
+                .add_field("people")
+                .build();
+            for &k in order {
+                index.add_doc(docs[k].0, docs[k].1);
+            }
+            serde_json::to_string(&index).unwrap()
+        };
+        let forward = build(&[0, 1, 2]);
+        assert!(forward.contains(r#""docs":{"2":{"tf":1.0}}"#), "{forward}");
+        assert_eq!(forward, build(&[2, 0, 1]));
+        assert_eq!(forward, build(&[1, 2, 0]));
+    }
 }
