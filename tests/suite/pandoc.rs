@@ -4,8 +4,6 @@
 //! difference; the numbers below are what remains (README, "Citations"),
 //! and a change may only lower them.
 
-mod common;
-
 use std::collections::BTreeMap;
 
 /// Styles compared, with the differences that remain out of 1,241.
@@ -70,7 +68,7 @@ fn citations_match_pandoc_citeproc_on_a_whole_library() {
         .filter(|p| p.exists())
         .expect("COMPANION_PANDOC must name pandoc (.ci/run installs it)");
     let bib = std::fs::read_to_string(
-        common::repo().join("tests/data/realworld/zotero-big-library.biblatex.bib"),
+        crate::common::repo().join("tests/data/realworld/zotero-big-library.biblatex.bib"),
     )
     .unwrap();
     let (parsed, _) = companion::bibliography::parse(&[companion::bibliography::Source {
@@ -83,7 +81,7 @@ fn citations_match_pandoc_citeproc_on_a_whole_library() {
     let mut report = Vec::new();
     for (style, budget) in STYLES {
         let csl = companion::csl::bundled_style_xml(style).unwrap();
-        let dir = common::project(&[
+        let dir = crate::common::project(&[
             (
                 "book.toml",
                 &format!("[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.bib\"]\nstyle = \"{style}\"\n\n[build]\nsearch = false\n"),
@@ -93,14 +91,14 @@ fn citations_match_pandoc_citeproc_on_a_whole_library() {
             ("pandoc.md", &body),
             ("style.csl", &csl),
         ]);
-        let r = common::run(dir.path(), &["build"]);
+        let r = crate::common::run(dir.path(), &["build"]);
         assert_eq!(r.code, 0, "{}", r.stderr);
         let home = std::fs::read_to_string(dir.path().join("site/index.html")).unwrap();
         let mut ours: BTreeMap<String, String> = BTreeMap::new();
         for para in home.split("<p>").skip(1) {
             let para = &para[..para.find("</p>").unwrap_or(para.len())];
             if let Some((key, cite)) = para.split_once(": <span class=\"citation\">") {
-                ours.insert(key.to_string(), common::text_of(cite));
+                ours.insert(key.to_string(), crate::common::text_of(cite));
             }
         }
         let out = std::process::Command::new(&pandoc)

@@ -9,8 +9,6 @@
 //! an edited volume's editors out of its entry, as `nature` does by design,
 //! and as Pandoc's citeproc renders it too.)
 
-mod common;
-
 use std::collections::BTreeMap;
 
 use companion::bibliography::{self, Format, Reference};
@@ -32,7 +30,7 @@ fn styles() -> Vec<(&'static str, bool)> {
 
 fn library() -> (String, BTreeMap<String, Reference>) {
     let text = std::fs::read_to_string(
-        common::repo().join("tests/data/realworld/zotero-big-library.biblatex.bib"),
+        crate::common::repo().join("tests/data/realworld/zotero-big-library.biblatex.bib"),
     )
     .unwrap();
     let (bib, diags) = bibliography::parse(&[bibliography::Source {
@@ -46,12 +44,12 @@ fn library() -> (String, BTreeMap<String, Reference>) {
 }
 
 fn unescape(s: &str) -> String {
-    common::text_of(s)
+    crate::common::text_of(s)
 }
 
 fn sweep(style: &str, numeric: bool, bib: &str, refs: &BTreeMap<String, Reference>) -> Vec<String> {
     let note: String = refs.keys().map(|k| format!("As @{k} shows.\n\n")).collect();
-    let dir = common::project(&[
+    let dir = crate::common::project(&[
         (
             "book.toml",
             &format!("[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.bib\"]\nstyle = \"{style}\"\n\n[build]\nsearch = false\n"),
@@ -59,7 +57,7 @@ fn sweep(style: &str, numeric: bool, bib: &str, refs: &BTreeMap<String, Referenc
         ("refs.bib", bib),
         ("content/index.md", &format!("---\ntitle: Home\n---\n{note}")),
     ]);
-    let r = common::run(dir.path(), &["build"]);
+    let r = crate::common::run(dir.path(), &["build"]);
     let mut problems = Vec::new();
     if r.code != 0 {
         return vec![format!("{style}: build failed: {}", r.stderr)];

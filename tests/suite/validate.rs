@@ -13,8 +13,6 @@
 //! ignored; `cargo test -- --include-ignored` runs them, and then a missing
 //! tool is a failure.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -55,12 +53,12 @@ fn nu_errors(jar: &Path, site: &Path) -> String {
 fn nu_html_checker_reports_no_error() {
     let _turn = one_at_a_time().blocking_lock();
     let jar = tool("COMPANION_VNU_JAR");
-    let (_dir, site) = common::built_shipped_site();
+    let (_dir, site) = crate::common::built_shipped_site();
     let report = nu_errors(&jar, &site);
     assert!(report.is_empty(), "Nu Html Checker errors:\n{report}");
 }
 
-/// Rows 23 and 24: a site whose every field carries a script payload is
+/// A site whose every field carries a script payload is
 /// still valid HTML.
 #[test]
 #[ignore = "needs java and the Nu Html Checker (COMPANION_VNU_JAR)"]
@@ -68,11 +66,11 @@ fn nu_html_checker_accepts_escaped_payloads() {
     let _turn = one_at_a_time().blocking_lock();
     let jar = tool("COMPANION_VNU_JAR");
     let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(
-        &common::repo().join("tests/fixtures/23-24-payloads-escaped"),
+    crate::common::copy_dir(
+        &crate::common::repo().join("tests/fixtures/payloads-escaped"),
         dir.path(),
     );
-    assert_eq!(common::run(dir.path(), &["build"]).code, 0);
+    assert_eq!(crate::common::run(dir.path(), &["build"]).code, 0);
     let report = nu_errors(&jar, &dir.path().join("site"));
     assert!(report.is_empty(), "Nu Html Checker errors:\n{report}");
 }
@@ -83,13 +81,13 @@ async fn axe_finds_no_violation_on_any_kind_of_page() {
     let _turn = one_at_a_time().lock().await;
     let axe = tool("COMPANION_AXE_JS");
     assert!(
-        Path::new(common::CHROMEDRIVER).exists(),
+        Path::new(crate::common::CHROMEDRIVER).exists(),
         "this test needs {}: apt-get install chromium-driver",
-        common::CHROMEDRIVER
+        crate::common::CHROMEDRIVER
     );
     let axe_source = std::fs::read_to_string(axe).unwrap();
-    let (_dir, site) = common::built_shipped_site();
-    let driver = common::Chromedriver::start();
+    let (_dir, site) = crate::common::built_shipped_site();
+    let driver = crate::common::Chromedriver::start();
     let profile = tempfile::tempdir().unwrap();
     let c = driver.session(profile.path()).await;
     let mut problems = Vec::new();
@@ -199,7 +197,7 @@ fn serve_dir(root: PathBuf, prefix: &'static str) -> u16 {
 fn lighthouse_scores_at_least_95() {
     let _turn = one_at_a_time().blocking_lock();
     let lighthouse = tool("COMPANION_LIGHTHOUSE");
-    let (_dir, site) = common::built_shipped_site();
+    let (_dir, site) = crate::common::built_shipped_site();
     let port = serve_dir(site, "/");
     let mut report = Vec::new();
     for page in [
@@ -244,7 +242,7 @@ fn lighthouse_scores_at_least_95() {
 fn link_crawler_finds_nothing_broken_at_any_prefix() {
     let _turn = one_at_a_time().blocking_lock();
     let linkinator = tool("COMPANION_LINKINATOR");
-    let (_dir, site) = common::built_shipped_site();
+    let (_dir, site) = crate::common::built_shipped_site();
     for prefix in ["/", "/companion/"] {
         let port = serve_dir(site.clone(), prefix);
         let out = Command::new(&linkinator)

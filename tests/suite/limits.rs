@@ -1,8 +1,6 @@
-//! Row 21: a huge note and pathological Markdown finish within time and
+//! A huge note and pathological Markdown finish within time and
 //! memory limits, or fail with a clear error; never a crash. Each build is
 //! a real process whose peak resident memory is read from the kernel.
-
-mod common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -41,8 +39,8 @@ fn build(root: &Path) -> (i32, String, Duration, u64) {
 }
 
 fn note(body: &str) -> tempfile::TempDir {
-    common::project(&[
-        ("book.toml", common::BOOK),
+    crate::common::project(&[
+        ("book.toml", crate::common::BOOK),
         (
             "content/index.md",
             &format!("---\ntitle: Home\n---\n{body}\n"),

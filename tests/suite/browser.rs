@@ -9,13 +9,11 @@
 //! reports them as ignored; `cargo test -- --include-ignored` runs them
 //! (`.ci/run` installs both first), and then a missing browser is a failure.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{built_shipped_site, Chromedriver, CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS};
+use crate::common::{built_shipped_site, Chromedriver, CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS};
 use fantoccini::{Client, Locator};
 
 /// Fails the test when the browser it was asked to use is missing.

@@ -5,18 +5,16 @@
 //! one error that names the cause: a note whose front matter has an error
 //! keeps its place, id and kind, so nothing that names it fails as well.
 
-mod common;
-
 use std::path::Path;
 
 fn check(case: &str, expected: &str) {
-    let cases = common::repo().join("tests/one-error");
+    let cases = crate::common::repo().join("tests/one-error");
     let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&cases.join("base"), dir.path());
-    common::copy_dir(&cases.join(case), dir.path());
+    crate::common::copy_dir(&cases.join("base"), dir.path());
+    crate::common::copy_dir(&cases.join(case), dir.path());
     let out = dir.path().join("site");
-    let before = common::previous_output(&out);
-    let r = common::run(dir.path(), &["build"]);
+    let before = crate::common::previous_output(&out);
+    let r = crate::common::run(dir.path(), &["build"]);
     assert_eq!(r.stderr.trim_end(), expected.trim_end(), "stderr of {case}");
     assert_eq!(r.code, 1, "{case}");
     assert!(
@@ -26,7 +24,7 @@ fn check(case: &str, expected: &str) {
     );
     assert_eq!(
         before,
-        common::snapshot(&out),
+        crate::common::snapshot(&out),
         "{case}: previous output kept"
     );
 }
@@ -34,15 +32,19 @@ fn check(case: &str, expected: &str) {
 #[test]
 fn the_base_builds_cleanly() {
     let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&common::repo().join("tests/one-error/base"), dir.path());
-    let r = common::run(dir.path(), &["build"]);
+    crate::common::copy_dir(
+        &crate::common::repo().join("tests/one-error/base"),
+        dir.path(),
+    );
+    let r = crate::common::run(dir.path(), &["build"]);
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
 }
 
 #[test]
 fn every_case_folder_has_a_test() {
-    let source = std::fs::read_to_string(common::repo().join("tests/one_error.rs")).unwrap();
-    for entry in std::fs::read_dir(common::repo().join("tests/one-error")).unwrap() {
+    let source =
+        std::fs::read_to_string(crate::common::repo().join("tests/suite/one_error.rs")).unwrap();
+    for entry in std::fs::read_dir(crate::common::repo().join("tests/one-error")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         assert!(
             name == "base" || source.contains(&format!("check(\n        \"{name}\"")),

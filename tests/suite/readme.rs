@@ -2,12 +2,10 @@
 //! nothing that is gone), and the numbers it quotes for the shipped
 //! companion are what a build prints.
 
-mod common;
-
 use std::collections::BTreeSet;
 
 fn readme() -> String {
-    std::fs::read_to_string(common::repo().join("README.md")).unwrap()
+    std::fs::read_to_string(crate::common::repo().join("README.md")).unwrap()
 }
 
 /// The `src/…` paths named in the README's Architecture table.
@@ -29,7 +27,7 @@ fn mapped(readme: &str) -> BTreeSet<String> {
 
 /// Every Rust file under `src/`, as `src/…` paths.
 fn modules() -> BTreeSet<String> {
-    let root = common::repo();
+    let root = crate::common::repo();
     walkdir::WalkDir::new(root.join("src"))
         .into_iter()
         .map(Result::unwrap)
@@ -74,8 +72,8 @@ fn the_quoted_build_summary_matches_a_build() {
         .lines()
         .find(|l| l.starts_with("built ") && l.contains(" pages ("))
         .expect("the README quotes a build's summary line");
-    let dir = common::shipped_project();
-    let r = common::run(dir.path(), &["build"]);
+    let dir = crate::common::shipped_project();
+    let r = crate::common::run(dir.path(), &["build"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let printed = r.stdout.trim();
     let counts = |line: &str| line.split(" into ").next().unwrap().to_string();

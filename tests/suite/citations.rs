@@ -2,11 +2,9 @@
 //! author-date style, links both ways between citations and references,
 //! downloads that read back, and Highwire tags.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{check_links, project, run, snapshot};
+use crate::common::{check_links, project, run, snapshot};
 use companion::bibliography::{self, Format, Reference};
 
 const YAML: &str = r#"references:
@@ -178,7 +176,7 @@ fn citations(html: &str) -> Vec<String> {
 }
 
 fn strip_tags(s: &str) -> String {
-    common::text_of(s)
+    crate::common::text_of(s)
 }
 
 #[test]
@@ -228,7 +226,7 @@ fn every_citation_links_to_its_reference_and_back() {
     let (links, problems) = check_links(&site, "/c/");
     assert!(problems.is_empty(), "{problems:#?}");
     let index = read(&dir, "references/index.html");
-    let cited_by: Vec<String> = common::attr_values(&index, "href")
+    let cited_by: Vec<String> = crate::common::attr_values(&index, "href")
         .into_iter()
         .filter(|h| h.contains("#cite-"))
         .collect();
@@ -441,7 +439,7 @@ fn style_is_configurable() {
 
     // A project's own .csl file.
     let csl = companion::csl::DEFAULT_STYLE.replace("delimiter=\"; \"", "delimiter=\" | \"");
-    common::write_files(dir.path(), &[
+    crate::common::write_files(dir.path(), &[
         ("styles/mine.csl", &csl),
         ("book.toml", "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"styles/mine.csl\"\n"),
     ]);
@@ -451,7 +449,7 @@ fn style_is_configurable() {
         "(Alcock, 2010a | Hogg and Baines, 2011)"
     );
 
-    common::write_files(dir.path(), &[("book.toml", "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"no-such-style\"\n")]);
+    crate::common::write_files(dir.path(), &[("book.toml", "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"no-such-style\"\n")]);
     let r = run(dir.path(), &["build"]);
     assert_eq!(r.code, 2);
     assert!(
@@ -465,7 +463,7 @@ fn style_is_configurable() {
 /// and keep their edge cases.
 #[test]
 fn real_zotero_exports_import() {
-    let dir = common::repo().join("tests/data/realworld");
+    let dir = crate::common::repo().join("tests/data/realworld");
     assert!(
         dir.is_dir(),
         "the real-world exports are expected at {}",
@@ -503,7 +501,7 @@ fn real_zotero_exports_import() {
 /// and its citation index has one "cited by" link per citation.
 #[test]
 fn shipped_companion_cites_every_reference_both_ways() {
-    let dir = common::shipped_project();
+    let dir = crate::common::shipped_project();
     let r = run(dir.path(), &["build"]);
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
     let site = dir.path().join("site");
@@ -554,7 +552,7 @@ fn numeric_styles_number_by_first_citation_and_note_styles_are_refused() {
 
     // APA leaves personal communications out of its list: the entry still
     // has text for its tooltip and pages.
-    common::write_files(
+    crate::common::write_files(
         dir.path(),
         &[(
             "book.toml",
@@ -565,7 +563,7 @@ fn numeric_styles_number_by_first_citation_and_note_styles_are_refused() {
     let home = read(&dir, "index.html");
     assert!(home.contains("title=\"Cole, C, 2012, A letter\""), "{home}");
 
-    common::write_files(dir.path(), &[("book.toml", "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"chicago-notes\"\n")]);
+    crate::common::write_files(dir.path(), &[("book.toml", "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"chicago-notes\"\n")]);
     let r = run(dir.path(), &["build"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("footnotes"), "{}", r.stderr);
@@ -594,7 +592,7 @@ fn citation_anchors(site: &std::path::Path) -> usize {
 #[test]
 fn year_suffixes_survive_given_name_disambiguation_elsewhere() {
     let bib = std::fs::read_to_string(
-        common::repo().join("tests/data/realworld/latour-haraway-excerpt.bib"),
+        crate::common::repo().join("tests/data/realworld/latour-haraway-excerpt.bib"),
     )
     .unwrap();
     for (style, sep) in [("apa", ", "), ("chicago-author-date", " ")] {
@@ -818,7 +816,7 @@ fn numeric_styles_keep_authors_and_name_them_in_narrative_citations() {
         );
     }
     // The shipped companion (CSL-YAML) in Vancouver keeps every author.
-    let dir = common::shipped_project();
+    let dir = crate::common::shipped_project();
     let book = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
     std::fs::write(
         dir.path().join("book.toml"),

@@ -3,8 +3,6 @@
 //! an export produces, and put in a note, a quote, a title, a bibliography
 //! field and a data file, are each an error at their source position.
 
-mod common;
-
 use proptest::prelude::*;
 
 /// Names as a researcher lists them in `never-publish`.
@@ -258,8 +256,8 @@ fn check(seed: &[u32]) {
         .iter()
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
-    let dir = common::project(&refs);
-    let r = common::run(dir.path(), &["check"]);
+    let dir = crate::common::project(&refs);
+    let r = crate::common::run(dir.path(), &["check"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     for p in &planted {
         let want = format!(

@@ -4,12 +4,10 @@
 //! `site/`; a failing build must leave it byte-identical and leave no staging
 //! folder behind, and a passing one must replace it.
 
-mod common;
-
-use common::{copy_dir, leftovers, previous_output, run, snapshot};
+use crate::common::{copy_dir, leftovers, previous_output, run, snapshot};
 
 fn check_fixture(name: &str) {
-    let source = common::repo().join("tests/fixtures").join(name);
+    let source = crate::common::repo().join("tests/fixtures").join(name);
     let expected = std::fs::read_to_string(source.join("expected.txt")).unwrap();
     let (first, want_stderr) = expected.split_once('\n').unwrap();
     let want_code: i32 = first.strip_prefix("exit: ").unwrap().parse().unwrap();
@@ -50,7 +48,7 @@ macro_rules! fixtures {
         #[test]
         fn every_fixture_folder_has_a_test() {
             let listed = [$($dir),*];
-            for entry in std::fs::read_dir(common::repo().join("tests/fixtures")).unwrap() {
+            for entry in std::fs::read_dir(crate::common::repo().join("tests/fixtures")).unwrap() {
                 let name = entry.unwrap().file_name().to_string_lossy().into_owned();
                 assert!(listed.contains(&name.as_str()), "fixture {name} has no test");
             }
@@ -59,23 +57,23 @@ macro_rules! fixtures {
 }
 
 fixtures! {
-    row01_unclosed_front_matter => "01-unclosed-front-matter",
-    row02_yaml_syntax => "02-yaml-syntax",
-    row02_yaml_tab => "02-yaml-tab",
-    row03_wrong_types => "03-wrong-types",
-    row04_unknown_key => "04-unknown-key",
-    row05_missing_title => "05-missing-title",
-    row05_quote_without_speaker => "05-quote-without-speaker",
-    row06_duplicate_key => "06-duplicate-key",
-    row07_invalid_utf8 => "07-invalid-utf8",
-    row09_missing_note => "09-missing-note",
-    row10_missing_heading => "10-missing-heading",
-    row14_duplicate_id => "14-duplicate-id",
-    row16_output_collision => "16-output-collision",
-    row18_unsafe_slug => "18-unsafe-slug",
-    row22_dangerous_link_schemes => "22-dangerous-link-schemes",
-    row23_24_payloads_escaped => "23-24-payloads-escaped",
-    row30_root_absolute_missing => "30-root-absolute-missing",
+    unclosed_front_matter => "unclosed-front-matter",
+    yaml_syntax_error => "yaml-syntax-error",
+    yaml_tab_indent => "yaml-tab-indent",
+    wrong_value_types => "wrong-value-types",
+    unknown_front_matter_key => "unknown-front-matter-key",
+    missing_title => "missing-title",
+    quote_without_speaker => "quote-without-speaker",
+    duplicate_front_matter_key => "duplicate-front-matter-key",
+    invalid_utf8 => "invalid-utf8",
+    link_to_missing_note => "link-to-missing-note",
+    link_to_missing_heading => "link-to-missing-heading",
+    duplicate_note_id => "duplicate-note-id",
+    two_notes_one_url => "two-notes-one-url",
+    unsafe_slug => "unsafe-slug",
+    dangerous_link_schemes => "dangerous-link-schemes",
+    payloads_escaped => "payloads-escaped",
+    root_absolute_link_missing => "root-absolute-link-missing",
     many_errors_are_all_reported_sorted => "many-errors-sorted",
     unknown_code_language_is_a_warning => "unknown-code-language",
     impossible_dates_are_errors => "impossible-dates",
@@ -94,21 +92,21 @@ fixtures! {
     ethics_guard_sees_through_typography_and_data_files => "ethics-typography-and-data-files",
     ethics_guard_reports_a_name_split_by_links_at_its_note => "ethics-split-by-links",
     unknown_kind => "unknown-kind",
-    row09_missing_file => "09-missing-file",
-    row16_empty_url_segment => "16-empty-url-segment",
-    row16_reference_keys_with_one_url => "16-reference-key-collision",
+    link_to_missing_file => "link-to-missing-file",
+    empty_url_segment => "empty-url-segment",
+    reference_keys_with_one_url => "reference-keys-one-url",
     no_home_page => "no-home-page",
-    row11_unknown_citation_key => "11-unknown-citation-key",
-    row12_at_signs_are_not_citations => "12-at-signs-are-not-citations",
-    row13_malformed_bib => "13-malformed-bib",
-    row13_bib_entry_without_key => "13-bib-entry-without-key",
-    row13_duplicate_key_across_files => "13-duplicate-key-across-files",
-    row13_malformed_yaml => "13-malformed-yaml",
-    row13_malformed_json => "13-malformed-json",
+    unknown_citation_key => "unknown-citation-key",
+    at_signs_that_are_not_citations => "at-signs-that-are-not-citations",
+    malformed_bibtex => "malformed-bibtex",
+    bib_entry_without_key => "bib-entry-without-key",
+    duplicate_bib_key_across_files => "duplicate-bib-key-across-files",
+    malformed_csl_yaml => "malformed-csl-yaml",
+    malformed_csl_json => "malformed-csl-json",
     uncited_references_are_a_warning => "uncited-references-warning",
     reference_note_for_unknown_key => "unknown-reference-note",
-    row14_duplicate_quote_id => "14-duplicate-quote-id",
-    row15_unknown_tension => "15-unknown-tension",
+    duplicate_quote_id => "duplicate-quote-id",
+    unknown_tension => "unknown-tension",
     unknown_participant => "unknown-participant",
     pole_not_of_the_tension => "wrong-pole",
     unknown_quote_embed => "unknown-quote-embed",

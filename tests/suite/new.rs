@@ -1,8 +1,6 @@
 //! `companion new DIR` and the GitHub Pages workflows.
 
-mod common;
-
-use common::{check_links, run};
+use crate::common::{check_links, run};
 
 #[test]
 fn a_new_companion_builds_with_no_error_and_no_warning() {
@@ -69,7 +67,7 @@ fn env_value<'a>(workflow: &'a str, key: &str) -> &'a str {
 /// The `repository` of companion's Cargo.toml.
 fn cargo_repository() -> String {
     let manifest: toml::Table =
-        toml::from_str(&std::fs::read_to_string(common::repo().join("Cargo.toml")).unwrap())
+        toml::from_str(&std::fs::read_to_string(crate::common::repo().join("Cargo.toml")).unwrap())
             .unwrap();
     let url = manifest["package"]["repository"]
         .as_str()
@@ -94,7 +92,7 @@ fn the_pages_workflow_installs_the_tool_at_a_pinned_revision() {
     let rev = env_value(&workflow, "COMPANION_REV");
     let head = std::process::Command::new("git")
         .args(["rev-parse", "HEAD"])
-        .current_dir(common::repo())
+        .current_dir(crate::common::repo())
         .output()
         .ok()
         .filter(|o| o.status.success())
@@ -190,7 +188,7 @@ fn new_dot_in_a_fresh_repository_keeps_its_files() {
     std::fs::write(dir.path().join("LICENSE"), "CC BY 4.0\n").unwrap();
     std::fs::write(dir.path().join(".gitignore"), "*.aux\n").unwrap();
 
-    let r = common::run_in(dir.path(), &["new", "."]);
+    let r = crate::common::run_in(dir.path(), &["new", "."]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     for line in [
         "wrote a new companion into . (",
@@ -217,7 +215,7 @@ fn new_dot_in_a_fresh_repository_keeps_its_files() {
     );
     assert!(dir.path().join(".github/workflows/pages.yml").is_file());
 
-    let r = common::run_in(dir.path(), &["build"]);
+    let r = crate::common::run_in(dir.path(), &["build"]);
     assert_eq!(
         (r.code, r.stderr.as_str()),
         (0, ""),
@@ -238,7 +236,7 @@ fn new_dot_in_a_fresh_repository_keeps_its_files() {
     assert!(!status.contains("site/"), "{status}");
 
     // A second `new .` finds the companion's files and refuses.
-    let r = common::run_in(dir.path(), &["new", "."]);
+    let r = crate::common::run_in(dir.path(), &["new", "."]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("`book.toml`"), "{}", r.stderr);
 }
@@ -289,7 +287,7 @@ fn new_never_writes_into_a_folder_with_files() {
 #[test]
 fn this_repository_publishes_with_github_pages() {
     let workflow =
-        std::fs::read_to_string(common::repo().join(".github/workflows/pages.yml")).unwrap();
+        std::fs::read_to_string(crate::common::repo().join(".github/workflows/pages.yml")).unwrap();
     assert!(workflow.contains("cargo run --release -- build --base-url"));
     assert!(workflow.contains("actions/upload-pages-artifact@"));
     assert!(workflow.contains("path: site"));

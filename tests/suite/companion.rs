@@ -2,12 +2,10 @@
 //! works its text cites without listing them), every tension, every
 //! participant quote on its own page, verbatim.
 
-mod common;
-
-use common::{run, shipped_project};
+use crate::common::{run, shipped_project};
 
 fn seed() -> String {
-    let path = common::repo().join("tests/data/seed/jacklin-jarvis-2015.txt");
+    let path = crate::common::repo().join("tests/data/seed/jacklin-jarvis-2015.txt");
     std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("the paper is expected at {}: {e}", path.display()))
 }
@@ -72,7 +70,8 @@ fn shipped_content_is_complete() {
     }
 
     // 68 listed references, plus the works cited but not listed.
-    let listed = std::fs::read_to_string(common::repo().join("content/references.yaml")).unwrap();
+    let listed =
+        std::fs::read_to_string(crate::common::repo().join("content/references.yaml")).unwrap();
     assert_eq!(listed.matches("\n- id: ").count(), 68);
     let index = std::fs::read_to_string(site.join("references/index.html")).unwrap();
     for key in [
@@ -109,7 +108,7 @@ fn shipped_content_is_complete() {
 /// entries in the citation index, as on their own pages.
 #[test]
 fn works_missing_from_the_papers_list_are_marked_in_the_index() {
-    let (_dir, site) = common::built_shipped_site();
+    let (_dir, site) = crate::common::built_shipped_site();
     let index = std::fs::read_to_string(site.join("references/index.html")).unwrap();
     let marked: Vec<&str> = index
         .split("<li id=\"ref-")

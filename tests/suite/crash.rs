@@ -2,19 +2,17 @@
 //! leaves the previous output byte-identical, or the complete new one, and
 //! the next build cleans up after it.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{leftovers, snapshot};
+use crate::common::{leftovers, snapshot};
 
 /// A project of `n` notes with some prose each: enough files that writing
 /// takes a while.
 fn big_project(n: usize, word: &str) -> tempfile::TempDir {
-    let dir = common::project(&[
-        ("book.toml", common::BOOK),
+    let dir = crate::common::project(&[
+        ("book.toml", crate::common::BOOK),
         ("content/index.md", "---\ntitle: Home\n---\nNotes below.\n"),
     ]);
     let para = format!("{word} words about collaboration across sectors. ").repeat(40);
@@ -62,14 +60,14 @@ fn a_killed_build_leaves_the_previous_or_the_new_output_and_is_cleaned_up() {
     const N: usize = 600;
     let dir = big_project(N, "First");
     let root = dir.path();
-    assert_eq!(common::run(root, &["build"]).code, 0);
+    assert_eq!(crate::common::run(root, &["build"]).code, 0);
     let previous = snapshot(&root.join("site"));
 
     // The complete new output, built elsewhere from the changed notes.
     rewrite_notes(root, N, "Second");
     let other = tempfile::tempdir().unwrap();
     let new_site = other.path().join("site");
-    let r = common::run(root, &["build", "--output", new_site.to_str().unwrap()]);
+    let r = crate::common::run(root, &["build", "--output", new_site.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let next = snapshot(&new_site);
     assert_ne!(previous, next);
@@ -129,7 +127,7 @@ fn a_killed_build_leaves_the_previous_or_the_new_output_and_is_cleaned_up() {
             );
             // The build finished first: start from the previous output again.
             rewrite_notes(root, N, "First");
-            assert_eq!(common::run(root, &["build"]).code, 0);
+            assert_eq!(crate::common::run(root, &["build"]).code, 0);
             assert_eq!(snapshot(&root.join("site")), previous);
             rewrite_notes(root, N, "Second");
         }
@@ -140,7 +138,7 @@ fn a_killed_build_leaves_the_previous_or_the_new_output_and_is_cleaned_up() {
     );
 
     // The next build removes what the killed ones left and succeeds.
-    assert_eq!(common::run(root, &["build"]).code, 0);
+    assert_eq!(crate::common::run(root, &["build"]).code, 0);
     assert_eq!(snapshot(&root.join("site")), next);
     assert!(leftovers(root).is_empty(), "{:?}", leftovers(root));
 }

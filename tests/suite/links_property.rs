@@ -3,8 +3,6 @@
 //! renderer emits is relative (so it works under any prefix) and reaches
 //! its page and anchor; and every link a note holds is emitted.
 
-mod common;
-
 use proptest::prelude::*;
 
 /// Odd pieces of names; each name also starts with a unique number, so no
@@ -78,8 +76,8 @@ proptest! {
 
     #[test]
     fn every_emitted_link_resolves(notes in notes()) {
-        let dir = common::project(&[
-            ("book.toml", common::BOOK),
+        let dir = crate::common::project(&[
+            ("book.toml", crate::common::BOOK),
             ("content/index.md", "---\ntitle: Home\n---\nHome.\n"),
         ]);
         let paths: Vec<Vec<String>> = notes.iter().enumerate().map(|(i, n)| path_of(i, n)).collect();
@@ -96,10 +94,10 @@ proptest! {
             std::fs::create_dir_all(file.parent().unwrap()).unwrap();
             std::fs::write(file, body).unwrap();
         }
-        let r = common::run(dir.path(), &["build"]);
+        let r = crate::common::run(dir.path(), &["build"]);
         prop_assert_eq!(r.code, 0, "{}", r.stderr);
         let site = dir.path().join("site");
-        let (links, broken) = common::check_links(&site, "");
+        let (links, broken) = crate::common::check_links(&site, "");
         prop_assert!(broken.is_empty(), "{:?}", broken);
         let to_notes = links.iter().filter(|l| l.href.contains("index.html") && !l.from.starts_with("a-z") && !l.from.starts_with("search")).count();
         prop_assert!(to_notes >= written, "{} links written, {} emitted", written, to_notes);

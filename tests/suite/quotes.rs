@@ -2,11 +2,9 @@
 //! every count and listing checked against the front matter, read here
 //! independently of the build.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{check_links, run, shipped_project};
+use crate::common::{check_links, run, shipped_project};
 
 /// A quote as its front matter declares it.
 struct Declared {
@@ -18,7 +16,7 @@ struct Declared {
 
 fn declared_quotes() -> BTreeMap<String, Declared> {
     let mut out = BTreeMap::new();
-    for entry in std::fs::read_dir(common::repo().join("content/quotes")).unwrap() {
+    for entry in std::fs::read_dir(crate::common::repo().join("content/quotes")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         if name == "index" {
@@ -55,7 +53,7 @@ fn declared_quotes() -> BTreeMap<String, Declared> {
 }
 
 fn stems(dir: &str) -> Vec<String> {
-    let mut out: Vec<String> = std::fs::read_dir(common::repo().join(dir))
+    let mut out: Vec<String> = std::fs::read_dir(crate::common::repo().join(dir))
         .unwrap()
         .map(|e| {
             e.unwrap()
@@ -258,8 +256,8 @@ fn policy_timeline_is_generated_in_date_order() {
 
 #[test]
 fn a_top_level_pole_applies_to_the_quote_s_tension() {
-    let dir = common::project(&[
-        ("book.toml", common::BOOK),
+    let dir = crate::common::project(&[
+        ("book.toml", crate::common::BOOK),
         ("content/index.md", "---\ntitle: Home\n---\n"),
         ("content/tensions/ad.md", "---\ntitle: AD\nkind: tension\npoles: [agency, dependency]\nlevel: experienced\n---\n"),
         ("content/participants/fiona.md", "---\ntitle: Fiona\nkind: participant\n---\n"),

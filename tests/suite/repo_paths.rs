@@ -3,8 +3,6 @@
 //! for paths that leave the repository and for repository paths that are
 //! not in it.
 
-mod common;
-
 use std::path::{Component, Path, PathBuf};
 
 /// Folders and files whose text is scanned.
@@ -87,7 +85,7 @@ fn files(root: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn no_test_path_leaves_the_repository() {
-    let root = common::repo();
+    let root = crate::common::repo();
     let scanned = files(&root);
     assert!(scanned.len() > 20, "{} files scanned", scanned.len());
     let mut found = Vec::new();
@@ -96,7 +94,7 @@ fn no_test_path_leaves_the_repository() {
             continue;
         };
         // This file spells out what it looks for.
-        if path.ends_with("tests/repo_paths.rs") {
+        if path.ends_with("tests/suite/repo_paths.rs") {
             continue;
         }
         for p in problems(&text, &root) {
@@ -111,7 +109,7 @@ fn no_test_path_leaves_the_repository() {
 
 #[test]
 fn the_scan_finds_paths_that_leave() {
-    let root = common::repo();
+    let root = crate::common::repo();
     let bad = "let a = repo().join(\"BESIDE/seed/x.txt\");\n\
                let b = repo().join(\"tests/data/../../../x\");\n\
                let c = repo().join(\"tests/data/no-such-file\");\n\

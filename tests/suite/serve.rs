@@ -2,8 +2,6 @@
 //! when a note changes, tells open pages to reload, and keeps serving the
 //! last good build (with the errors on show) while the sources are broken.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -104,8 +102,8 @@ fn start(root: &std::path::Path, stderr: Stdio) -> (Server, u16) {
 
 #[test]
 fn serves_rebuilds_reloads_and_survives_broken_sources() {
-    let dir = common::project(&[
-        ("book.toml", common::BOOK),
+    let dir = crate::common::project(&[
+        ("book.toml", crate::common::BOOK),
         (
             "content/index.md",
             "---\ntitle: First title\n---\nSee [[other]].\n",
@@ -136,7 +134,7 @@ fn serves_rebuilds_reloads_and_survives_broken_sources() {
     let mut events = BufReader::new(events);
     std::thread::sleep(Duration::from_millis(300));
 
-    common::write_files(
+    crate::common::write_files(
         dir.path(),
         &[(
             "content/index.md",
@@ -158,7 +156,7 @@ fn serves_rebuilds_reloads_and_survives_broken_sources() {
     assert!(saw_reload, "a reload event was sent");
 
     // Broken sources: errors on show, the last good build still served.
-    common::write_files(
+    crate::common::write_files(
         dir.path(),
         &[("content/bad.md", "---\ntitle: Bad\n---\n[[nowhere]]\n")],
     );
@@ -183,8 +181,8 @@ fn serves_rebuilds_reloads_and_survives_broken_sources() {
 /// which adds a back-link to its target) goes through a full build.
 #[test]
 fn prose_edits_rebuild_one_page_and_other_edits_everything() {
-    let dir = common::project(&[
-        ("book.toml", common::BOOK),
+    let dir = crate::common::project(&[
+        ("book.toml", crate::common::BOOK),
         (
             "content/index.md",
             "---\ntitle: Home\n---\nSee [[other]].\n",
@@ -199,7 +197,7 @@ fn prose_edits_rebuild_one_page_and_other_edits_everything() {
     assert!(!get(port, "/").1.contains("id=\"linked-from\""));
     std::thread::sleep(Duration::from_millis(300));
 
-    common::write_files(
+    crate::common::write_files(
         dir.path(),
         &[(
             "content/other.md",
@@ -215,7 +213,7 @@ fn prose_edits_rebuild_one_page_and_other_edits_everything() {
     assert!(log().contains("rebuilt other/index.html in "), "{}", log());
     assert_eq!(log().matches("built 4 pages").count(), 1, "{}", log());
 
-    common::write_files(
+    crate::common::write_files(
         dir.path(),
         &[(
             "content/other.md",
@@ -232,8 +230,8 @@ fn prose_edits_rebuild_one_page_and_other_edits_everything() {
 /// or a PDF behaves in preview as it will once published.
 #[test]
 fn data_files_are_served_with_their_content_types() {
-    let dir = common::project(&[
-        ("book.toml", common::BOOK),
+    let dir = crate::common::project(&[
+        ("book.toml", crate::common::BOOK),
         (
             "content/index.md",
             "---\ntitle: Home\n---\n[a](data/a.csv) [b](data/b.json) [c](data/c.svg) [d](data/d.pdf) [e](data/e.txt) [f](data/f.xlsx)\n",
@@ -270,13 +268,13 @@ fn data_files_are_served_with_their_content_types() {
 /// A taken port is a clear error with a way out, before any build.
 #[test]
 fn a_taken_port_says_so_and_suggests_another() {
-    let dir = common::project(&[
-        ("book.toml", common::BOOK),
+    let dir = crate::common::project(&[
+        ("book.toml", crate::common::BOOK),
         ("content/index.md", "---\ntitle: Home\n---\nHi.\n"),
     ]);
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
-    let r = common::run_within(
+    let r = crate::common::run_within(
         dir.path(),
         &["serve", "--port", &port.to_string()],
         Duration::from_secs(60),
@@ -305,8 +303,8 @@ fn a_taken_port_says_so_and_suggests_another() {
 /// hands the address to the reader's browser (`$BROWSER`).
 #[test]
 fn host_warns_off_loopback_and_open_starts_the_browser() {
-    let dir = common::project(&[
-        ("book.toml", common::BOOK),
+    let dir = crate::common::project(&[
+        ("book.toml", crate::common::BOOK),
         ("content/index.md", "---\ntitle: Home\n---\nHi.\n"),
     ]);
     let logs = tempfile::tempdir().unwrap();
