@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::common::{check_links, project, run, snapshot};
+use crate::common::{check_links, snapshot};
+use crate::site::SiteTest;
 use companion::bibliography::{self, Format, Reference};
 
 const YAML: &str = r#"references:
@@ -151,20 +152,20 @@ const NOTES: &[(&str, &str)] = &[
 ];
 const OCCURRENCES: usize = 11;
 
-fn companion_with(bib_name: &str, bib_text: &str) -> tempfile::TempDir {
+fn companion_with(bib_name: &str, bib_text: &str) -> SiteTest {
     let book = format!(
         "[site]\ntitle = \"T\"\nbase-url = \"https://example.org/c/\"\n\n[bibliography]\nfiles = [\"{bib_name}\"]\n\n[paper]\ntitle = \"Collaborating across sector boundaries: a story of tensions and dilemmas\"\nauthors = [\"Jacklin-Jarvis, Carol\"]\njournal = \"Voluntary Sector Review\"\ndate = \"2015\"\nvolume = \"6\"\nissue = \"3\"\npages = \"285-302\"\ndoi = \"10.1332/204080515X14448338369886\"\n"
     );
     let mut files: Vec<(&str, &str)> = vec![("book.toml", &book), (bib_name, bib_text)];
     files.extend_from_slice(NOTES);
-    let dir = project(&files);
-    let r = run(dir.path(), &["build"]);
-    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{bib_name}");
-    dir
-}
-
-fn read(dir: &tempfile::TempDir, path: &str) -> String {
-    std::fs::read_to_string(dir.path().join("site").join(path)).unwrap()
+    let test = SiteTest::new().files(&files);
+    let built = test.build();
+    assert!(
+        built.diagnostics.is_empty(),
+        "{bib_name}: {}",
+        built.stderr()
+    );
+    test
 }
 
 /// The text of every `<span class="citation">` of a page, tags removed.
@@ -184,16 +185,16 @@ fn the_three_formats_build_byte_identical_sites() {
     let yaml = companion_with("refs.yaml", YAML);
     let bib = companion_with("refs.bib", BIB);
     let json = companion_with("refs.json", JSON);
-    let a = snapshot(&yaml.path().join("site"));
+    let a = yaml.snapshot();
     assert!(a.contains_key("references/huxham2005/index.html"));
-    assert_eq!(a, snapshot(&bib.path().join("site")), "YAML and BibTeX");
-    assert_eq!(a, snapshot(&json.path().join("site")), "YAML and CSL-JSON");
+    assert_eq!(a, bib.snapshot(), "YAML and BibTeX");
+    assert_eq!(a, json.snapshot(), "YAML and CSL-JSON");
 }
 
 #[test]
 fn citations_render_in_the_papers_style() {
-    let dir = companion_with("refs.yaml", YAML);
-    let home = read(&dir, "index.html");
+    let test = companion_with("refs.yaml", YAML);
+    let home = test.page("index.html");
     assert_eq!(
         citations(&home),
         [
@@ -203,7 +204,7 @@ fn citations_render_in_the_papers_style() {
             "(see Ospina and Saz-Carranza, 2010, p. 414)",
         ]
     );
-    let more = read(&dir, "notes/more/index.html");
+    let more = test.page("notes/more/index.html");
     assert_eq!(
         citations(&more),
         [
@@ -221,11 +222,11 @@ fn citations_render_in_the_papers_style() {
 
 #[test]
 fn every_citation_links_to_its_reference_and_back() {
-    let dir = companion_with("refs.yaml", YAML);
-    let site = dir.path().join("site");
+    let test = companion_with("refs.yaml", YAML);
+    let site = test.output();
     let (links, problems) = check_links(&site, "/c/");
     assert!(problems.is_empty(), "{problems:#?}");
-    let index = read(&dir, "references/index.html");
+    let index = test.page("references/index.html");
     let cited_by: Vec<String> = crate::common::attr_values(&index, "href")
         .into_iter()
         .filter(|h| h.contains("#cite-"))
@@ -245,18 +246,18 @@ fn every_citation_links_to_its_reference_and_back() {
         .iter()
         .any(|l| l.href.ends_with("references/huxham2005/index.html")));
 
-    let home = read(&dir, "index.html");
+    let home = test.page("index.html");
     assert!(home.contains(
         "<a class=\"cite\" id=\"cite-huxham2005-1\" href=\"references/huxham2005/index.html\" title=\"Huxham, C, Vangen, S, 2005, Managing to collaborate: the theory and practice of collaborative advantage, London: Routledge\">Huxham and Vangen, 2005</a>"
     ), "citation link with the entry as tooltip");
     // The reference page lists where it is cited, with section and locator.
-    let page = read(&dir, "references/huxham2005/index.html");
+    let page = test.page("references/huxham2005/index.html");
     assert!(page.contains("<a class=\"cited-by\" href=\"../../index.html#cite-huxham2005-1\">Home</a> › Start</li>"), "{page}");
     assert!(page.contains("<a class=\"cited-by\" href=\"../../notes/more/index.html#cite-huxham2005-2\">More</a>, p. 217</li>"), "{page}");
     // The annotation is on the page, with its own citation and link.
     assert!(page.contains("An annotation that cites"));
     assert!(page.contains("href=\"../../notes/more/index.html\" title=\"More\">More</a>"));
-    let ospina = read(&dir, "references/ospina2010/index.html");
+    let ospina = test.page("references/ospina2010/index.html");
     assert!(
         ospina.contains(
             "href=\"../huxham2005/index.html#cite-ospina2010-1\">Managing to collaborate"
@@ -267,8 +268,8 @@ fn every_citation_links_to_its_reference_and_back() {
 
 #[test]
 fn index_lists_entries_in_style_order_with_doi_and_url_links() {
-    let dir = companion_with("refs.yaml", YAML);
-    let index = read(&dir, "references/index.html");
+    let test = companion_with("refs.yaml", YAML);
+    let index = test.page("references/index.html");
     let order: Vec<usize> = [
         "Alcock, P, 2010a",
         "Alcock, P, 2010b",
@@ -289,7 +290,7 @@ fn index_lists_entries_in_style_order_with_doi_and_url_links() {
     assert!(index.contains("<a href=\"https://doi.org/10.1111/j.1365-2214.2008.00928.x\">"));
     assert!(index.contains("<a href=\"http://www.education.gov.uk/a00202982/anewapproach\">"));
     // Per-page bibliography at the foot of a citing page.
-    let home = read(&dir, "index.html");
+    let home = test.page("index.html");
     let works = &home[home.find("id=\"works-cited\"").expect("works cited")..];
     for key in [
         "big-society",
@@ -340,17 +341,17 @@ fn ris_records(text: &str) -> Vec<BTreeMap<String, Vec<String>>> {
 
 #[test]
 fn downloads_read_back_to_the_same_keys_and_fields() {
-    let dir = companion_with("refs.yaml", YAML);
+    let test = companion_with("refs.yaml", YAML);
     let source = refs_of(YAML, Format::Yaml);
     assert_eq!(
-        refs_of(&read(&dir, "references/references.bib"), Format::Bibtex),
+        refs_of(&test.page("references/references.bib"), Format::Bibtex),
         source
     );
     assert_eq!(
-        refs_of(&read(&dir, "references/references.json"), Format::Json),
+        refs_of(&test.page("references/references.json"), Format::Json),
         source
     );
-    let ris = ris_records(&read(&dir, "references/references.ris"));
+    let ris = ris_records(&test.page("references/references.ris"));
     assert_eq!(ris.len(), source.len());
     for rec in &ris {
         let r = &source[&rec["ID"][0]];
@@ -365,11 +366,11 @@ fn downloads_read_back_to_the_same_keys_and_fields() {
     }
     // One entry's own files.
     let one = refs_of(
-        &read(&dir, "references/bachmann2009/bachmann2009.bib"),
+        &test.page("references/bachmann2009/bachmann2009.bib"),
         Format::Bibtex,
     );
     assert_eq!(one["bachmann2009"], source["bachmann2009"]);
-    let page = read(&dir, "references/bachmann2009/index.html");
+    let page = test.page("references/bachmann2009/index.html");
     for f in ["bachmann2009.bib", "bachmann2009.ris", "bachmann2009.json"] {
         assert!(page.contains(&format!("href=\"{f}\" download")), "{f}");
     }
@@ -377,8 +378,8 @@ fn downloads_read_back_to_the_same_keys_and_fields() {
 
 #[test]
 fn highwire_tags_describe_the_reference_or_the_paper() {
-    let dir = companion_with("refs.yaml", YAML);
-    let page = read(&dir, "references/bachmann2009/index.html");
+    let test = companion_with("refs.yaml", YAML);
+    let page = test.page("references/bachmann2009/index.html");
     for tag in [
         "<meta name=\"citation_title\" content=\"Integrating children&#39;s services in England: national evaluation of children&#39;s trusts\">",
         "<meta name=\"citation_author\" content=\"Bachmann, MO\">",
@@ -395,7 +396,7 @@ fn highwire_tags_describe_the_reference_or_the_paper() {
         !page.contains("Jacklin-Jarvis, Carol\">"),
         "a reference page describes the reference"
     );
-    let home = read(&dir, "index.html");
+    let home = test.page("index.html");
     for tag in [
         "<meta name=\"citation_title\" content=\"Collaborating across sector boundaries: a story of tensions and dilemmas\">",
         "<meta name=\"citation_author\" content=\"Jacklin-Jarvis, Carol\">",
@@ -431,26 +432,25 @@ fn style_is_configurable() {
         ("refs.yaml", YAML),
     ];
     files.extend_from_slice(NOTES);
-    let dir = project(&files);
-    let r = run(dir.path(), &["build"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let home = read(&dir, "index.html");
+    let test = SiteTest::new().files(&files);
+    test.build().succeeded();
+    let home = test.page("index.html");
     assert_eq!(citations(&home)[0], "(Huxham & Vangen, 2005)");
 
     // A project's own .csl file.
     let csl = companion::csl::DEFAULT_STYLE.replace("delimiter=\"; \"", "delimiter=\" | \"");
-    crate::common::write_files(dir.path(), &[
+    test.change_files(&[
         ("styles/mine.csl", &csl),
         ("book.toml", "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"styles/mine.csl\"\n"),
     ]);
-    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    test.build().succeeded();
     assert_eq!(
-        citations(&read(&dir, "index.html"))[1],
+        citations(&test.page("index.html"))[1],
         "(Alcock, 2010a | Hogg and Baines, 2011)"
     );
 
-    crate::common::write_files(dir.path(), &[("book.toml", "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"no-such-style\"\n")]);
-    let r = run(dir.path(), &["build"]);
+    test.change_files(&[("book.toml", "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"no-such-style\"\n")]);
+    let r = test.run(&["build"]);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("no bundled style `no-such-style`"),
@@ -501,10 +501,9 @@ fn real_zotero_exports_import() {
 /// and its citation index has one "cited by" link per citation.
 #[test]
 fn shipped_companion_cites_every_reference_both_ways() {
-    let dir = crate::common::shipped_project();
-    let r = run(dir.path(), &["build"]);
-    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
-    let site = dir.path().join("site");
+    let test = SiteTest::shipped();
+    test.build().clean();
+    let site = test.output();
     let index = std::fs::read_to_string(site.join("references/index.html")).unwrap();
     // The paper's 68 references and the 5 works its text cites without listing.
     assert_eq!(
@@ -532,39 +531,34 @@ fn shipped_companion_cites_every_reference_both_ways() {
 #[test]
 fn numeric_styles_number_by_first_citation_and_note_styles_are_refused() {
     let refs = "- id: zed2010\n  type: book\n  author: [{family: Zed, given: A}]\n  issued: 2010\n  title: Zed book\n- id: abel2011\n  type: book\n  author: [{family: Abel, given: B}]\n  issued: 2011\n  title: Abel book\n- id: pc\n  type: personal_communication\n  author: [{family: Cole, given: C}]\n  issued: 2012\n  title: A letter\n";
-    let dir = project(&[
-        (
+    let test = SiteTest::new()
+        .file(
             "book.toml",
             "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"ieee\"\n",
-        ),
-        ("refs.yaml", refs),
-        (
+        )
+        .file("refs.yaml", refs)
+        .file(
             "content/index.md",
             "---\ntitle: Home\n---\nFirst [@abel2011], then [@zed2010, p. 4] and [@pc].\n",
-        ),
-    ]);
-    let r = run(dir.path(), &["build"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let home = read(&dir, "index.html");
+        );
+    test.build().succeeded();
+    let home = test.page("index.html");
     let cites = citations(&home);
     assert_eq!(cites[0], "[1]", "{cites:?}");
     assert!(cites[1].starts_with("[2"), "{cites:?}");
 
     // APA leaves personal communications out of its list: the entry still
     // has text for its tooltip and pages.
-    crate::common::write_files(
-        dir.path(),
-        &[(
-            "book.toml",
-            "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"apa\"\n",
-        )],
-    );
-    assert_eq!(run(dir.path(), &["build"]).code, 0);
-    let home = read(&dir, "index.html");
+    test.change_files(&[(
+        "book.toml",
+        "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"apa\"\n",
+    )]);
+    test.build().succeeded();
+    let home = test.page("index.html");
     assert!(home.contains("title=\"Cole, C, 2012, A letter\""), "{home}");
 
-    crate::common::write_files(dir.path(), &[("book.toml", "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"chicago-notes\"\n")]);
-    let r = run(dir.path(), &["build"]);
+    test.change_files(&[("book.toml", "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"chicago-notes\"\n")]);
+    let r = test.run(&["build"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("footnotes"), "{}", r.stderr);
 }
@@ -596,20 +590,12 @@ fn year_suffixes_survive_given_name_disambiguation_elsewhere() {
     )
     .unwrap();
     for (style, sep) in [("apa", ", "), ("chicago-author-date", " ")] {
-        let dir = project(&[
-            (
-                "book.toml",
-                &format!("[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.bib\"]\nstyle = \"{style}\"\nnocite = [\"*\"]\n"),
-            ),
-            ("refs.bib", &bib),
-            (
-                "content/index.md",
-                "---\ntitle: Home\n---\nSee [@Latour1987ScienceAction] and [@Latour1987EnlightenmentCritique].\n",
-            ),
-        ]);
-        let r = run(dir.path(), &["build"]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        let home = read(&dir, "index.html");
+        let test = SiteTest::new()
+        .file("book.toml", &format!("[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.bib\"]\nstyle = \"{style}\"\nnocite = [\"*\"]\n"))
+        .file("refs.bib", &bib)
+        .file("content/index.md", "---\ntitle: Home\n---\nSee [@Latour1987ScienceAction] and [@Latour1987EnlightenmentCritique].\n");
+        test.build().succeeded();
+        let home = test.page("index.html");
         let mut cites: Vec<String> = citations(&home)
             .iter()
             .map(|c| c.trim_matches(['(', ')']).to_string())
@@ -627,7 +613,7 @@ fn year_suffixes_survive_given_name_disambiguation_elsewhere() {
             [format!("Latour{sep}1987a"), format!("Latour{sep}1987b")],
             "{style}"
         );
-        let list = strip_tags(&read(&dir, "references/index.html"));
+        let list = strip_tags(&test.page("references/index.html"));
         assert!(list.contains("Haraway, D"), "{style}: {list}");
         assert!(
             !list.contains("Haraway."),
@@ -636,20 +622,13 @@ fn year_suffixes_survive_given_name_disambiguation_elsewhere() {
     }
     // APA's list order puts the book (1987) before the article (1987-03),
     // as Pandoc does: the book is 1987a.
-    let dir = project(&[
-        (
-            "book.toml",
-            "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.bib\"]\nstyle = \"apa\"\nnocite = [\"*\"]\n",
-        ),
-        ("refs.bib", &bib),
-        (
-            "content/index.md",
-            "---\ntitle: Home\n---\nSee [@Latour1987ScienceAction] and [@Latour1987EnlightenmentCritique].\n",
-        ),
-    ]);
-    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let test = SiteTest::new()
+        .file("book.toml", "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.bib\"]\nstyle = \"apa\"\nnocite = [\"*\"]\n")
+        .file("refs.bib", &bib)
+        .file("content/index.md", "---\ntitle: Home\n---\nSee [@Latour1987ScienceAction] and [@Latour1987EnlightenmentCritique].\n");
+    test.build().succeeded();
     assert_eq!(
-        citations(&read(&dir, "index.html")),
+        citations(&test.page("index.html")),
         ["(Latour, 1987a)", "(Latour, 1987b)"]
     );
 }
@@ -661,21 +640,20 @@ fn year_suffixes_survive_given_name_disambiguation_elsewhere() {
 fn only_cited_works_are_listed_unless_nocite_says_more() {
     let refs = "- id: cited2001\n  type: book\n  author: [{family: Able, given: Ann}]\n  issued: 2001\n  title: Cited\n- id: named2002\n  type: book\n  author: [{family: Best, given: Bo}]\n  issued: 2002\n  title: Named\n- id: other2003\n  type: book\n  author: [{family: Cole, given: Cy}]\n  issued: 2003\n  title: Other\n";
     let listed = |nocite: &str| {
-        let dir = project(&[
-            (
+        let test = SiteTest::new()
+            .file(
                 "book.toml",
                 &format!(
                     "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\n{nocite}"
                 ),
-            ),
-            ("refs.yaml", refs),
-            (
+            )
+            .file("refs.yaml", refs)
+            .file(
                 "content/index.md",
                 "---\ntitle: Home\n---\nAs [@cited2001] shows.\n",
-            ),
-        ]);
-        let r = run(dir.path(), &["build"]);
-        let index = std::fs::read_to_string(dir.path().join("site/references/index.html"))
+            );
+        let r = test.run(&["build"]);
+        let index = std::fs::read_to_string(test.root().join("site/references/index.html"))
             .unwrap_or_default();
         let ids: Vec<String> = index
             .split("<li id=\"ref-")
@@ -685,7 +663,7 @@ fn only_cited_works_are_listed_unless_nocite_says_more() {
         let pages: Vec<bool> = ["cited2001", "named2002", "other2003"]
             .iter()
             .map(|k| {
-                dir.path()
+                test.root()
                     .join(format!("site/references/{k}/index.html"))
                     .exists()
             })
@@ -723,8 +701,8 @@ fn only_cited_works_are_listed_unless_nocite_says_more() {
 /// a site can use it; an unknown name gets the closest names.
 #[test]
 fn styles_are_listed_and_misspelt_names_get_suggestions() {
-    let dir = tempfile::tempdir().unwrap();
-    let r = run(dir.path(), &["styles"]);
+    let test = SiteTest::empty();
+    let r = test.run(&["styles"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let line = |name: &str| {
         r.stdout
@@ -751,15 +729,11 @@ fn styles_are_listed_and_misspelt_names_get_suggestions() {
         ("harvard", "did you mean `harvard-cite-them-right`?"),
         ("APA", "did you mean `apa`?"),
     ] {
-        let dir = project(&[
-            (
-                "book.toml",
-                &format!("[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"{name}\"\n"),
-            ),
-            ("refs.yaml", "- id: a\n  type: book\n  title: A\n"),
-            ("content/index.md", "---\ntitle: Home\n---\n[@a]\n"),
-        ]);
-        let r = run(dir.path(), &["build"]);
+        let test = SiteTest::new()
+        .file("book.toml", &format!("[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"{name}\"\n"))
+        .file("refs.yaml", "- id: a\n  type: book\n  title: A\n")
+        .file("content/index.md", "---\ntitle: Home\n---\n[@a]\n");
+        let r = test.run(&["build"]);
         assert_eq!(r.code, 2);
         assert!(
             r.stderr
@@ -779,20 +753,13 @@ fn styles_are_listed_and_misspelt_names_get_suggestions() {
 fn numeric_styles_keep_authors_and_name_them_in_narrative_citations() {
     let refs = "- id: mol2008\n  type: book\n  author: [{family: Mol, given: Annemarie}]\n  issued: 2008\n  title: The logic of care\n  publisher: Routledge\n- id: berg1997\n  type: article-journal\n  author: [{family: Berg, given: Marc}, {family: Mol, given: Annemarie}]\n  issued: 1997\n  title: Differences in medicine\n  container-title: Social Studies of Science\n  volume: 27\n  page: 1-40\n- id: law2004\n  type: book\n  author: [{family: Law, given: John}, {family: Mol, given: Annemarie}, {family: Moser, given: Ingunn}]\n  issued: 2004\n  title: After method\n  publisher: Routledge\n- id: uncited2000\n  type: book\n  author: [{family: Zed, given: Zoe}]\n  issued: 2000\n  title: Never cited\n  publisher: Press\n";
     for (style, open, close) in [("vancouver", "(", ")"), ("ieee", "[", "]")] {
-        let dir = project(&[
-            (
-                "book.toml",
-                &format!("[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"{style}\"\nnocite = [\"uncited2000\"]\n"),
-            ),
-            ("refs.yaml", refs),
-            (
-                "content/index.md",
-                "---\ntitle: Home\n---\nFollowing @mol2008 [pp. 196-223] and @berg1997 [chap. 3], with @law2004, we treat [@mol2008].\n",
-            ),
-        ]);
-        let r = run(dir.path(), &["build"]);
-        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{style}");
-        let cites = citations(&read(&dir, "index.html"));
+        let test = SiteTest::new()
+        .file("book.toml", &format!("[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"{style}\"\nnocite = [\"uncited2000\"]\n"))
+        .file("refs.yaml", refs)
+        .file("content/index.md", "---\ntitle: Home\n---\nFollowing @mol2008 [pp. 196-223] and @berg1997 [chap. 3], with @law2004, we treat [@mol2008].\n");
+        let built = test.build();
+        assert!(built.diagnostics.is_empty(), "{style}: {}", built.stderr());
+        let cites = citations(&test.page("index.html"));
         assert!(
             cites[0].starts_with(&format!("Mol {open}1")),
             "{style}: {cites:?}"
@@ -806,7 +773,7 @@ fn numeric_styles_keep_authors_and_name_them_in_narrative_citations() {
             cites[2].starts_with(&format!("Law et al. {open}3")),
             "{style}: {cites:?}"
         );
-        let list = strip_tags(&read(&dir, "references/index.html"));
+        let list = strip_tags(&test.page("references/index.html"));
         for family in ["Mol", "Berg", "Law", "Zed"] {
             assert!(list.contains(family), "{style}: {family} in {list}");
         }
@@ -816,18 +783,18 @@ fn numeric_styles_keep_authors_and_name_them_in_narrative_citations() {
         );
     }
     // The shipped companion (CSL-YAML) in Vancouver keeps every author.
-    let dir = crate::common::shipped_project();
-    let book = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    let test = SiteTest::shipped();
+    let book = std::fs::read_to_string(test.root().join("book.toml")).unwrap();
     std::fs::write(
-        dir.path().join("book.toml"),
+        test.root().join("book.toml"),
         book.replace(
             "[bibliography]\n",
             "[bibliography]\nstyle = \"vancouver\"\n",
         ),
     )
     .unwrap();
-    assert_eq!(run(dir.path(), &["build"]).code, 0);
-    let list = strip_tags(&read(&dir, "references/index.html"));
+    test.build().succeeded();
+    let list = strip_tags(&test.page("references/index.html"));
     assert!(list.contains("Huxham C, Vangen S."), "{list}");
 }
 
@@ -835,19 +802,12 @@ fn numeric_styles_keep_authors_and_name_them_in_narrative_citations() {
 /// does ("Practices, Techniques, and Bodies", not "…, And Bodies").
 #[test]
 fn title_case_keeps_small_words_after_a_comma() {
-    let dir = project(&[
-        (
-            "book.toml",
-            "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"chicago-author-date\"\n",
-        ),
-        (
-            "refs.yaml",
-            "- id: berg1998\n  type: book\n  author: [{family: Berg, given: Marc}]\n  issued: 1998\n  title: \"Differences in medicine: unraveling practices, techniques, and bodies\"\n  publisher: Duke University Press\n",
-        ),
-        ("content/index.md", "---\ntitle: Home\n---\n[@berg1998]\n"),
-    ]);
-    assert_eq!(run(dir.path(), &["build"]).code, 0);
-    let list = strip_tags(&read(&dir, "references/index.html"));
+    let test = SiteTest::new()
+        .file("book.toml", "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"chicago-author-date\"\n")
+        .file("refs.yaml", "- id: berg1998\n  type: book\n  author: [{family: Berg, given: Marc}]\n  issued: 1998\n  title: \"Differences in medicine: unraveling practices, techniques, and bodies\"\n  publisher: Duke University Press\n")
+        .file("content/index.md", "---\ntitle: Home\n---\n[@berg1998]\n");
+    test.build().succeeded();
+    let list = strip_tags(&test.page("references/index.html"));
     assert!(
         list.contains("Differences in Medicine: Unraveling Practices, Techniques, and Bodies."),
         "{list}"
@@ -872,17 +832,13 @@ fn entries_and_citations_stand_alone_on_their_pages() {
         ("deutsche-gesellschaft-für-psychologie", "n. d."),
         ("associacao-brasileira-de-normas-tecnicas", "[S.d.]"),
     ] {
-        let dir = project(&[
-            (
-                "book.toml",
-                &format!("[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"{style}\"\n"),
-            ),
-            ("refs.yaml", refs),
-            ("content/index.md", note),
-        ]);
-        let r = run(dir.path(), &["build"]);
-        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{style}");
-        let cites: Vec<String> = citations(&read(&dir, "index.html"))
+        let test = SiteTest::new()
+        .file("book.toml", &format!("[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"{style}\"\n"))
+        .file("refs.yaml", refs)
+        .file("content/index.md", note);
+        let built = test.build();
+        assert!(built.diagnostics.is_empty(), "{style}: {}", built.stderr());
+        let cites: Vec<String> = citations(&test.page("index.html"))
             .iter()
             .map(|c| strip_tags(c))
             .collect();
@@ -903,7 +859,7 @@ fn entries_and_citations_stand_alone_on_their_pages() {
             "{style}: {cites:?}"
         );
         for (slug, shows) in [("mol2002", "Mol"), ("mol2008", "Mol"), ("und2", "Smith")] {
-            let page = read(&dir, &format!("references/{slug}/index.html"));
+            let page = test.page(&format!("references/{slug}/index.html"));
             let at = page.find("class=\"entry\"").expect("an entry");
             let entry = strip_tags(&page[at..at + page[at..].find("</p>").unwrap()]);
             assert!(
@@ -911,7 +867,7 @@ fn entries_and_citations_stand_alone_on_their_pages() {
                 "{style}: {slug}: {entry}"
             );
         }
-        let list = strip_tags(&read(&dir, "references/index.html"));
+        let list = strip_tags(&test.page("references/index.html"));
         assert!(
             !list.contains("———") && !list.contains("——"),
             "{style}: {list}"
@@ -946,20 +902,13 @@ fn no_stray_space_before_punctuation_the_style_never_spaces() {
             &["London\u{a0}: Routledge", "cognition : les"][..],
         ),
     ] {
-        let dir = project(&[
-            (
-                "book.toml",
-                &format!("[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"{style}\"\n"),
-            ),
-            ("refs.yaml", refs),
-            (
-                "content/index.md",
-                "---\ntitle: Home\n---\n[@latour1986; @mol2008; @kommune2013]\n",
-            ),
-        ]);
-        let r = run(dir.path(), &["build"]);
-        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{style}");
-        let list = strip_tags(&read(&dir, "references/index.html"));
+        let test = SiteTest::new()
+        .file("book.toml", &format!("[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"{style}\"\n"))
+        .file("refs.yaml", refs)
+        .file("content/index.md", "---\ntitle: Home\n---\n[@latour1986; @mol2008; @kommune2013]\n");
+        let built = test.build();
+        assert!(built.diagnostics.is_empty(), "{style}: {}", built.stderr());
+        let list = strip_tags(&test.page("references/index.html"));
         for w in wanted {
             // Chicago sets titles in title case.
             let found = list.to_lowercase().contains(&w.to_lowercase());
@@ -976,20 +925,18 @@ fn no_stray_space_before_punctuation_the_style_never_spaces() {
 #[test]
 fn one_authors_works_of_one_year_follow_their_titles() {
     let refs = "- id: kommuneplan\n  type: book\n  author: [{literal: Fredensborg Kommune}]\n  issued: 2013\n  title: Kommuneplan 2013\n  publisher: Fredensborg Kommune\n- id: borgermode\n  type: document\n  author: [{literal: Fredensborg Kommune}]\n  issued: 2013\n  title: Borgermøde 4 februar 2013\n- id: talepapir\n  type: document\n  author: [{literal: Fredensborg Kommune}]\n  issued: 2013\n  title: '\"Talepapir\" til borgmesteren'\n- id: byens\n  type: report\n  author: [{literal: Fredensborg Kommune}]\n  issued: 2013\n  title: Byens Hus\n";
-    let dir = project(&[
-        (
+    let test = SiteTest::new()
+        .file(
             "book.toml",
             "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\nstyle = \"apa\"\n",
-        ),
-        ("refs.yaml", refs),
-        (
+        )
+        .file("refs.yaml", refs)
+        .file(
             "content/index.md",
             "---\ntitle: Home\n---\n[@kommuneplan; @borgermode; @talepapir; @byens]\n",
-        ),
-    ]);
-    let r = run(dir.path(), &["build"]);
-    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
-    let list = strip_tags(&read(&dir, "references/index.html"));
+        );
+    test.build().clean();
+    let list = strip_tags(&test.page("references/index.html"));
     let at = |title: &str| {
         list.find(title)
             .unwrap_or_else(|| panic!("{title} in {list}"))

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::common::{check_links, run, shipped_project};
+use crate::common::check_links;
+use crate::site::SiteTest;
 
 /// A quote as its front matter declares it.
 struct Declared {
@@ -96,10 +97,9 @@ fn after<'a>(html: &'a str, marker: &str) -> &'a str {
 fn every_listing_matches_the_front_matter() {
     let quotes = declared_quotes();
     assert!(quotes.len() >= 4);
-    let dir = shipped_project();
-    let r = run(dir.path(), &["build"]);
-    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
-    let site = dir.path().join("site");
+    let test = SiteTest::shipped();
+    test.build().clean();
+    let site = test.output();
     let read = |p: &str| std::fs::read_to_string(site.join(p)).unwrap();
 
     let tensions = stems("content/tensions");
@@ -177,13 +177,9 @@ fn every_listing_matches_the_front_matter() {
 #[test]
 fn a_quote_page_shows_everything_about_the_quote() {
     let quotes = declared_quotes();
-    let dir = shipped_project();
-    assert_eq!(run(dir.path(), &["build"]).code, 0);
-    let page = std::fs::read_to_string(
-        dir.path()
-            .join("site/quotes/fiona-roller-coaster/index.html"),
-    )
-    .unwrap();
+    let test = SiteTest::shipped();
+    test.build().succeeded();
+    let page = test.page("quotes/fiona-roller-coaster/index.html");
     let body = &quotes["fiona-roller-coaster"].body;
     assert!(
         page.contains(&format!("<blockquote>\n<p>{body}</p>\n</blockquote>")),
@@ -204,13 +200,9 @@ fn a_quote_page_shows_everything_about_the_quote() {
 
 #[test]
 fn notes_embed_quotes_as_figures() {
-    let dir = shipped_project();
-    assert_eq!(run(dir.path(), &["build"]).code, 0);
-    let page = std::fs::read_to_string(
-        dir.path()
-            .join("site/tensions/agency-dependency/index.html"),
-    )
-    .unwrap();
+    let test = SiteTest::shipped();
+    test.build().succeeded();
+    let page = test.page("tensions/agency-dependency/index.html");
     assert!(page.contains("<figure class=\"quote-embed\">\n<blockquote>\n<p>I'm not a cog, a small cog in a big machine, I'm actually making things happen.</p>\n</blockquote>"), "{page}");
     assert!(page.contains("— <a href=\"../../participants/ian/index.html\">Ian</a> · <a href=\"../../quotes/ian-not-a-cog/index.html\">about this quote</a>"));
     assert!(
@@ -221,9 +213,9 @@ fn notes_embed_quotes_as_figures() {
 
 #[test]
 fn policy_timeline_is_generated_in_date_order() {
-    let dir = shipped_project();
-    assert_eq!(run(dir.path(), &["build"]).code, 0);
-    let page = std::fs::read_to_string(dir.path().join("site/policy/index.html")).unwrap();
+    let test = SiteTest::shipped();
+    test.build().succeeded();
+    let page = test.page("policy/index.html");
     let timeline = after(&page, "<ol class=\"timeline\">");
     let dates: Vec<&str> = timeline
         .split("<time datetime=\"")
@@ -256,15 +248,13 @@ fn policy_timeline_is_generated_in_date_order() {
 
 #[test]
 fn a_top_level_pole_applies_to_the_quote_s_tension() {
-    let dir = crate::common::project(&[
-        ("book.toml", crate::common::BOOK),
-        ("content/index.md", "---\ntitle: Home\n---\n"),
-        ("content/tensions/ad.md", "---\ntitle: AD\nkind: tension\npoles: [agency, dependency]\nlevel: experienced\n---\n"),
-        ("content/participants/fiona.md", "---\ntitle: Fiona\nkind: participant\n---\n"),
-        ("content/quotes/q.md", "---\ntitle: Q\nkind: quote\nspeaker: fiona\ntensions: [ad]\npole: dependency\n---\nWords.\n"),
-    ]);
-    let r = run(dir.path(), &["build"]);
-    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
-    let page = std::fs::read_to_string(dir.path().join("site/tensions/ad/index.html")).unwrap();
+    let test = SiteTest::new()
+        .file("book.toml", crate::common::BOOK)
+        .file("content/index.md", "---\ntitle: Home\n---\n")
+        .file("content/tensions/ad.md", "---\ntitle: AD\nkind: tension\npoles: [agency, dependency]\nlevel: experienced\n---\n")
+        .file("content/participants/fiona.md", "---\ntitle: Fiona\nkind: participant\n---\n")
+        .file("content/quotes/q.md", "---\ntitle: Q\nkind: quote\nspeaker: fiona\ntensions: [ad]\npole: dependency\n---\nWords.\n");
+    test.build().clean();
+    let page = test.page("tensions/ad/index.html");
     assert!(page.contains("<h3>Leaning to dependency</h3>"), "{page}");
 }

@@ -59,9 +59,20 @@ impl SiteTest {
         self
     }
 
+    /// Writes each `(path, text)` like [`SiteTest::file`].
+    pub(crate) fn files(self, files: &[(&str, &str)]) -> SiteTest {
+        common::write_files(self.root(), files);
+        self
+    }
+
     /// Like [`SiteTest::file`], after the project was built.
     pub(crate) fn change_file(&self, path: &str, text: &str) {
         common::write_files(self.root(), &[(path, text)]);
+    }
+
+    /// Like [`SiteTest::files`], after the project was built.
+    pub(crate) fn change_files(&self, files: &[(&str, &str)]) {
+        common::write_files(self.root(), files);
     }
 
     /// The project folder.

@@ -2,7 +2,7 @@
 //! works its text cites without listing them), every tension, every
 //! participant quote on its own page, verbatim.
 
-use crate::common::{run, shipped_project};
+use crate::site::SiteTest;
 
 fn seed() -> String {
     let path = crate::common::repo().join("tests/data/seed/jacklin-jarvis-2015.txt");
@@ -45,15 +45,15 @@ fn shipped_content_is_complete() {
         9,
         "the paper's findings quote participants nine times"
     );
-    let dir = shipped_project();
-    let r = run(dir.path(), &["check"]);
+    let test = SiteTest::shipped();
+    let r = test.run(&["check"]);
     assert_eq!(
         (r.code, r.stderr.as_str()),
         (0, ""),
         "check: zero errors, zero warnings"
     );
-    assert_eq!(run(dir.path(), &["build"]).code, 0);
-    let site = dir.path().join("site");
+    test.build().succeeded();
+    let site = test.output();
 
     // Every participant quote has its own page, verbatim and attributed.
     let mut pages = Vec::new();
