@@ -14,21 +14,48 @@ use crate::model::{Kind, KindData, ParticipantInfo, Qual, QuoteInfo, Role, Tensi
 
 /// Builds the cross-references, reporting every id that does not resolve.
 pub(crate) fn build(pages: &[Placed], diags: &mut Vec<Diagnostic>) -> Qual {
-    let of_kind = |k: Kind| {
-        pages
-            .iter()
-            .enumerate()
-            .filter(move |(_, p)| p.role == Role::Page && p.page.front.kind() == k)
+    let mut participants = participants(pages);
+    let mut tensions = tensions(pages, diags);
+    let ids = Ids::new(pages, &tensions, &participants);
+    relate_tensions(pages, &mut tensions, &ids, diags);
+    let quotes: Vec<QuoteInfo> = of_kind(pages, Kind::Quote)
+        .filter_map(|(i, p)| quote(pages, i, p, &tensions, &ids, diags))
+        .collect();
+    check_policy_periods(pages, diags);
+    list_quotes(pages, &quotes, &mut tensions, &mut participants);
+    let cooccurrence = cooccurrence(&quotes, tensions.len());
+    let mut qual = Qual {
+        tensions,
+        quotes,
+        participants,
+        cooccurrence,
+        by_page: Default::default(),
     };
-    let pos = |p: &Placed, key: &str| {
-        p.page
-            .front
-            .positions
-            .get(key)
-            .copied()
-            .unwrap_or(Pos::START)
-    };
-    let mut participants: Vec<ParticipantInfo> = of_kind(Kind::Participant)
+    qual.index_pages();
+    qual
+}
+
+/// The notes of kind `k`, with their indices.
+fn of_kind(pages: &[Placed], k: Kind) -> impl Iterator<Item = (usize, &Placed)> {
+    pages
+        .iter()
+        .enumerate()
+        .filter(move |(_, p)| p.role == Role::Page && p.page.front.kind() == k)
+}
+
+/// Where front-matter key `key` of `p` was written.
+fn pos(p: &Placed, key: &str) -> Pos {
+    p.page
+        .front
+        .positions
+        .get(key)
+        .copied()
+        .unwrap_or(Pos::START)
+}
+
+/// Every participant, by pseudonym.
+fn participants(pages: &[Placed]) -> Vec<ParticipantInfo> {
+    let mut participants: Vec<ParticipantInfo> = of_kind(pages, Kind::Participant)
         .map(|(i, p)| {
             let (pseudonym, role) = match &p.page.front.data {
                 KindData::Participant(d) => (d.pseudonym.clone(), d.role.clone()),
@@ -43,9 +70,14 @@ pub(crate) fn build(pages: &[Placed], diags: &mut Vec<Diagnostic>) -> Qual {
         })
         .collect();
     participants.sort_by(|a, b| (&a.pseudonym, a.page).cmp(&(&b.pseudonym, b.page)));
+    participants
+}
 
+/// Every tension, in the paper's order of levels, then by `order` and
+/// title; a tension without two poles is an error.
+fn tensions(pages: &[Placed], diags: &mut Vec<Diagnostic>) -> Vec<TensionInfo> {
     let mut tensions: Vec<TensionInfo> = Vec::new();
-    for (i, p) in of_kind(Kind::Tension) {
+    for (i, p) in of_kind(pages, Kind::Tension) {
         let KindData::Tension(tension) = &p.page.front.data else {
             continue;
         };
@@ -78,132 +110,171 @@ pub(crate) fn build(pages: &[Placed], diags: &mut Vec<Diagnostic>) -> Qual {
         };
         key(a).cmp(&key(b))
     });
-    let tension_ids: BTreeMap<&str, usize> = tensions
-        .iter()
-        .enumerate()
-        .map(|(t, info)| (pages[info.page].id.as_str(), t))
-        .collect();
-    let participant_ids: BTreeMap<&str, usize> = participants
-        .iter()
-        .enumerate()
-        .map(|(n, info)| (pages[info.page].id.as_str(), n))
-        .collect();
-    let unknown_tension = |id: &str| {
-        did_you_mean(id, tension_ids.keys().copied()).or_else(|| {
-            tension_ids
+    tensions
+}
+
+/// Tensions and participants by id.
+struct Ids<'a> {
+    tensions: BTreeMap<&'a str, usize>,
+    participants: BTreeMap<&'a str, usize>,
+}
+
+impl<'a> Ids<'a> {
+    fn new(
+        pages: &'a [Placed],
+        tensions: &[TensionInfo],
+        participants: &[ParticipantInfo],
+    ) -> Ids<'a> {
+        Ids {
+            tensions: tensions
+                .iter()
+                .enumerate()
+                .map(|(t, info)| (pages[info.page].id.as_str(), t))
+                .collect(),
+            participants: participants
+                .iter()
+                .enumerate()
+                .map(|(n, info)| (pages[info.page].id.as_str(), n))
+                .collect(),
+        }
+    }
+
+    /// Help for a tension id that names none.
+    fn unknown_tension(&self, id: &str) -> Option<String> {
+        did_you_mean(id, self.tensions.keys().copied()).or_else(|| {
+            self.tensions
                 .is_empty()
                 .then(|| "declare tensions as notes with `kind: tension`".to_string())
         })
-    };
+    }
+}
 
-    for t in 0..tensions.len() {
-        let p = &pages[tensions[t].page];
+/// Each tension's `related` tensions, by index.
+fn relate_tensions(
+    pages: &[Placed],
+    tensions: &mut [TensionInfo],
+    ids: &Ids<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for info in tensions.iter_mut() {
+        let p = &pages[info.page];
         let KindData::Tension(tension) = &p.page.front.data else {
             continue;
         };
         for id in &tension.related {
-            match tension_ids.get(id.as_str()) {
-                Some(&r) => tensions[t].related.push(r),
+            match ids.tensions.get(id.as_str()) {
+                Some(&r) => info.related.push(r),
                 None => diags.push(
                     Diagnostic::error(
                         &p.page.display,
                         p.page.front.value_pos("related", id, None),
                         format!("unknown tension `{id}` in `related`"),
                     )
-                    .with_help_opt(unknown_tension(id)),
+                    .with_help_opt(ids.unknown_tension(id)),
                 ),
             }
         }
     }
+}
 
-    let mut quotes = Vec::new();
-    for (i, p) in of_kind(Kind::Quote) {
-        let front = &p.page.front;
-        // A quote whose speaker or tensions already have an error is left
-        // out of the cross-references rather than reported again.
-        if !front.valid("speaker") || !front.valid("tensions") || !front.valid("pole") {
-            continue;
-        }
-        let KindData::Quote(quote) = &front.data else {
-            continue;
-        };
-        let speaker_id = quote.speaker.clone().unwrap_or_default();
-        let Some(&speaker) = participant_ids.get(speaker_id.as_str()) else {
-            let help = did_you_mean(&speaker_id, participant_ids.keys().copied()).or_else(|| {
-                Some(
-                    "declare each speaker in content/participants/<id>.md with `kind: participant`"
-                        .into(),
-                )
-            });
+/// Quote note `i` with its speaker and tensions resolved, or `None` (and
+/// the errors) if its speaker does not resolve. A tension or pole that
+/// does not resolve is left out of its tags.
+fn quote(
+    pages: &[Placed],
+    i: usize,
+    p: &Placed,
+    tensions: &[TensionInfo],
+    ids: &Ids<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<QuoteInfo> {
+    let front = &p.page.front;
+    // A quote whose speaker or tensions already have an error is left
+    // out of the cross-references rather than reported again.
+    if !front.valid("speaker") || !front.valid("tensions") || !front.valid("pole") {
+        return None;
+    }
+    let KindData::Quote(quote) = &front.data else {
+        return None;
+    };
+    let speaker_id = quote.speaker.clone().unwrap_or_default();
+    let Some(&speaker) = ids.participants.get(speaker_id.as_str()) else {
+        let help = did_you_mean(&speaker_id, ids.participants.keys().copied()).or_else(|| {
+            Some(
+                "declare each speaker in content/participants/<id>.md with `kind: participant`"
+                    .into(),
+            )
+        });
+        diags.push(
+            Diagnostic::error(
+                &p.page.display,
+                pos(p, "speaker"),
+                format!("unknown participant `{speaker_id}`"),
+            )
+            .with_help_opt(help),
+        );
+        return None;
+    };
+    let mut tags = Vec::new();
+    for tension in &quote.tensions {
+        let id = tension.id();
+        let pole = tension.pole(quote.pole.as_deref());
+        let id_pos = front.value_pos("tensions", id, None);
+        let Some(&t) = ids.tensions.get(id) else {
             diags.push(
-                Diagnostic::error(
-                    &p.page.display,
-                    pos(p, "speaker"),
-                    format!("unknown participant `{speaker_id}`"),
-                )
-                .with_help_opt(help),
+                Diagnostic::error(&p.page.display, id_pos, format!("unknown tension `{id}`"))
+                    .with_help_opt(ids.unknown_tension(id)),
             );
             continue;
         };
-        let mut tags = Vec::new();
-        for tension in &quote.tensions {
-            let id = tension.id();
-            let pole = tension.pole(quote.pole.as_deref());
-            let id_pos = front.value_pos("tensions", id, None);
-            let Some(&t) = tension_ids.get(id) else {
+        let poles_known = pages[tensions[t].page].page.front.valid("poles");
+        if let (Some(pole), true) = (pole, poles_known) {
+            let poles = &tensions[t].poles;
+            if !poles.iter().any(|p| p == pole) {
+                let at = if front.positions.contains_key("pole") {
+                    pos(p, "pole")
+                } else {
+                    front.value_pos("tensions", pole, Some(id_pos))
+                };
                 diags.push(
-                    Diagnostic::error(&p.page.display, id_pos, format!("unknown tension `{id}`"))
-                        .with_help_opt(unknown_tension(id)),
+                    Diagnostic::error(
+                        &p.page.display,
+                        at,
+                        format!(
+                            "`{pole}` is not a pole of tension `{id}`; its poles are {}",
+                            poles.join(" and ")
+                        ),
+                    )
+                    .with_help_opt(did_you_mean(pole, poles.iter().map(String::as_str))),
                 );
                 continue;
-            };
-            let poles_known = pages[tensions[t].page].page.front.valid("poles");
-            if let (Some(pole), true) = (pole, poles_known) {
-                let poles = &tensions[t].poles;
-                if !poles.iter().any(|p| p == pole) {
-                    let at = if front.positions.contains_key("pole") {
-                        pos(p, "pole")
-                    } else {
-                        front.value_pos("tensions", pole, Some(id_pos))
-                    };
-                    diags.push(
-                        Diagnostic::error(
-                            &p.page.display,
-                            at,
-                            format!(
-                                "`{pole}` is not a pole of tension `{id}`; its poles are {}",
-                                poles.join(" and ")
-                            ),
-                        )
-                        .with_help_opt(did_you_mean(pole, poles.iter().map(String::as_str))),
-                    );
-                    continue;
-                }
             }
-            if tags.iter().any(|(x, _)| *x == t) {
-                let again = Pos::new(id_pos.line, id_pos.col + 1);
-                diags.push(Diagnostic::error(
-                    &p.page.display,
-                    front.value_pos("tensions", id, Some(again)),
-                    format!("tension `{id}` is listed twice"),
-                ));
-                continue;
-            }
-            tags.push((t, pole.map(str::to_string)));
         }
-        quotes.push(QuoteInfo {
-            page: i,
-            speaker,
-            tags,
-            metaphor: quote.metaphor.clone(),
-            stage: quote.stage.clone(),
-            section: quote.section.clone(),
-            page_no: quote.page.clone(),
-        });
+        if tags.iter().any(|(x, _)| *x == t) {
+            let again = Pos::new(id_pos.line, id_pos.col + 1);
+            diags.push(Diagnostic::error(
+                &p.page.display,
+                front.value_pos("tensions", id, Some(again)),
+                format!("tension `{id}` is listed twice"),
+            ));
+            continue;
+        }
+        tags.push((t, pole.map(str::to_string)));
     }
+    Some(QuoteInfo {
+        page: i,
+        speaker,
+        tags,
+        metaphor: quote.metaphor.clone(),
+        stage: quote.stage.clone(),
+        section: quote.section.clone(),
+        page_no: quote.page.clone(),
+    })
+}
 
-    // A policy period ends after it starts.
-    for (_, p) in of_kind(Kind::Policy) {
+/// A policy period ends after it starts.
+fn check_policy_periods(pages: &[Placed], diags: &mut Vec<Diagnostic>) {
+    for (_, p) in of_kind(pages, Kind::Policy) {
         let (Some(start), KindData::Policy(policy)) = (&p.page.front.date, &p.page.front.data)
         else {
             continue;
@@ -222,8 +293,16 @@ pub(crate) fn build(pages: &[Placed], diags: &mut Vec<Diagnostic>) -> Qual {
             ));
         }
     }
+}
 
-    // Quotes of each tension: by pole, then speaker, then order and title.
+/// The quotes of each tension (by pole, then speaker, then order and
+/// title) and of each participant (by order and title).
+fn list_quotes(
+    pages: &[Placed],
+    quotes: &[QuoteInfo],
+    tensions: &mut [TensionInfo],
+    participants: &mut [ParticipantInfo],
+) {
     for (q, quote) in quotes.iter().enumerate() {
         participants[quote.speaker].quotes.push(q);
         for (t, _) in &quote.tags {
@@ -259,12 +338,16 @@ pub(crate) fn build(pages: &[Placed], diags: &mut Vec<Diagnostic>) -> Qual {
         list.dedup();
         tension.quotes = list;
     }
-    for p in &mut participants {
+    for p in participants.iter_mut() {
         p.quotes.sort_by_key(|&q| quote_key(q));
     }
-    let n = tensions.len();
+}
+
+/// How many quotes each pair of tensions share (`[a][a]`: the quotes of
+/// tension `a`).
+fn cooccurrence(quotes: &[QuoteInfo], n: usize) -> Vec<Vec<usize>> {
     let mut cooccurrence = vec![vec![0; n]; n];
-    for quote in &quotes {
+    for quote in quotes {
         let mut ts: Vec<usize> = quote.tags.iter().map(|(t, _)| *t).collect();
         ts.sort();
         ts.dedup();
@@ -274,13 +357,5 @@ pub(crate) fn build(pages: &[Placed], diags: &mut Vec<Diagnostic>) -> Qual {
             }
         }
     }
-    let mut qual = Qual {
-        tensions,
-        quotes,
-        participants,
-        cooccurrence,
-        by_page: Default::default(),
-    };
-    qual.index_pages();
-    qual
+    cooccurrence
 }
