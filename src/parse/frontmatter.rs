@@ -133,119 +133,24 @@ pub fn kind_fields(kind: Kind) -> &'static [Field] {
 /// failed their check are listed in [`FrontMatter::invalid`], and checks
 /// that would read them are skipped: one mistake, one error.
 pub fn parse(display: &str, split: &Split<'_>, default: Kind) -> (FrontMatter, Vec<Diagnostic>) {
-    let at = |line: usize, col: usize| Pos::new(split.yaml_line + line - 1, col);
-    // The YAML parser counts line breaks YAML 1.1's way (`\u{2028}`, NEL):
-    // its positions are kept inside the block, on the closing `---` at most.
-    let last_line = split.yaml_line + split.yaml.lines().count();
-    let yaml_at = |line: usize, col: usize| {
-        let pos = at(line.max(1), col.max(1));
-        if pos.line > last_line {
-            Pos::new(last_line, 1)
-        } else {
-            pos
-        }
+    let block = Block {
+        display,
+        split,
+        keys: scan_keys(split.yaml),
     };
-    let keys = scan_keys(split.yaml);
     let mut diags = Vec::new();
-
-    let value: Value = match serde_yaml::from_str(split.yaml) {
-        Ok(v) => v,
-        Err(e) if e.to_string().starts_with("duplicate entry") => {
-            // The parser names one place; the key scan names both.
-            let mut first: BTreeMap<&str, usize> = BTreeMap::new();
-            for k in &keys {
-                if let Some(line) = first.get(k.name.as_str()) {
-                    diags.push(Diagnostic::error(
-                        display,
-                        at(k.line, k.key_col),
-                        format!(
-                            "duplicate key `{}`: set on line {} and again on line {}",
-                            k.name,
-                            at(*line, 1).line,
-                            at(k.line, 1).line
-                        ),
-                    ));
-                } else {
-                    first.insert(&k.name, k.line);
-                }
-            }
-            if diags.is_empty() {
-                let pos = e
-                    .location()
-                    .map_or(at(1, 1), |l| yaml_at(l.line(), l.column()));
-                diags.push(Diagnostic::error(
-                    display,
-                    pos,
-                    strip_locations(&e.to_string()),
-                ));
-            }
-            return (recover(split, &keys, default), diags);
-        }
-        Err(e) => {
-            let pos = e
-                .location()
-                .map(|l| yaml_at(l.line(), l.column()))
-                .unwrap_or(at(1, 1));
-            let line = split.yaml.lines().nth(pos.line - split.yaml_line);
-            let tab = line.is_some_and(|l| l.starts_with('\t'));
-            let diag = Diagnostic::error(
-                display,
-                pos,
-                format!("invalid YAML: {}", strip_locations(&e.to_string())),
-            );
-            diags.push(if tab {
-                diag.with_help("YAML indentation must use spaces, not tabs")
-            } else {
-                diag
-            });
-            return (recover(split, &keys, default), diags);
-        }
+    let Some(map) = block.mapping(&mut diags) else {
+        return (recover(split, &block.keys, default), diags);
     };
-    let map = match value {
-        Value::Mapping(m) => m,
-        Value::Null => Default::default(),
-        _ => {
-            diags.push(Diagnostic::error(
-                display,
-                at(1, 1),
-                "front matter must be `key: value` lines",
-            ));
-            return (recover(split, &keys, default), diags);
-        }
-    };
-
-    let positions: BTreeMap<String, Pos> = keys
+    let positions: BTreeMap<String, Pos> = block
+        .keys
         .iter()
-        .map(|k| (k.name.clone(), at(k.line, k.value_col)))
+        .map(|k| (k.name.clone(), block.at(k.line, k.value_col)))
         .collect();
-    let pos_of = |key: &str| positions.get(key).copied().unwrap_or(at(1, 1));
+    let pos_of = |key: &str| positions.get(key).copied().unwrap_or(block.at(1, 1));
 
-    // Kind decides which keys are allowed. A misspelt kind is taken as the
-    // kind it is closest to, so the note's other keys are checked against
-    // the schema the writer meant.
-    let mut kind = None;
-    let mut kind_unknown = false;
-    let mut kind_guessed = false;
-    if let Some(v) = map.get("kind") {
-        match v.as_str().and_then(Kind::from_name) {
-            Some(k) => kind = Some(k),
-            None => {
-                let found = scalar_text(v);
-                let guess = closest(&found, Kind::NAMES);
-                kind = guess.and_then(Kind::from_name);
-                kind_unknown = kind.is_none();
-                kind_guessed = kind.is_some();
-                diags.push(
-                    Diagnostic::error(display, pos_of("kind"), format!("unknown kind `{found}`"))
-                        .with_help(guess.map_or_else(
-                            || format!("kind is one of: {}", Kind::NAMES.join(", ")),
-                            |g| format!("did you mean `{g}`?"),
-                        )),
-                );
-            }
-        }
-    }
-    let kind = kind.or((default != Kind::Note).then_some(default));
+    let choice = block.kind(&map, pos_of("kind"), &mut diags);
+    let kind = choice.kind.or((default != Kind::Note).then_some(default));
     let specific = kind_fields(kind.unwrap_or(Kind::Note));
     let allowed: Vec<&Field> = COMMON.iter().chain(specific).collect();
 
@@ -255,23 +160,17 @@ pub fn parse(display: &str, split: &Split<'_>, default: Kind) -> (FrontMatter, V
     };
     // Kind-specific values that passed their checks.
     let mut fields: BTreeMap<&str, &Value> = BTreeMap::new();
-    if kind_unknown {
+    if choice.unknown {
         fm.invalid.insert("kind".to_string());
     }
     for (k, v) in &map {
         let Some(name) = k.as_str() else {
             let text = scalar_text(k);
-            let pos = keys
-                .iter()
-                .find(|x| x.name == text)
-                .map_or(at(1, 1), |x| at(x.line, x.key_col));
+            let pos = block.key_pos(&text).unwrap_or(block.at(1, 1));
             diags.push(Diagnostic::error(
                 display,
                 pos,
-                format!(
-                    "front-matter keys must be words, found `{}`",
-                    scalar_text(k)
-                ),
+                format!("front-matter keys must be words, found `{text}`"),
             ));
             continue;
         };
@@ -282,28 +181,9 @@ pub fn parse(display: &str, split: &Split<'_>, default: Kind) -> (FrontMatter, V
             let of_some_kind = Kind::ALL
                 .iter()
                 .any(|(_, k)| kind_fields(*k).iter().any(|f| f.name == name));
-            if kind_unknown && of_some_kind {
-                continue;
+            if !(choice.unknown && of_some_kind) {
+                diags.push(block.unknown_key(name, pos, kind, &allowed));
             }
-            let names = allowed.iter().map(|f| f.name);
-            let help = did_you_mean(name, names).unwrap_or_else(|| {
-                "keep your own data under `extra:`; it is passed to templates unchecked".into()
-            });
-            let key_pos = keys
-                .iter()
-                .find(|x| x.name == name)
-                .map_or(pos, |x| at(x.line, x.key_col));
-            diags.push(
-                Diagnostic::error(
-                    display,
-                    key_pos,
-                    format!(
-                        "unknown key `{name}` for a {}",
-                        kind.unwrap_or(Kind::Note).name()
-                    ),
-                )
-                .with_help(help),
-            );
             continue;
         };
         if name == "kind" {
@@ -328,36 +208,222 @@ pub fn parse(display: &str, split: &Split<'_>, default: Kind) -> (FrontMatter, V
             }
         }
     }
-    // A reference note takes its title from the bibliography entry.
-    let needs_title = kind != Some(Kind::Reference);
-    for field in allowed
-        .iter()
-        .filter(|f| f.required && (needs_title || f.name != "title"))
-    {
-        if map.contains_key(field.name) {
-            continue;
-        }
-        fm.invalid.insert(field.name.to_string());
-        // A misspelt key already got a did-you-mean naming this one.
-        let misspelt = map.keys().filter_map(Value::as_str).any(|k| {
-            !allowed.iter().any(|f| f.name == k) && did_you_mean(k, [field.name]).is_some()
-        });
-        // Under a guessed kind, a key it would need is not a second mistake.
-        let of_guessed_kind = kind_guessed && specific.iter().any(|f| f.name == field.name);
-        if !misspelt && !of_guessed_kind {
-            let what = match kind {
-                Some(k) if specific.iter().any(|f| f.name == field.name) => {
-                    format!("a {} needs `{}`", k.name(), field.name)
-                }
-                _ => format!("missing required key `{}`", field.name),
-            };
-            diags.push(Diagnostic::error(display, Pos::START, what));
-        }
-    }
+    block.check_required(&map, kind, choice.guessed, &allowed, &mut fm, &mut diags);
     fm.data = kind_data(kind.unwrap_or(Kind::Note), &fields);
-    fm.values = scan_values(split.yaml, &keys, split.yaml_line);
+    fm.values = scan_values(split.yaml, &block.keys, split.yaml_line);
     fm.positions = positions;
     (fm, diags)
+}
+
+/// The kind a note's `kind:` names: none when it names none; a misspelt
+/// kind is taken as the kind it is closest to (`guessed`), so the note's
+/// other keys are checked against the schema the writer meant.
+struct KindChoice {
+    kind: Option<Kind>,
+    /// Named, but like no kind at all.
+    unknown: bool,
+    guessed: bool,
+}
+
+/// A front-matter block being read: where it is and its top-level keys.
+struct Block<'a> {
+    display: &'a str,
+    split: &'a Split<'a>,
+    keys: Vec<KeyLine>,
+}
+
+impl Block<'_> {
+    /// The file position of a position in the block.
+    fn at(&self, line: usize, col: usize) -> Pos {
+        Pos::new(self.split.yaml_line + line - 1, col)
+    }
+
+    /// The file position of a position the YAML parser reports. It counts
+    /// line breaks YAML 1.1's way (`\u{2028}`, NEL): its positions are kept
+    /// inside the block, on the closing `---` at most.
+    fn yaml_at(&self, line: usize, col: usize) -> Pos {
+        let last_line = self.split.yaml_line + self.split.yaml.lines().count();
+        let pos = self.at(line.max(1), col.max(1));
+        if pos.line > last_line {
+            Pos::new(last_line, 1)
+        } else {
+            pos
+        }
+    }
+
+    /// Where key `name` is written.
+    fn key_pos(&self, name: &str) -> Option<Pos> {
+        self.keys
+            .iter()
+            .find(|x| x.name == name)
+            .map(|x| self.at(x.line, x.key_col))
+    }
+
+    /// The block's `key: value` mapping, or `None` and why not.
+    fn mapping(&self, diags: &mut Vec<Diagnostic>) -> Option<serde_yaml::Mapping> {
+        let display = self.display;
+        let value: Value = match serde_yaml::from_str(self.split.yaml) {
+            Ok(v) => v,
+            Err(e) if e.to_string().starts_with("duplicate entry") => {
+                // The parser names one place; the key scan names both.
+                let mut first: BTreeMap<&str, usize> = BTreeMap::new();
+                let before = diags.len();
+                for k in &self.keys {
+                    if let Some(line) = first.get(k.name.as_str()) {
+                        diags.push(Diagnostic::error(
+                            display,
+                            self.at(k.line, k.key_col),
+                            format!(
+                                "duplicate key `{}`: set on line {} and again on line {}",
+                                k.name,
+                                self.at(*line, 1).line,
+                                self.at(k.line, 1).line
+                            ),
+                        ));
+                    } else {
+                        first.insert(&k.name, k.line);
+                    }
+                }
+                if diags.len() == before {
+                    let pos = e
+                        .location()
+                        .map_or(self.at(1, 1), |l| self.yaml_at(l.line(), l.column()));
+                    diags.push(Diagnostic::error(
+                        display,
+                        pos,
+                        strip_locations(&e.to_string()),
+                    ));
+                }
+                return None;
+            }
+            Err(e) => {
+                let pos = e
+                    .location()
+                    .map(|l| self.yaml_at(l.line(), l.column()))
+                    .unwrap_or(self.at(1, 1));
+                let line = self.split.yaml.lines().nth(pos.line - self.split.yaml_line);
+                let tab = line.is_some_and(|l| l.starts_with('\t'));
+                let diag = Diagnostic::error(
+                    display,
+                    pos,
+                    format!("invalid YAML: {}", strip_locations(&e.to_string())),
+                );
+                diags.push(if tab {
+                    diag.with_help("YAML indentation must use spaces, not tabs")
+                } else {
+                    diag
+                });
+                return None;
+            }
+        };
+        match value {
+            Value::Mapping(m) => Some(m),
+            Value::Null => Some(Default::default()),
+            _ => {
+                diags.push(Diagnostic::error(
+                    display,
+                    self.at(1, 1),
+                    "front matter must be `key: value` lines",
+                ));
+                None
+            }
+        }
+    }
+
+    /// The kind `kind:` names (at `pos`), with a did-you-mean if it names
+    /// none.
+    fn kind(&self, map: &serde_yaml::Mapping, pos: Pos, diags: &mut Vec<Diagnostic>) -> KindChoice {
+        let mut choice = KindChoice {
+            kind: None,
+            unknown: false,
+            guessed: false,
+        };
+        let Some(v) = map.get("kind") else {
+            return choice;
+        };
+        if let Some(k) = v.as_str().and_then(Kind::from_name) {
+            choice.kind = Some(k);
+            return choice;
+        }
+        let found = scalar_text(v);
+        let guess = closest(&found, Kind::NAMES);
+        choice.kind = guess.and_then(Kind::from_name);
+        choice.unknown = choice.kind.is_none();
+        choice.guessed = choice.kind.is_some();
+        diags.push(
+            Diagnostic::error(self.display, pos, format!("unknown kind `{found}`")).with_help(
+                guess.map_or_else(
+                    || format!("kind is one of: {}", Kind::NAMES.join(", ")),
+                    |g| format!("did you mean `{g}`?"),
+                ),
+            ),
+        );
+        choice
+    }
+
+    /// The error for a key the note's kind does not take, with the key it
+    /// was probably meant to be.
+    fn unknown_key(
+        &self,
+        name: &str,
+        pos: Pos,
+        kind: Option<Kind>,
+        allowed: &[&Field],
+    ) -> Diagnostic {
+        let names = allowed.iter().map(|f| f.name);
+        let help = did_you_mean(name, names).unwrap_or_else(|| {
+            "keep your own data under `extra:`; it is passed to templates unchecked".into()
+        });
+        Diagnostic::error(
+            self.display,
+            self.key_pos(name).unwrap_or(pos),
+            format!(
+                "unknown key `{name}` for a {}",
+                kind.unwrap_or(Kind::Note).name()
+            ),
+        )
+        .with_help(help)
+    }
+
+    /// Every required key the note lacks, marked invalid; reported unless
+    /// a misspelt key or a guessed kind already explains it.
+    fn check_required(
+        &self,
+        map: &serde_yaml::Mapping,
+        kind: Option<Kind>,
+        kind_guessed: bool,
+        allowed: &[&Field],
+        fm: &mut FrontMatter,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let specific = kind_fields(kind.unwrap_or(Kind::Note));
+        // A reference note takes its title from the bibliography entry.
+        let needs_title = kind != Some(Kind::Reference);
+        for field in allowed
+            .iter()
+            .filter(|f| f.required && (needs_title || f.name != "title"))
+        {
+            if map.contains_key(field.name) {
+                continue;
+            }
+            fm.invalid.insert(field.name.to_string());
+            // A misspelt key already got a did-you-mean naming this one.
+            let misspelt = map.keys().filter_map(Value::as_str).any(|k| {
+                !allowed.iter().any(|f| f.name == k) && did_you_mean(k, [field.name]).is_some()
+            });
+            // Under a guessed kind, a key it would need is not a second mistake.
+            let of_guessed_kind = kind_guessed && specific.iter().any(|f| f.name == field.name);
+            if !misspelt && !of_guessed_kind {
+                let what = match kind {
+                    Some(k) if specific.iter().any(|f| f.name == field.name) => {
+                        format!("a {} needs `{}`", k.name(), field.name)
+                    }
+                    _ => format!("missing required key `{}`", field.name),
+                };
+                diags.push(Diagnostic::error(self.display, Pos::START, what));
+            }
+        }
+    }
 }
 
 /// The typed data of a kind from its checked values. The schema lets a
