@@ -497,105 +497,7 @@ fn split_citations<'a>(
     let mut skip_depth = 0usize;
     // Inside a heading (and not inside code or a link within it).
     let mut heading_depth = 0usize;
-    // Text and soft line breaks (as `\n`), so a citation may wrap lines.
-    let mut run: Vec<(CowStr<'a>, std::ops::Range<usize>)> = Vec::new();
-
-    let flush = |run: &mut Vec<(CowStr<'a>, std::ops::Range<usize>)>,
-                 out: &mut Vec<Spanned<'a>>,
-                 groups: &mut Vec<Found>,
-                 hints: &mut Vec<Hint>| {
-        if run.is_empty() {
-            return;
-        }
-        // The merged text, and where each piece of it came from.
-        let mut merged = String::new();
-        let mut map: Vec<(usize, usize)> = Vec::new();
-        for (t, r) in run.iter() {
-            map.push((merged.len(), r.start));
-            merged.push_str(t);
-        }
-        let src_of = |i: usize| {
-            let k = map.partition_point(|(m, _)| *m <= i) - 1;
-            map[k].1 + (i - map[k].0)
-        };
-        let first_src = run[0].1.start;
-        let before = source[..first_src].chars().next_back();
-        // `\@` and `\[` reach us as text whose source is (or follows) a backslash.
-        let escaped = |i: usize| {
-            let at = src_of(i);
-            source.get(at..).is_some_and(|s| s.starts_with('\\'))
-                || source[..at.min(source.len())].ends_with('\\')
-        };
-        let found = if merged.contains('@') {
-            citation_syntax::scan(&merged, before, &escaped)
-        } else {
-            Vec::new()
-        };
-        if found.is_empty() {
-            out.extend(run.drain(..).map(|(t, r)| {
-                let soft =
-                    &*t == "\n" && source.get(r.clone()).is_some_and(|s| s.trim().is_empty());
-                (
-                    if soft {
-                        Event::SoftBreak
-                    } else {
-                        Event::Text(t)
-                    },
-                    r,
-                )
-            }));
-            return;
-        }
-        let end_src = run.last().map_or(first_src, |(_, r)| r.end);
-        let mut last = 0;
-        for group in found {
-            if group.range.start > last {
-                let r = src_of(last)..src_of(group.range.start);
-                out.push((
-                    Event::Text(merged[last..group.range.start].to_string().into()),
-                    r,
-                ));
-            }
-            let src = src_of(group.range.start);
-            if group.form == citation_syntax::CiteForm::Narrative
-                && merged[group.range.end..].starts_with('[')
-            {
-                let written = &merged[group.range.clone()];
-                let rest = &merged[group.range.end..];
-                let bracket = rest.find(']').map_or(rest, |e| &rest[..=e]);
-                hints.push((
-                    src,
-                    format!(
-                        "`{written}{bracket}` reads as the citation {written} followed by the text `{bracket}`"
-                    ),
-                    format!("for a locator, put a space before the bracket: `{written} {bracket}`"),
-                ));
-            }
-            let mark = format!("{CITE_MARK}{}", groups.len());
-            out.push((
-                Event::InlineHtml(mark.into()),
-                src..src_of(group.range.end - 1) + 1,
-            ));
-            last = group.range.end;
-            let keys = group
-                .items
-                .iter()
-                .map(|i| src_of(i.key_range.start))
-                .collect();
-            groups.push(Found {
-                group,
-                offset: src,
-                keys,
-            });
-        }
-        if last < merged.len() {
-            out.push((
-                Event::Text(merged[last..].to_string().into()),
-                src_of(last)..end_src,
-            ));
-        }
-        run.clear();
-    };
+    let mut run: Run<'a> = Vec::new();
 
     for (event, range) in raw {
         match &event {
@@ -623,29 +525,134 @@ fn split_citations<'a>(
                 }
             }
             Event::Start(Tag::Heading { .. }) => {
-                flush(&mut run, &mut out, &mut groups, &mut hints);
+                flush(source, &mut run, &mut out, &mut groups, &mut hints);
                 skip_depth += 1;
                 heading_depth = skip_depth;
             }
             Event::End(TagEnd::Heading(_)) => {
-                flush(&mut run, &mut out, &mut groups, &mut hints);
+                flush(source, &mut run, &mut out, &mut groups, &mut hints);
                 skip_depth = skip_depth.saturating_sub(1);
                 heading_depth = 0;
             }
             Event::Start(Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. }) => {
-                flush(&mut run, &mut out, &mut groups, &mut hints);
+                flush(source, &mut run, &mut out, &mut groups, &mut hints);
                 skip_depth += 1;
             }
             Event::End(TagEnd::CodeBlock | TagEnd::Link | TagEnd::Image) => {
-                flush(&mut run, &mut out, &mut groups, &mut hints);
+                flush(source, &mut run, &mut out, &mut groups, &mut hints);
                 skip_depth = skip_depth.saturating_sub(1);
             }
-            _ => flush(&mut run, &mut out, &mut groups, &mut hints),
+            _ => flush(source, &mut run, &mut out, &mut groups, &mut hints),
         }
         out.push((event, range));
     }
-    flush(&mut run, &mut out, &mut groups, &mut hints);
+    flush(source, &mut run, &mut out, &mut groups, &mut hints);
     (out, groups, hints)
+}
+
+/// A run of text and soft line breaks (as `\n`) between other events, so
+/// a citation may wrap lines; each piece with its byte range.
+type Run<'a> = Vec<(CowStr<'a>, std::ops::Range<usize>)>;
+
+/// Ends a run of text: its citations become placeholder events (each
+/// recorded in `groups`), the rest text again, soft breaks soft breaks.
+fn flush<'a>(
+    source: &'a str,
+    run: &mut Run<'a>,
+    out: &mut Vec<Spanned<'a>>,
+    groups: &mut Vec<Found>,
+    hints: &mut Vec<Hint>,
+) {
+    if run.is_empty() {
+        return;
+    }
+    // The merged text, and where each piece of it came from.
+    let mut merged = String::new();
+    let mut map: Vec<(usize, usize)> = Vec::new();
+    for (t, r) in run.iter() {
+        map.push((merged.len(), r.start));
+        merged.push_str(t);
+    }
+    let src_of = |i: usize| {
+        let k = map.partition_point(|(m, _)| *m <= i) - 1;
+        map[k].1 + (i - map[k].0)
+    };
+    let first_src = run[0].1.start;
+    let before = source[..first_src].chars().next_back();
+    // `\@` and `\[` reach us as text whose source is (or follows) a backslash.
+    let escaped = |i: usize| {
+        let at = src_of(i);
+        source.get(at..).is_some_and(|s| s.starts_with('\\'))
+            || source[..at.min(source.len())].ends_with('\\')
+    };
+    let found = if merged.contains('@') {
+        citation_syntax::scan(&merged, before, &escaped)
+    } else {
+        Vec::new()
+    };
+    if found.is_empty() {
+        out.extend(run.drain(..).map(|(t, r)| {
+            let soft = &*t == "\n" && source.get(r.clone()).is_some_and(|s| s.trim().is_empty());
+            (
+                if soft {
+                    Event::SoftBreak
+                } else {
+                    Event::Text(t)
+                },
+                r,
+            )
+        }));
+        return;
+    }
+    let end_src = run.last().map_or(first_src, |(_, r)| r.end);
+    let mut last = 0;
+    for group in found {
+        if group.range.start > last {
+            let r = src_of(last)..src_of(group.range.start);
+            out.push((
+                Event::Text(merged[last..group.range.start].to_string().into()),
+                r,
+            ));
+        }
+        let src = src_of(group.range.start);
+        if group.form == citation_syntax::CiteForm::Narrative
+            && merged[group.range.end..].starts_with('[')
+        {
+            let written = &merged[group.range.clone()];
+            let rest = &merged[group.range.end..];
+            let bracket = rest.find(']').map_or(rest, |e| &rest[..=e]);
+            hints.push((
+                src,
+                format!(
+                    "`{written}{bracket}` reads as the citation {written} followed by the text `{bracket}`"
+                ),
+                format!("for a locator, put a space before the bracket: `{written} {bracket}`"),
+            ));
+        }
+        let mark = format!("{CITE_MARK}{}", groups.len());
+        out.push((
+            Event::InlineHtml(mark.into()),
+            src..src_of(group.range.end - 1) + 1,
+        ));
+        last = group.range.end;
+        let keys = group
+            .items
+            .iter()
+            .map(|i| src_of(i.key_range.start))
+            .collect();
+        groups.push(Found {
+            group,
+            offset: src,
+            keys,
+        });
+    }
+    if last < merged.len() {
+        out.push((
+            Event::Text(merged[last..].to_string().into()),
+            src_of(last)..end_src,
+        ));
+    }
+    run.clear();
 }
 
 /// `id`, or `id-1`, `id-2`, … if already taken on this page. `next`
