@@ -7,6 +7,10 @@
 # index (`[build] search = false`), so the index's own cost shows.
 #
 #   benches/bench.sh [N ...]        default: 1000 10000; RUNS=5 by default
+#
+# BASELINE=/path/to/another/companion also times that binary on the same
+# corpora, its runs interleaved with this build's so that both see the same
+# machine, and prints the ratio of the medians (this build / baseline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
@@ -58,3 +62,31 @@ for n in "${sizes[@]}"; do
   row "companion, $n notes" "$cw" "$cc" "$cr" "$fw"
   printf '%-34s %10s\n' "search index (difference), $n" "$(echo "$cw - $bw" | bc)"
 done
+
+# One run of each of two commands, alternately, $runs times: prints
+# "median_a median_b" of the wall times.
+interleave() {
+  local a=() b=() report
+  report=$(mktemp)
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -o "$report" -f "%e" "${@:1:$split}" >/dev/null 2>&1; a+=("$(cat "$report")")
+    /usr/bin/time -o "$report" -f "%e" "${@:$((split + 1))}" >/dev/null 2>&1; b+=("$(cat "$report")")
+  done
+  rm -f "$report"
+  printf '%s %s\n' "$(printf '%s\n' "${a[@]}" | median)" "$(printf '%s\n' "${b[@]}" | median)"
+}
+
+if [ -n "${BASELINE:-}" ]; then
+  printf '\n%-34s %10s %10s %8s\n' "interleaved with $BASELINE" "base s" "this s" "ratio"
+  for n in "${sizes[@]}"; do
+    for variant in "" "-nosearch"; do
+      corpus="$work/corpus-$n$variant"
+      split=6
+      read -r base this < <(interleave \
+        "$BASELINE" --root "$corpus" --quiet build --output "$work/base-$n$variant" \
+        "$bin/companion" --root "$corpus" --quiet build --output "$work/site-$n$variant")
+      printf '%-34s %10s %10s %8s\n' "$n notes${variant:+, no search}" "$base" "$this" \
+        "$(echo "scale=3; $this / $base" | bc)"
+    done
+  done
+fi

@@ -318,7 +318,7 @@ impl Iterator for Pieces<'_> {
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => crate::render::highlight::fence_lang(&info),
+                    CodeBlockKind::Fenced(info) => fence_lang(&info),
                     CodeBlockKind::Indented => String::new(),
                 };
                 let code = self.take_element();
@@ -454,7 +454,7 @@ pub fn parse_body(text: &str, start: usize) -> Body {
                 });
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                let lang = crate::render::highlight::fence_lang(info);
+                let lang = fence_lang(info);
                 if !lang.is_empty() {
                     body.code_langs.push(CodeLang {
                         lang,
@@ -653,6 +653,27 @@ fn flush<'a>(
         ));
     }
     run.clear();
+}
+
+/// The language of a fenced code block from its info string: the first
+/// word, with R Markdown's and Quarto's braces and chunk options taken off
+/// (```` ```{r, echo=FALSE} ```` is `r`), lower-cased. Plain-text names
+/// (`text`, `txt`, `plain`, `output`…) give `""`: shown as they are, with no
+/// warning.
+pub fn fence_lang(info: &str) -> String {
+    let info = info.trim();
+    let info = info
+        .strip_prefix('{')
+        .map_or(info, |rest| rest.trim_start_matches('.'));
+    let word = info
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '}' | '{'))
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    match word.as_str() {
+        "text" | "txt" | "plain" | "plaintext" | "none" | "output" | "nohighlight" => String::new(),
+        _ => word,
+    }
 }
 
 /// `id`, or `id-1`, `id-2`, … if already taken on this page. `next`

@@ -19,27 +19,6 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
-/// The language of a fenced code block from its info string: the first
-/// word, with R Markdown's and Quarto's braces and chunk options taken off
-/// (```` ```{r, echo=FALSE} ```` is `r`), lower-cased. Plain-text names
-/// (`text`, `txt`, `plain`, `output`…) give `""`: shown as they are, with no
-/// warning.
-pub(crate) fn fence_lang(info: &str) -> String {
-    let info = info.trim();
-    let info = info
-        .strip_prefix('{')
-        .map_or(info, |rest| rest.trim_start_matches('.'));
-    let word = info
-        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '}' | '{'))
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
-    match word.as_str() {
-        "text" | "txt" | "plain" | "plaintext" | "none" | "output" | "nohighlight" => String::new(),
-        _ => word,
-    }
-}
-
 /// The known fence language closest to an unknown one, as a help line.
 pub(crate) fn suggest(lang: &str) -> Option<String> {
     let set = syntaxes();
@@ -113,6 +92,7 @@ mod tests {
 
     #[test]
     fn fence_languages_of_r_markdown_and_plain_text() {
+        let fence_lang = crate::parse::markdown::fence_lang;
         assert_eq!(fence_lang("{r}"), "r");
         assert_eq!(fence_lang("{r, echo=FALSE}"), "r");
         assert_eq!(fence_lang("{python}"), "python");
