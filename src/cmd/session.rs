@@ -166,17 +166,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::SourceFile;
-
-    fn page(text: &str) -> Page {
-        let (page, problems) = markdown::parse_page(&SourceFile {
-            rel: "a.md".into(),
-            display: "content/a.md".into(),
-            text: text.into(),
-        });
-        assert!(problems.is_empty(), "{problems:?}");
-        page
-    }
+    use crate::parse::markdown::tests::page_of as page;
 
     #[test]
     fn prose_edits_keep_the_shape_and_others_do_not() {

@@ -125,14 +125,20 @@ pub(super) fn order(items: &[Item], style: &CslStyle) -> Option<Vec<usize>> {
 /// The collator of the site's language (else the root collation), blind to
 /// punctuation: keys are compared word by word (see [`text_key`]).
 fn collator(style: &CslStyle) -> CollatorBorrowed<'static> {
-    let mut options = CollatorOptions::default();
-    options.alternate_handling = Some(AlternateHandling::Shifted);
     let code = style
         .locale
         .as_ref()
         .map(|l| l.0.clone())
         .or_else(|| style.style.default_locale.as_ref().map(|l| l.0.clone()))
         .unwrap_or_else(|| "en-US".to_string());
+    collator_for(&code)
+}
+
+/// The collator of language `code` (a BCP 47 tag), else the root
+/// collation, blind to punctuation.
+fn collator_for(code: &str) -> CollatorBorrowed<'static> {
+    let mut options = CollatorOptions::default();
+    options.alternate_handling = Some(AlternateHandling::Shifted);
     let locale: icu_locale::Locale = code.parse().unwrap_or(icu_locale::Locale::UNKNOWN);
     CollatorBorrowed::try_new((&locale).into(), options)
         .or_else(|_| CollatorBorrowed::try_new(Default::default(), options))
@@ -264,6 +270,28 @@ mod tests {
             CollatorBorrowed::try_new(Default::default(), options).unwrap()
         };
         text_key(&collator, a) < text_key(&collator, b)
+    }
+
+    /// Names are ordered as the site's language orders letters: in English
+    /// `Éclair` sorts among the Es and `Øberg` among the Os (not after `Z`,
+    /// as byte order puts them); in Danish `Ø` is a letter after `Z`.
+    #[test]
+    fn letters_sort_as_the_sites_language_orders_them() {
+        let order = |code: &str, names: &[&'static str]| {
+            let collator = collator_for(code);
+            let mut sorted: Vec<&'static str> = names.to_vec();
+            sorted.sort_by_key(|n| text_key(&collator, n));
+            sorted
+        };
+        let names = ["Zola", "Øberg", "Fry", "Éclair", "Oakes", "Eagle", "Peters"];
+        assert_eq!(
+            order("en-GB", &names),
+            ["Eagle", "Éclair", "Fry", "Oakes", "Øberg", "Peters", "Zola"]
+        );
+        assert_eq!(
+            order("da", &names),
+            ["Eagle", "Éclair", "Fry", "Oakes", "Peters", "Zola", "Øberg"]
+        );
     }
 
     #[test]

@@ -709,7 +709,7 @@ fn unique_id(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -809,7 +809,9 @@ mod tests {
         assert_eq!(b.code_langs[0].pos, Pos::new(3, 1));
     }
 
-    fn page_of(text: &str) -> Page {
+    /// A note `content/a.md` with `text`, parsed; fails the test if the
+    /// parse found problems.
+    pub(crate) fn page_of(text: &str) -> Page {
         let (page, problems) = parse_page(&SourceFile {
             rel: "a.md".into(),
             display: "content/a.md".into(),

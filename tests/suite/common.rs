@@ -414,3 +414,14 @@ pub(crate) fn text_of(html: &str) -> String {
 pub(crate) fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// The data of a `search-index.js` (`window.companionSearch = {…};`), with
+/// the escaped `<\/` read back as `</`.
+pub(crate) fn search_data(js: &str) -> serde_json::Value {
+    let json = js
+        .trim_start_matches("window.companionSearch = ")
+        .trim_end()
+        .trim_end_matches(';')
+        .replace("<\\/", "</");
+    serde_json::from_str(&json).unwrap()
+}

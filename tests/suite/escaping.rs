@@ -109,12 +109,7 @@ fn payloads_in_every_field_come_out_escaped() {
     // it still parses to the texts as written.
     let js = test.page("assets/search-index.js");
     assert!(!js.to_lowercase().contains("</script"));
-    let json = js
-        .trim_start_matches("window.companionSearch = ")
-        .trim_end()
-        .trim_end_matches(';')
-        .replace("<\\/", "</");
-    let data: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let data = crate::common::search_data(&js);
     let titles: Vec<&str> = data["docs"]
         .as_array()
         .unwrap()

@@ -17,12 +17,7 @@ fn search_index_lists_every_page_safely() {
     let js = test.page("assets/search-index.js");
     assert!(js.starts_with("window.companionSearch = {"));
     assert!(!js.contains("</script"), "no closing tag in the script");
-    let json = js
-        .trim_start_matches("window.companionSearch = ")
-        .trim_end()
-        .trim_end_matches(';')
-        .replace("<\\/", "</");
-    let data: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let data = crate::common::search_data(&js);
     let docs = data["docs"].as_array().unwrap();
     let urls: Vec<&str> = docs.iter().map(|d| d["url"].as_str().unwrap()).collect();
     for url in [
