@@ -81,7 +81,7 @@ if [ -n "${BASELINE:-}" ]; then
   for n in "${sizes[@]}"; do
     for variant in "" "-nosearch"; do
       corpus="$work/corpus-$n$variant"
-      split=6
+      split=7
       read -r base this < <(interleave \
         "$BASELINE" --root "$corpus" --quiet build --output "$work/base-$n$variant" \
         "$bin/companion" --root "$corpus" --quiet build --output "$work/site-$n$variant")
