@@ -639,6 +639,9 @@ pub struct Site {
     pub occurrences: Vec<Occurrence>,
     /// For each bibliography entry, the occurrences that cite it.
     pub cited_by: Vec<Vec<usize>>,
+    /// For each bibliography entry, its page (index in `pages`), if it has
+    /// one.
+    pub reference_pages: Vec<Option<usize>>,
     /// Tensions, quotes and participants, cross-referenced.
     pub qual: Qual,
 }
@@ -666,6 +669,9 @@ pub struct QuoteInfo {
     pub speaker: usize,
     /// Tensions (index in [`Qual::tensions`]) and the pole it leans to.
     pub tags: Vec<(usize, Option<String>)>,
+    /// For each tag, the quote's place in that tension's list of quotes
+    /// ([`TensionInfo::quotes`]).
+    pub places: Vec<usize>,
     pub metaphor: Option<String>,
     pub stage: Option<String>,
     pub section: Option<String>,

@@ -39,6 +39,9 @@ pub struct Formatted {
     pub entries: Vec<Entry>,
     /// Bibliography indices in the style's order.
     pub order: Vec<usize>,
+    /// Each entry's place in `order` (by bibliography index); `usize::MAX`
+    /// for an entry not in it.
+    pub rank: Vec<usize>,
     /// Per occurrence (by index in `Site::occurrences`): the item's HTML
     /// without brackets, such as `Huxham and Vangen, 2005, p. 414` or, in a
     /// narrative citation, `Bachmann et al. (2009)`.
@@ -129,9 +132,14 @@ pub fn format(
         }
         keep_small_words_small(e, &bib.refs[i]);
     }
+    let mut rank = vec![usize::MAX; entries.len()];
+    for (place, &r) in order.iter().enumerate() {
+        rank[r] = place;
+    }
     Formatted {
         entries,
         order,
+        rank,
         items: request_of.iter().map(|&n| unique[n].clone()).collect(),
         paper: paper.map(|p| format_one(p, style)),
     }

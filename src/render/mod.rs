@@ -456,9 +456,11 @@ fn children(site: &Site, i: usize, index_html: bool) -> Vec<ChildCtx<'_>> {
     if sp.url.is_empty() || !is_index || sp.role != Role::Page {
         return Vec::new();
     }
-    let mut kids: Vec<&SitePage> = site
-        .pages
+    // Pages are sorted by URL: those under this folder follow it.
+    let first = site.pages.partition_point(|p| p.url < sp.url);
+    let mut kids: Vec<&SitePage> = site.pages[first..]
         .iter()
+        .take_while(|p| p.url.starts_with(sp.url.as_str()))
         .filter(|p| {
             p.url
                 .strip_prefix(sp.url.as_str())

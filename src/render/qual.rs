@@ -207,12 +207,10 @@ pub(super) fn quote(input: &RenderContext<'_>, from: &str, q: usize) -> QuoteCtx
     let sequences = info
         .tags
         .iter()
-        .map(|(t, _)| {
+        .zip(&info.places)
+        .map(|((t, _), &at)| {
             let list = &qual.tensions[*t].quotes;
-            let at = list
-                .iter()
-                .position(|&x| x == q)
-                .expect("a quote is in its tension's list");
+            debug_assert_eq!(list[at], q, "a quote is at its place in its tension's list");
             let other = |i: Option<usize>| {
                 i.and_then(|i| list.get(i))
                     .map(|&x| link(input, from, qual.quotes[x].page))

@@ -2,8 +2,6 @@
 //! pages, Highwire Press `citation_*` tags, "Cite this page", and the
 //! BibTeX, RIS and CSL-JSON downloads.
 
-use std::collections::BTreeSet;
-
 use serde::Serialize;
 
 use super::RenderContext;
@@ -25,18 +23,23 @@ pub(super) struct WorkCtx {
 /// The works cited on page `i`, in the style's order.
 pub(super) fn works_cited(input: &RenderContext<'_>, i: usize) -> Vec<WorkCtx> {
     let sp = &input.site.pages[i];
-    let cited: BTreeSet<usize> = sp
+    // In the list's order: each cited work by its rank in the style's
+    // order (walking the whole bibliography for every page was quadratic).
+    let mut cited: Vec<(usize, usize)> = sp
         .occurrences
         .iter()
         .flatten()
-        .map(|&o| input.site.occurrences[o].reference)
+        .map(|&o| {
+            let r = input.site.occurrences[o].reference;
+            (input.cites.rank[r], r)
+        })
+        .filter(|&(rank, _)| rank != usize::MAX)
         .collect();
-    input
-        .cites
-        .order
-        .iter()
-        .filter(|r| cited.contains(r))
-        .map(|&r| WorkCtx {
+    cited.sort_unstable();
+    cited.dedup();
+    cited
+        .into_iter()
+        .map(|(_, r)| WorkCtx {
             key: input.bib.refs[r].key.clone(),
             html: input.cites.entries[r].html.clone(),
             href: super::reference_href(input, &sp.url, r),
@@ -127,12 +130,8 @@ pub(super) fn reference(input: &RenderContext<'_>, from: &str, r: usize) -> RefC
             .filter(|u| !input.cites.entries[r].text.contains(*u))
             .map(str::to_string),
         href: urls::relative_href(from, &page_url, None, index_html),
-        summary: input
-            .site
-            .pages
-            .iter()
-            .find(|p| p.role == crate::model::Role::Reference(r))
-            .and_then(|p| p.page.front.summary.clone()),
+        summary: input.site.reference_pages[r]
+            .and_then(|p| input.site.pages[p].page.front.summary.clone()),
         cited_by,
         downloads: DownloadsCtx {
             bib: file("bib"),

@@ -14,7 +14,7 @@ pub(crate) mod qual;
 
 use crate::bibliography::Bibliography;
 use crate::diagnostic::{Diagnostic, Pos};
-use crate::model::{Asset, Page, Site, SitePage};
+use crate::model::{Asset, Page, Role, Site, SitePage};
 
 #[cfg(test)]
 use place::default_id;
@@ -34,9 +34,12 @@ pub(crate) fn resolve(
     search: bool,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let mut clock = crate::timings::Timings::new();
     let pages = generated::generated_pages(pages, bib, search, &mut diags);
+    clock.lap("resolve: generated pages");
     let mut placed = place::place(pages, &mut diags);
     placed.sort_by(|a, b| a.url.cmp(&b.url));
+    clock.lap("resolve: place");
     if !placed.iter().any(|p| p.url.is_empty()) {
         diags.push(
             Diagnostic::error("content/index.md", Pos::START, NO_HOME_PAGE)
@@ -45,13 +48,16 @@ pub(crate) fn resolve(
     }
     let files = place::place_assets(&assets, &placed, &mut diags);
     let (links, backlinks) = links::resolve_links(&placed, &files, known_lang, &mut diags);
+    clock.lap("resolve: links");
     let citations = citations::number(&placed, bib, &mut diags);
+    clock.lap("resolve: citations");
     let qual = qual::build(&placed, &mut diags);
+    clock.lap("resolve: qual");
     let assets = files
         .into_values()
         .map(|(out, a)| (out, a.bytes.clone()))
         .collect();
-    let pages = placed
+    let pages: Vec<SitePage> = placed
         .into_iter()
         .zip(links)
         .zip(backlinks)
@@ -67,12 +73,19 @@ pub(crate) fn resolve(
             occurrences,
         })
         .collect();
+    let mut reference_pages = vec![None; citations.cited_by.len()];
+    for (i, p) in pages.iter().enumerate() {
+        if let Role::Reference(r) = p.role {
+            reference_pages[r] = Some(i);
+        }
+    }
     (
         Site {
             pages,
             assets,
             occurrences: citations.occurrences,
             cited_by: citations.cited_by,
+            reference_pages,
             qual,
         },
         diags,

@@ -18,11 +18,11 @@ pub(crate) fn build(pages: &[Placed], diags: &mut Vec<Diagnostic>) -> Qual {
     let mut tensions = tensions(pages, diags);
     let ids = Ids::new(pages, &tensions, &participants);
     relate_tensions(pages, &mut tensions, &ids, diags);
-    let quotes: Vec<QuoteInfo> = of_kind(pages, Kind::Quote)
+    let mut quotes: Vec<QuoteInfo> = of_kind(pages, Kind::Quote)
         .filter_map(|(i, p)| quote(pages, i, p, &tensions, &ids, diags))
         .collect();
     check_policy_periods(pages, diags);
-    list_quotes(pages, &quotes, &mut tensions, &mut participants);
+    list_quotes(pages, &mut quotes, &mut tensions, &mut participants);
     let cooccurrence = cooccurrence(&quotes, tensions.len());
     let mut qual = Qual {
         tensions,
@@ -265,6 +265,7 @@ fn quote(
         page: i,
         speaker,
         tags,
+        places: Vec::new(),
         metaphor: quote.metaphor.clone(),
         stage: quote.stage.clone(),
         section: quote.section.clone(),
@@ -296,10 +297,11 @@ fn check_policy_periods(pages: &[Placed], diags: &mut Vec<Diagnostic>) {
 }
 
 /// The quotes of each tension (by pole, then speaker, then order and
-/// title) and of each participant (by order and title).
+/// title) and of each participant (by order and title), and each quote's
+/// place in its tensions' lists.
 fn list_quotes(
     pages: &[Placed],
-    quotes: &[QuoteInfo],
+    quotes: &mut [QuoteInfo],
     tensions: &mut [TensionInfo],
     participants: &mut [ParticipantInfo],
 ) {
@@ -340,6 +342,16 @@ fn list_quotes(
     }
     for p in participants.iter_mut() {
         p.quotes.sort_by_key(|&q| quote_key(q));
+    }
+    for quote in quotes.iter_mut() {
+        quote.places = vec![0; quote.tags.len()];
+    }
+    for (t, tension) in tensions.iter().enumerate() {
+        for (place, &q) in tension.quotes.iter().enumerate() {
+            if let Some(k) = quotes[q].tags.iter().position(|(x, _)| *x == t) {
+                quotes[q].places[k] = place;
+            }
+        }
     }
 }
 
