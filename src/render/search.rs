@@ -35,6 +35,44 @@ struct SearchData<'a> {
 /// index is written. Nobody searches for a word this long.
 const MAX_WORD: usize = 48;
 
+/// Letters that do not decompose into a base letter and a mark, written
+/// as readers type them without the accent. `search.js` folds queries with
+/// the same table.
+const FOLDED: [(char, &str); 12] = [
+    ('ø', "o"),
+    ('Ø', "O"),
+    ('æ', "ae"),
+    ('Æ', "AE"),
+    ('œ', "oe"),
+    ('Œ', "OE"),
+    ('ß', "ss"),
+    ('ł', "l"),
+    ('Ł', "L"),
+    ('đ', "d"),
+    ('Đ', "D"),
+    ('ı', "i"),
+];
+
+/// `text` with its accents taken off (`Zoë` → `Zoe`, `Øberg` → `Oberg`):
+/// compatibility decomposition without combining marks, then [`FOLDED`].
+/// Indexed text and queries are both folded, so either spelling finds the
+/// other.
+fn fold(text: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    if text.is_ascii() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfkd().filter(|c| !is_combining_mark(*c)) {
+        match FOLDED.iter().find(|(from, _)| *from == c) {
+            Some((_, to)) => out.push_str(to),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 /// `text` without the words the index does not take.
 fn searchable(text: &str) -> String {
     if text.split_whitespace().all(|w| w.len() <= MAX_WORD) {
@@ -148,9 +186,9 @@ impl<'a> Builder<'a> {
         self.index.add_doc(
             &number.to_string(),
             [
-                searchable(&front.title).as_str(),
-                searchable(&body).as_str(),
-                searchable(&people).as_str(),
+                searchable(&fold(&front.title)).as_str(),
+                searchable(&fold(&body)).as_str(),
+                searchable(&fold(&people)).as_str(),
             ],
         );
         self.docs[number] = Some(Doc {
@@ -193,6 +231,28 @@ impl<'a> Builder<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accents_are_folded_for_the_index() {
+        assert_eq!(
+            fold("Zoë Øberg, Ærø, straße, Łódź, café"),
+            "Zoe Oberg, AEro, strasse, Lodz, cafe"
+        );
+        assert_eq!(fold("ﬁnal ①"), "final 1", "compatibility forms too");
+        assert_eq!(fold("plain ASCII"), "plain ASCII");
+    }
+
+    /// `search.js` folds queries with the same table as the index.
+    #[test]
+    fn the_browser_folds_queries_with_the_same_table() {
+        let js = include_str!("../../themes/default/static/search.js");
+        for (from, to) in FOLDED {
+            assert!(
+                js.contains(&format!("\"{from}\": \"{to}\"")),
+                "search.js folds {from} to {to}"
+            );
+        }
+    }
 
     /// The builder adds pages as they render, in any order: the index it
     /// writes must not depend on that order.

@@ -167,6 +167,61 @@ async fn a_reader_follows_citations_searches_and_keeps_dark_mode() {
     c.close().await.unwrap();
 }
 
+/// Page `page` of `site` loaded in headless Chromium, scripts run: the
+/// DOM on standard output, the console log on standard error.
+fn dump_dom(site: &Path, page: &str) -> std::process::Output {
+    let profile = tempfile::tempdir().unwrap();
+    Command::new(CHROMIUM)
+        .args(CHROMIUM_FLAGS)
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args([
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+        ])
+        .arg(url(site, page))
+        .output()
+        .expect("chromium runs")
+}
+
+/// A reader who types a name without its accents finds it, and the other
+/// way round: `zoe` finds `Zoë`, `oberg` finds `Øberg`, `café` finds
+/// `cafe`.
+#[test]
+#[ignore = "needs chromium and chromedriver"]
+fn search_finds_words_whatever_their_accents() {
+    require_browser();
+    let test = crate::site::SiteTest::new()
+        .file("content/index.md", "---\ntitle: Home\n---\nWelcome.\n")
+        .file(
+            "content/notes/zoe.md",
+            "---\ntitle: A talk with Zoë\n---\nZoë Øberg met us in the cafe.\n",
+        );
+    test.build().clean();
+    let site = test.output();
+    for (query, found) in [
+        ("zoe", true),
+        ("Zo%C3%AB", true),
+        ("oberg", true),
+        ("%C3%98berg", true),
+        ("caf%C3%A9", true),
+        ("zebra", false),
+    ] {
+        let dom = String::from_utf8_lossy(
+            &dump_dom(&site, &format!("search/index.html?q={query}")).stdout,
+        )
+        .into_owned();
+        let results = &dom[dom.find("id=\"search-results\"").expect("the results list")..];
+        assert_eq!(
+            results.contains("notes/zoe/"),
+            found,
+            "{query}: {}",
+            &results[..results.len().min(600)]
+        );
+    }
+}
+
 /// Every kind of page loads without a console error (scripts included).
 #[test]
 #[ignore = "needs chromium and chromedriver"]
@@ -186,19 +241,7 @@ fn no_page_logs_a_console_error() {
         "search/index.html?q=roller",
         "404.html",
     ] {
-        let profile = tempfile::tempdir().unwrap();
-        let out = Command::new(CHROMIUM)
-            .args(CHROMIUM_FLAGS)
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .args([
-                "--enable-logging=stderr",
-                "--v=0",
-                "--virtual-time-budget=3000",
-                "--dump-dom",
-            ])
-            .arg(url(&site, page))
-            .output()
-            .expect("chromium runs");
+        let out = dump_dom(&site, page);
         let log = String::from_utf8_lossy(&out.stderr);
         let errors: Vec<&str> = log
             .lines()

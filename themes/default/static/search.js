@@ -22,12 +22,23 @@
     filter.appendChild(option);
   });
 
+  // Accents off, as the index was built (src/render/search.rs, `fold`):
+  // compatibility decomposition without combining marks, then letters that
+  // do not decompose.
+  var folded = { "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+    "ß": "ss", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i" };
+  function fold(text) {
+    return text.normalize("NFKD").replace(/\p{M}/gu, "").replace(/[øØæÆœŒßłŁđĐı]/g, function (c) {
+      return folded[c];
+    });
+  }
+
   function href(url) {
     return root + encodeURI(url) + (indexHtml ? "index.html" : (url ? "" : "./"));
   }
 
   function run() {
-    var query = input.value.trim();
+    var query = fold(input.value.trim());
     var tension = filter.value;
     list.textContent = "";
     if (!query && !tension) {
