@@ -120,9 +120,9 @@ pub enum Piece {
         title: CowStr<'static>,
         id: CowStr<'static>,
     },
-    /// The label of `[[target]]`, written without one: it stands for the
-    /// target as written (what the plain text holds); the renderer may
-    /// show the target's title instead.
+    /// The label of `[[target]]`, written without one: the renderer shows
+    /// the target's title (or the target as written) and adds it to the
+    /// plain text with [`Pieces::push_text`].
     TargetLabel(usize),
     /// The start of image `n`, `![alt](src)`.
     Image {
@@ -177,20 +177,34 @@ pub struct Pieces<'p> {
 }
 
 impl Pieces<'_> {
-    /// The plain text of every event read so far, words separated by
-    /// single spaces: citations leave nothing, a wiki link its target as
-    /// written, an embed its target, a code block its code.
+    /// The plain text of every event read so far and of what the renderer
+    /// added ([`Pieces::push_text`]), words separated by single spaces. A
+    /// citation, the label of a `[[target]]` and an embed leave nothing of
+    /// their own: the renderer adds what it shows for them.
     pub fn text(&self) -> String {
         self.text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
+    /// Adds text the reader sees where no event of the body holds it (a
+    /// formatted citation, a link's label made from its target's title).
+    pub fn push_text(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
     /// Takes the next event, adding its text to the plain text.
     fn take(&mut self) -> Option<Event<'static>> {
+        self.take_as(true)
+    }
+
+    /// Takes the next event; `record`: adds its text to the plain text.
+    fn take_as(&mut self, record: bool) -> Option<Event<'static>> {
         let event = std::mem::replace(self.events.get_mut(self.at)?, Event::Rule);
         self.at += 1;
         match &event {
-            Event::Text(t) | Event::Code(t) => self.text.push_str(t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => self.text.push(' '),
+            Event::Text(t) | Event::Code(t) if record => self.text.push_str(t),
+            // The end of a block (not of emphasis or a link) ends a word.
+            Event::SoftBreak | Event::HardBreak => self.text.push(' '),
+            Event::End(end) if !inline(end) => self.text.push(' '),
             _ => {}
         }
         Some(event)
@@ -198,10 +212,11 @@ impl Pieces<'_> {
 
     /// Takes events up to and including the end of the element whose start
     /// was just taken; returns the text of the `Text` events among them.
-    fn take_element(&mut self) -> String {
+    /// `record`: their text goes into the plain text too.
+    fn take_element(&mut self, record: bool) -> String {
         let mut depth = 1usize;
         let mut text = String::new();
-        while let Some(event) = self.take() {
+        while let Some(event) = self.take_as(record) {
             match event {
                 Event::Start(_) => depth += 1,
                 Event::End(_) => {
@@ -249,6 +264,20 @@ impl Pieces<'_> {
     }
 }
 
+/// Whether `end` closes an element inside a line of text.
+fn inline(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
 impl Iterator for Pieces<'_> {
     type Item = Piece;
 
@@ -274,7 +303,7 @@ impl Iterator for Pieces<'_> {
                 let image = self.at;
                 self.take();
                 let n = self.link_at(image);
-                self.take_element();
+                self.take_element(false);
                 self.take(); // the paragraph's end
                 Piece::Embed { n, alone: true }
             }
@@ -286,7 +315,7 @@ impl Iterator for Pieces<'_> {
             }) => {
                 let n = self.link_at(at);
                 if self.page.links[n].kind == LinkKind::Embed {
-                    self.take_element();
+                    self.take_element(false);
                     Piece::Embed { n, alone: false }
                 } else {
                     Piece::Image {
@@ -305,7 +334,7 @@ impl Iterator for Pieces<'_> {
             }) => {
                 let n = self.link_at(at);
                 if link_type == (LinkType::WikiLink { has_pothole: false }) {
-                    self.take_element();
+                    self.take_element(false);
                     self.pending.push(Piece::Event(Event::End(TagEnd::Link)));
                     self.pending.push(Piece::TargetLabel(n));
                 }
@@ -321,7 +350,7 @@ impl Iterator for Pieces<'_> {
                     CodeBlockKind::Fenced(info) => fence_lang(&info),
                     CodeBlockKind::Indented => String::new(),
                 };
-                let code = self.take_element();
+                let code = self.take_element(true);
                 Piece::CodeBlock { lang, code }
             }
             other => Piece::Event(other),
@@ -871,15 +900,19 @@ pub(crate) mod tests {
         assert_eq!(all[5], Piece::Event(Event::End(TagEnd::Link)));
     }
 
+    /// The iterator's own text: what the events hold. A citation and a
+    /// wiki link's label are the renderer's to add.
     #[test]
-    fn plain_text_keeps_words_and_drops_citations() {
+    fn plain_text_keeps_the_words_the_events_hold() {
         let page = page_of(
             "---\ntitle: A\n---\n# Head\n\nSome *words* [@k] and [[b]],\nthen `code`.\n\n```\nx y\n```\n",
         );
         let mut p = pieces(&page);
         assert_eq!(p.text(), "");
         p.by_ref().for_each(drop);
-        assert_eq!(p.text(), "Head Some words and b , then code. x y");
+        assert_eq!(p.text(), "Head Some words and , then code. x y");
+        p.push_text(" (Smith, 2010)");
+        assert!(p.text().ends_with("x y (Smith, 2010)"));
     }
 
     #[test]

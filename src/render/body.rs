@@ -37,7 +37,7 @@ fn render(input: &RenderContext<'_>, i: usize, expand: bool) -> Body {
     let href = |n: usize| href_for(site, &sp.url, &sp.links[n], index_html);
     let mut pieces = markdown::pieces(&sp.page);
     let mut events: Vec<Event<'_>> = Vec::new();
-    for piece in pieces.by_ref() {
+    while let Some(piece) = pieces.next() {
         match piece {
             Piece::Event(Event::Html(raw) | Event::InlineHtml(raw)) if !allow_raw_html => {
                 events.push(Event::Text(raw));
@@ -83,6 +83,7 @@ fn render(input: &RenderContext<'_>, i: usize, expand: bool) -> Body {
                     }
                     _ => sp.page.links[n].target.clone(),
                 };
+                pieces.push_text(&label);
                 events.push(Event::Text(label.into()));
             }
             Piece::Image {
@@ -100,6 +101,10 @@ fn render(input: &RenderContext<'_>, i: usize, expand: bool) -> Body {
                 let Resolved::Internal(t) = &sp.links[n] else {
                     continue;
                 };
+                let title = &site.pages[t.page].page.front.title;
+                // A lone embed stands as a block: words around it stay apart.
+                let pad = if alone { " " } else { "" };
+                pieces.push_text(&format!("{pad}“{title}”{pad}"));
                 if alone && expand {
                     let block = super::qual::embed_block(input, &sp.url, t.page);
                     events.push(Event::Html(block.into()));
@@ -108,7 +113,7 @@ fn render(input: &RenderContext<'_>, i: usize, expand: bool) -> Body {
                 let link = format!(
                     "<a class=\"quote-link\" href=\"{}\">“{}”</a>",
                     html::escape(&href(n)),
-                    html::escape(&site.pages[t.page].page.front.title)
+                    html::escape(title)
                 );
                 if alone {
                     events.push(Event::Start(Tag::Paragraph));
@@ -119,7 +124,9 @@ fn render(input: &RenderContext<'_>, i: usize, expand: bool) -> Body {
                 }
             }
             Piece::Citation(c) => {
-                events.push(Event::InlineHtml(citation_html(input, i, c, expand).into()));
+                let citation = citation_html(input, i, c, expand);
+                pieces.push_text(&html::text_of(&citation));
+                events.push(Event::InlineHtml(citation.into()));
             }
             Piece::CodeBlock { lang, code } => {
                 events.push(Event::Html(code_block(&lang, &code).into()));

@@ -144,15 +144,9 @@ pub(crate) fn render_one(
 /// Every page's plain text, as its render gives it (`serve` keeps them to
 /// rebuild the search index after an edit).
 pub(crate) fn plain_texts(input: &RenderContext<'_>) -> Vec<String> {
-    input
-        .site
-        .pages
-        .par_iter()
-        .map(|sp| {
-            let mut pieces = crate::parse::markdown::pieces(&sp.page);
-            pieces.by_ref().for_each(drop);
-            pieces.text()
-        })
+    (0..input.site.pages.len())
+        .into_par_iter()
+        .map(|i| body(input, i).text)
         .collect()
 }
 

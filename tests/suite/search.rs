@@ -60,3 +60,39 @@ fn search_can_be_switched_off() {
     assert!(links.len() > 20);
     assert!(broken.is_empty(), "{broken:?}");
 }
+
+/// A result's excerpt reads as the page does: citations as the style
+/// formats them, a `[[link]]` by its target's title, an embedded quote by
+/// its title; never a citation key or a note id.
+#[test]
+fn excerpts_read_as_the_page_does() {
+    let test = SiteTest::new()
+        .file(
+            "book.toml",
+            "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\n",
+        )
+        .file(
+            "refs.yaml",
+            "- id: smith2010\n  type: book\n  author: [{family: Smith, given: Ann}]\n  issued: 2010\n  title: Working together\n",
+        )
+        .file(
+            "content/index.md",
+            "---\ntitle: Home\n---\nAs [@smith2010, p. 4] shows, see [[power]].\n\n![[roller]]\n",
+        )
+        .file("content/power.md", "---\ntitle: The power tension\n---\nText.\n")
+        .file("content/tensions/ad.md", "---\ntitle: Agency/Dependency\nkind: tension\npoles: [a, d]\nlevel: experienced\n---\n")
+        .file("content/participants/fiona.md", "---\ntitle: Fiona\nkind: participant\n---\n")
+        .file("content/quotes/roller.md", "---\ntitle: Roller coaster\nkind: quote\nspeaker: fiona\ntensions: [ad]\n---\nUp and down.\n");
+    test.build().clean();
+    let data = crate::common::search_data(&test.page("assets/search-index.js"));
+    let home = data["docs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["url"] == "")
+        .expect("the home page is indexed");
+    assert_eq!(
+        home["excerpt"],
+        "As (Smith, 2010, p. 4) shows, see The power tension. “Roller coaster”"
+    );
+}
