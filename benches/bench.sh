@@ -3,8 +3,10 @@
 # and times, side by side in the same run, the bare floor (examples/floor.rs:
 # pulldown-cmark read → push_html → write) and `companion build`, writing to a
 # tmpfs. Prints the median wall time, CPU time and peak RSS of each, and the
-# ratio to the floor; the companion builds with and without the search
-# index (`[build] search = false`), so the index's own cost shows.
+# ratio to the floor; the companion builds the notes alone (no citations,
+# quotes or search: the work a plain generator does), and the whole corpus
+# with and without the search index (`[build] search = false`), so the
+# scholarly job's and the index's own costs show.
 #
 #   benches/bench.sh [N ...]        default: 1000 10000; RUNS=5 by default
 #
@@ -77,10 +79,22 @@ for n in "${sizes[@]}"; do
     rm -rf "$bare" && cp -r "$corpus" "$bare"
     printf '\n[build]\nsearch = false\n' >>"$bare/book.toml"
   fi
+  # The notes alone, as Zola or Hugo would build them: no bibliography
+  # (citations taken out of the text), no quotes, tensions or participants,
+  # no search index.
+  notes="$work/corpus-$n-notes"
+  if [ ! -f "$notes/book.toml" ]; then
+    rm -rf "$notes" && mkdir -p "$notes/content"
+    cp -r "$corpus/content/index.md" "$corpus/content/notes" "$notes/content/"
+    sed -E -i 's/\[[^]]*@author[^]]*\]//g; s/@author[0-9]+//g' "$notes"/content/notes/*.md
+    printf '[site]\ntitle = "Synthetic notes"\n\n[build]\nsearch = false\n' >"$notes/book.toml"
+  fi
   read -r fw fc fr < <(measure "$bin/examples/floor" "$corpus" "$work/floor-out-$n")
+  read -r nw nc nr < <(measure "$bin/companion" --root "$notes" --quiet build --output "$work/site-$n-notes")
   read -r bw bc br < <(measure "$bin/companion" --root "$bare" --quiet build --output "$work/site-$n-nosearch")
   read -r cw cc cr < <(measure "$bin/companion" --root "$corpus" --quiet build --output "$work/site-$n")
   row "floor, $n notes" "$fw" "$fc" "$fr" "$fw"
+  row "companion, notes only, $n" "$nw" "$nc" "$nr" "$fw"
   row "companion, no search, $n notes" "$bw" "$bc" "$br" "$fw"
   row "companion, $n notes" "$cw" "$cc" "$cr" "$fw"
   printf '%-34s %10s\n' "search index (difference), $n" "$(echo "$cw - $bw" | bc)"
