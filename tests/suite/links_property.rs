@@ -76,10 +76,8 @@ proptest! {
 
     #[test]
     fn every_emitted_link_resolves(notes in notes()) {
-        let dir = crate::common::project(&[
-            ("book.toml", crate::common::BOOK),
-            ("content/index.md", "---\ntitle: Home\n---\nHome.\n"),
-        ]);
+        let test = crate::site::SiteTest::new()
+            .file("content/index.md", "---\ntitle: Home\n---\nHome.\n");
         let paths: Vec<Vec<String>> = notes.iter().enumerate().map(|(i, n)| path_of(i, n)).collect();
         let mut written = 0;
         for (i, note) in notes.iter().enumerate() {
@@ -90,14 +88,11 @@ proptest! {
                 body.push_str(&format!("- [to {t}](<{target}{frag}>)\n"));
                 written += 1;
             }
-            let file = dir.path().join("content").join(paths[i].join("/"));
-            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-            std::fs::write(file, body).unwrap();
+            test.change_file(&format!("content/{}", paths[i].join("/")), &body);
         }
-        let r = crate::common::run(dir.path(), &["build"]);
-        prop_assert_eq!(r.code, 0, "{}", r.stderr);
-        let site = dir.path().join("site");
-        let (links, broken) = crate::common::check_links(&site, "");
+        let built = test.build();
+        prop_assert!(!built.has_errors(), "{}", built.stderr());
+        let (links, broken) = test.check_links("");
         prop_assert!(broken.is_empty(), "{:?}", broken);
         let to_notes = links.iter().filter(|l| l.href.contains("index.html") && !l.from.starts_with("a-z") && !l.from.starts_with("search")).count();
         prop_assert!(to_notes >= written, "{} links written, {} emitted", written, to_notes);

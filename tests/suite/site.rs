@@ -173,6 +173,12 @@ impl<'a> Built<'a> {
         self
     }
 
+    /// Whether the build found errors (for tests that report with
+    /// `prop_assert!` rather than failing at once).
+    pub(crate) fn has_errors(&self) -> bool {
+        self.failed
+    }
+
     /// The diagnostics, one per line, as the command line prints them.
     pub(crate) fn stderr(&self) -> String {
         self.diagnostics.join("\n")
