@@ -208,7 +208,8 @@ impl Prepared {
             paper: self.paper.as_ref(),
             style_marks: (&self.marks[0], &self.marks[1], &self.marks[2]),
             nav: self.nav.clone(),
-            quote_bodies: Default::default(),
+            quote_excerpts: Default::default(),
+            a_to_z: Default::default(),
             dates: &self.dates,
         }
     }

@@ -3,6 +3,7 @@
 //! Unknown keys are errors (a typo must not silently change a build). Every
 //! problem is reported as `book.toml:line:col: error: …` and exits with 2.
 
+use std::num::NonZeroUsize;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -139,6 +140,17 @@ pub struct Build {
     /// gitignore-style globs (`README.md`, `drafts/`, `**/*.docx`).
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Quote cards per page of a long listing: the quotes index and the
+    /// tension, participant and metaphor pages. Page 1 keeps the listing's
+    /// URL; page 2 is at `<url>page/2/`.
+    #[serde(default = "default_page_size")]
+    pub page_size: NonZeroUsize,
+    /// Works per page of the citation index.
+    #[serde(default = "default_references_page_size")]
+    pub references_page_size: NonZeroUsize,
+    /// Lines per page of the A–Z index.
+    #[serde(default = "default_a_z_page_size")]
+    pub a_z_page_size: NonZeroUsize,
 }
 
 impl Default for Build {
@@ -149,8 +161,21 @@ impl Default for Build {
             link_index_html: true,
             search: true,
             exclude: Vec::new(),
+            page_size: default_page_size(),
+            references_page_size: default_references_page_size(),
+            a_z_page_size: default_a_z_page_size(),
         }
     }
+}
+
+fn default_page_size() -> NonZeroUsize {
+    NonZeroUsize::new(50).expect("not zero")
+}
+fn default_references_page_size() -> NonZeroUsize {
+    NonZeroUsize::new(200).expect("not zero")
+}
+fn default_a_z_page_size() -> NonZeroUsize {
+    NonZeroUsize::new(500).expect("not zero")
 }
 
 fn default_language() -> String {

@@ -20,21 +20,22 @@ pub(crate) struct Body {
 /// The body of page `i`, with links resolved, citations formatted, quotes
 /// embedded and code highlighted.
 pub(crate) fn body(input: &RenderContext<'_>, i: usize) -> Body {
-    render(input, i, true)
+    render(input, i, &input.site.pages[i].url, true)
 }
 
-/// The body of page `i` as HTML, but embedded quotes stay links (for a
-/// quote's own text, shown inside other pages).
-pub(crate) fn body_html_shallow(input: &RenderContext<'_>, i: usize) -> String {
-    render(input, i, false).html
+/// The body of page `i` as shown inside the page at `from` (a quote's text
+/// embedded in a note): its links lead where they do from `from`, its
+/// citations carry no ids, and quotes it embeds stay links.
+pub(crate) fn body_shown_at(input: &RenderContext<'_>, i: usize, from: &str) -> Body {
+    render(input, i, from, false)
 }
 
-fn render(input: &RenderContext<'_>, i: usize, expand: bool) -> Body {
+fn render(input: &RenderContext<'_>, i: usize, from: &str, expand: bool) -> Body {
     let site = input.site;
     let sp = &site.pages[i];
     let index_html = input.config.build.link_index_html;
     let allow_raw_html = input.config.build.allow_raw_html;
-    let href = |n: usize| href_for(site, &sp.url, &sp.links[n], index_html);
+    let href = |n: usize| href_for(site, from, &sp.links[n], index_html);
     let mut pieces = markdown::pieces(&sp.page);
     let mut events: Vec<Event<'_>> = Vec::new();
     while let Some(piece) = pieces.next() {
@@ -106,7 +107,7 @@ fn render(input: &RenderContext<'_>, i: usize, expand: bool) -> Body {
                 let pad = if alone { " " } else { "" };
                 pieces.push_text(&format!("{pad}“{title}”{pad}"));
                 if alone && expand {
-                    let block = super::qual::embed_block(input, &sp.url, t.page);
+                    let block = super::qual::embed_block(input, from, t.page);
                     events.push(Event::Html(block.into()));
                     continue;
                 }
@@ -124,7 +125,7 @@ fn render(input: &RenderContext<'_>, i: usize, expand: bool) -> Body {
                 }
             }
             Piece::Citation(c) => {
-                let citation = citation_html(input, i, c, expand);
+                let citation = citation_html(input, i, from, c, expand);
                 pieces.push_text(&html::text_of(&citation));
                 events.push(Event::InlineHtml(citation.into()));
             }
@@ -145,7 +146,13 @@ fn render(input: &RenderContext<'_>, i: usize, expand: bool) -> Body {
 /// the formatted entry as a tooltip and the occurrence's id.
 /// `with_id`: the citation's own page carries the occurrence ids; copies of
 /// a quote shown elsewhere do not, so ids stay unique.
-fn citation_html(input: &RenderContext<'_>, page: usize, c: usize, with_id: bool) -> String {
+fn citation_html(
+    input: &RenderContext<'_>,
+    page: usize,
+    from: &str,
+    c: usize,
+    with_id: bool,
+) -> String {
     let sp = &input.site.pages[page];
     let citation = &sp.page.citations[c];
     let mut items = Vec::with_capacity(citation.items.len());
@@ -153,7 +160,7 @@ fn citation_html(input: &RenderContext<'_>, page: usize, c: usize, with_id: bool
         let occ_index = sp.occurrences[c][k];
         let occ = &input.site.occurrences[occ_index];
         let entry = &input.cites.entries[occ.reference];
-        let href = super::reference_href(input, &sp.url, occ.reference);
+        let href = super::reference_href(input, from, occ.reference);
         let mut html = String::new();
         if !cref.item.prefix.is_empty() {
             html.push_str(&html::escape(&cref.item.prefix));

@@ -2,9 +2,11 @@
 
 use serde::Serialize;
 
+use super::pager::{self, Slice};
 use super::qual::{href, link, Link};
 use super::RenderContext;
-use crate::model::{KindData, PartialDate};
+use crate::model::{KindData, PartialDate, Role, Site};
+use crate::urls;
 
 /// One dated policy note on the timeline.
 #[derive(Serialize)]
@@ -117,10 +119,14 @@ pub(super) fn timeline(input: &RenderContext<'_>, from: &str) -> Timeline {
     }
 }
 
-/// Pages under one letter of the A–Z index.
+/// Pages under one letter of the A–Z index, on one of its pages.
 #[derive(Serialize)]
 pub(super) struct Letter {
     pub letter: String,
+    /// The letter's heading id, the same on every page.
+    pub anchor: String,
+    /// Whether the letter began on an earlier page.
+    pub continued: bool,
     pub pages: Vec<AzEntry>,
 }
 
@@ -131,38 +137,84 @@ pub(super) struct AzEntry {
     pub kind: String,
 }
 
-/// Every page but the index itself, by title, grouped by first letter.
-pub(super) fn a_to_z(input: &RenderContext<'_>, from: &str) -> Vec<Letter> {
-    use crate::model::Role;
+/// A letter in the A–Z index's contents: where its pages start.
+#[derive(Serialize)]
+pub(super) struct LetterLink {
+    pub letter: String,
+    pub href: String,
+}
+
+/// How many lines the A–Z index has: every page but the index itself.
+pub(super) fn a_to_z_len(site: &Site) -> usize {
+    site.pages
+        .iter()
+        .filter(|p| p.role != Role::AzIndex)
+        .count()
+}
+
+/// Every page but the A–Z index, by title: each page's letter (`#` for a
+/// title that does not start with one) and index. Sorted once per build.
+pub(super) fn a_to_z_order(site: &Site) -> Vec<(String, usize)> {
     let sort_title = |t: &str| {
         t.trim_start_matches(|c: char| !c.is_alphanumeric())
             .to_lowercase()
     };
-    let mut entries: Vec<(String, usize)> = input
-        .site
+    let mut entries: Vec<(String, usize)> = site
         .pages
         .iter()
         .enumerate()
         .filter(|(_, p)| p.role != Role::AzIndex)
         .map(|(i, p)| (sort_title(&p.page.front.title), i))
         .collect();
-    entries.sort();
+    entries.sort_unstable();
+    entries
+        .into_iter()
+        .map(|(key, i)| {
+            let letter = match key.chars().next() {
+                Some(c) if c.is_alphabetic() => c.to_uppercase().to_string(),
+                _ => "#".to_string(),
+            };
+            (letter, i)
+        })
+        .collect()
+}
+
+/// Page `lines` of the A–Z index at `base`: the letters (each linked to
+/// the page it starts on) and this page's entries, grouped by letter.
+pub(super) fn a_to_z(
+    input: &RenderContext<'_>,
+    base: &str,
+    lines: Slice,
+) -> (Vec<LetterLink>, Vec<Letter>) {
+    let site = input.site;
+    let order = input.a_to_z.get_or_init(|| a_to_z_order(site));
+    let from = pager::url(base, lines.k);
+    let index_html = input.config.build.link_index_html;
+    let here = lines.range(order.len());
+    let mut toc: Vec<LetterLink> = Vec::new();
     let mut letters: Vec<Letter> = Vec::new();
-    for (key, i) in entries {
-        let first = key.chars().next().map_or("#".to_string(), |c| {
-            if c.is_alphabetic() {
-                c.to_uppercase().to_string()
-            } else {
-                "#".to_string()
-            }
-        });
-        if letters.last().is_none_or(|l| l.letter != first) {
+    for (n, (letter, i)) in order.iter().enumerate() {
+        let first_of_letter = n == 0 || order[n - 1].0 != *letter;
+        let anchor = format!("letter-{}", toc.len() + usize::from(first_of_letter));
+        if first_of_letter {
+            let at = pager::url(base, lines.page_of(n));
+            toc.push(LetterLink {
+                letter: letter.clone(),
+                href: urls::relative_href(&from, &at, Some(&anchor), index_html),
+            });
+        }
+        if !here.contains(&n) {
+            continue;
+        }
+        if letters.last().is_none_or(|l| l.letter != *letter) {
             letters.push(Letter {
-                letter: first,
+                letter: letter.clone(),
+                anchor,
+                continued: !first_of_letter,
                 pages: Vec::new(),
             });
         }
-        let p = &input.site.pages[i];
+        let p = &site.pages[*i];
         let kind = match p.role {
             Role::Reference(_) => "reference".to_string(),
             Role::Page => p.page.front.kind().name().to_string(),
@@ -174,9 +226,9 @@ pub(super) fn a_to_z(input: &RenderContext<'_>, from: &str) -> Vec<Letter> {
             .pages
             .push(AzEntry {
                 title: p.page.front.title.clone(),
-                href: href(input, from, i),
+                href: href(input, &from, *i),
                 kind,
             });
     }
-    letters
+    (toc, letters)
 }

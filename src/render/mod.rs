@@ -7,6 +7,7 @@
 mod body;
 pub(crate) mod highlight;
 mod indexes;
+mod pager;
 mod qual;
 mod references;
 mod search;
@@ -26,7 +27,7 @@ use crate::urls;
 use crate::write::Sink;
 use theme::Theme;
 
-pub(crate) use body::{body, body_html_shallow};
+pub(crate) use body::{body, body_shown_at};
 
 /// Where the theme's static files go in the output.
 pub(crate) const ASSETS: &str = "assets";
@@ -44,9 +45,11 @@ pub struct RenderContext<'a> {
     pub style_marks: (&'a str, &'a str, &'a str),
     /// The navigation's pages, from [`top_pages`].
     pub nav: Vec<usize>,
-    /// Each quote's text as shown on other pages, rendered once per build
-    /// (a quote appears under each tension, its speaker, the quotes index).
-    pub quote_bodies: std::sync::OnceLock<Vec<String>>,
+    /// Each quote's excerpt as listings show it, made once per build (a
+    /// quote appears under each tension, its speaker, the quotes index).
+    pub quote_excerpts: std::sync::OnceLock<Vec<String>>,
+    /// The A–Z index's order, sorted once for all its pages.
+    pub a_to_z: std::sync::OnceLock<Vec<(String, usize)>>,
     /// How the site's language writes dates for readers.
     pub dates: &'a crate::dates::DateFormat,
 }
@@ -57,13 +60,17 @@ pub struct RenderContext<'a> {
 pub(crate) fn render(input: &RenderContext<'_>, sink: &dyn Sink) -> Result<usize> {
     let site = input.site;
     let tera = templates(input.theme)?;
-    let bodies = site
+    let excerpts = site
         .qual
         .quotes
         .par_iter()
-        .map(|q| body_html_shallow(input, q.page))
+        .map(|q| qual::excerpt_of(&body(input, q.page).text))
         .collect();
-    let _ = input.quote_bodies.set(bodies);
+    let _ = input.quote_excerpts.set(excerpts);
+    // Every page of every page: a long listing is several.
+    let jobs: Vec<(usize, usize)> = (0..site.pages.len())
+        .flat_map(|i| (0..pages_of(input, i)).map(move |k| (i, k)))
+        .collect();
     let search = input.config.build.search;
     // The search index is built on its own thread from the plain texts the
     // pages give as they render.
@@ -82,18 +89,15 @@ pub(crate) fn render(input: &RenderContext<'_>, sink: &dyn Sink) -> Result<usize
             })
         });
         let mut clock = Timings::new();
-        let done = site
-            .pages
-            .par_iter()
-            .enumerate()
-            .try_for_each_with(texts, |texts, (i, p)| {
-                let (html, text) = render_page(input, &tera, i)?;
-                if search {
-                    // The indexer only stops early if it panicked.
-                    let _ = texts.send((i, text));
-                }
-                sink.put(&urls::output_file(&p.url), html.as_bytes())
-            });
+        let done = jobs.par_iter().try_for_each_with(texts, |texts, &(i, k)| {
+            let (html, text) = render_page(input, &tera, i, k)?;
+            if search && k == 0 {
+                // The indexer only stops early if it panicked.
+                let _ = texts.send((i, text));
+            }
+            let url = pager::url(&site.pages[i].url, k);
+            sink.put(&urls::output_file(&url), html.as_bytes())
+        });
         clock.lap("pages");
         let index = match done {
             Ok(()) => indexer.map(|h| h.join().expect("the search indexer does not panic")),
@@ -119,7 +123,8 @@ pub(crate) fn render(input: &RenderContext<'_>, sink: &dyn Sink) -> Result<usize
     out.insert(".nojekyll".into(), Vec::new());
     out.insert("404.html".into(), render_404(input, &tera)?.into_bytes());
     if let Some(base) = &input.config.site.base_url {
-        out.insert("sitemap.xml".into(), sitemap(base, site).into_bytes());
+        let urls = jobs.iter().map(|&(i, k)| pager::url(&site.pages[i].url, k));
+        out.extend(sitemaps(base, urls));
     }
     if let Some(cname) = &input.config.site.cname {
         out.insert("CNAME".into(), format!("{}\n", cname.trim()).into_bytes());
@@ -127,17 +132,18 @@ pub(crate) fn render(input: &RenderContext<'_>, sink: &dyn Sink) -> Result<usize
     for (path, bytes) in &out {
         sink.put(path, bytes)?;
     }
-    Ok(site.pages.len() + site.assets.len() + input.theme.static_files.len() + out.len())
+    Ok(jobs.len() + site.assets.len() + input.theme.static_files.len() + out.len())
 }
 
-/// Renders page `i` alone: its output path, HTML and plain text (`serve`
+/// Renders page `i` alone (the first page of a long listing, the only one
+/// its note's text is on): its output path, HTML and plain text (`serve`
 /// after an edit that changes nothing other pages show).
 pub(crate) fn render_one(
     input: &RenderContext<'_>,
     tera: &tera::Tera,
     i: usize,
 ) -> Result<(String, String, String)> {
-    let (html, text) = render_page(input, tera, i)?;
+    let (html, text) = render_page(input, tera, i, 0)?;
     Ok((urls::output_file(&input.site.pages[i].url), html, text))
 }
 
@@ -269,6 +275,7 @@ fn base_context(input: &RenderContext<'_>, from: &str, current: Option<usize>) -
     ctx.insert("root", &urls::root_prefix(from));
     ctx.insert("home", &urls::relative_href(from, "", None, index_html));
     ctx.insert("nav", &nav(input, from, current, index_html));
+    ctx.insert("pager", &pager::pager(from, 0, 1, index_html));
     ctx.insert("canonical", &None::<String>);
     ctx.insert("highwire", &Vec::<references::Meta>::new());
     ctx.insert("cite_this", &None::<references::CiteThisCtx>);
@@ -330,21 +337,82 @@ pub(crate) fn reference_href(input: &RenderContext<'_>, from: &str, r: usize) ->
     urls::relative_href(from, &url, None, input.config.build.link_index_html)
 }
 
-/// Page `i` as HTML, and its body's plain text.
-fn render_page(input: &RenderContext<'_>, tera: &tera::Tera, i: usize) -> Result<(String, String)> {
+/// How many pages page `i` takes: one, or more for a long listing.
+fn pages_of(input: &RenderContext<'_>, i: usize) -> usize {
+    let build = &input.config.build;
+    let (len, size) = match listing_len(input, i) {
+        Listing::Cards(len) => (len, build.page_size.get()),
+        Listing::Works(len) => (len, build.references_page_size.get()),
+        Listing::Lines(len) => (len, build.a_z_page_size.get()),
+        Listing::None => return 1,
+    };
+    pager::count(len, size)
+}
+
+/// The entries of a page that lists many.
+enum Listing {
+    /// Quote cards: `[build] page-size` to a page.
+    Cards(usize),
+    /// Works of the citation index: `[build] references-page-size`.
+    Works(usize),
+    /// Lines of the A–Z index: `[build] a-z-page-size` to a page.
+    Lines(usize),
+    None,
+}
+
+fn listing_len(input: &RenderContext<'_>, i: usize) -> Listing {
+    let site = input.site;
+    let q = &site.qual;
+    match site.pages[i].role {
+        Role::QuoteIndex => Listing::Cards(q.tensions.iter().map(|t| t.quotes.len()).sum()),
+        Role::MetaphorIndex => {
+            Listing::Cards(q.quotes.iter().filter(|x| x.metaphor.is_some()).count())
+        }
+        Role::ReferenceIndex => Listing::Works(input.cites.order.len()),
+        Role::AzIndex => Listing::Lines(indexes::a_to_z_len(site)),
+        Role::Page => match (q.tension_of(i), q.participant_of(i)) {
+            (Some(t), _) => Listing::Cards(q.tensions[t].quotes.len()),
+            (None, Some(n)) => Listing::Cards(q.participants[n].quotes.len()),
+            (None, None) => Listing::None,
+        },
+        _ => Listing::None,
+    }
+}
+
+/// Page `k` (0-based) of page `i` as HTML, and its body's plain text. The
+/// note's own text, contents and links are on the first page only; later
+/// pages carry the listing on.
+fn render_page(
+    input: &RenderContext<'_>,
+    tera: &tera::Tera,
+    i: usize,
+    k: usize,
+) -> Result<(String, String)> {
     let site = input.site;
     let config = input.config;
     let sp = &site.pages[i];
     let fm = &sp.page.front;
     let index_html = config.build.link_index_html;
-    let mut ctx = base_context(input, &sp.url, Some(i));
-    let body = body(input, i);
+    let from = pager::url(&sp.url, k);
+    let mut ctx = base_context(input, &from, Some(i));
+    let total = pages_of(input, i);
+    ctx.insert("pager", &pager::pager(&sp.url, k, total, index_html));
+    let first = k == 0;
+    let body = if first {
+        body(input, i)
+    } else {
+        body::Body {
+            html: String::new(),
+            text: String::new(),
+        }
+    };
     let backlinks = sp
         .backlinks
         .iter()
+        .filter(|_| first)
         .map(|&b| LinkCtx {
             title: site.pages[b].page.front.title.clone(),
-            href: urls::relative_href(&sp.url, &site.pages[b].url, None, index_html),
+            href: urls::relative_href(&from, &site.pages[b].url, None, index_html),
             current: false,
         })
         .collect();
@@ -361,11 +429,19 @@ fn render_page(input: &RenderContext<'_>, tera: &tera::Tera, i: usize) -> Result
             extra: &fm.extra,
             fields: fm.data.fields(),
             content: body.html,
-            children: children(site, i, index_html),
-            toc: &sp.page.headings,
+            children: if first {
+                children(site, i, index_html)
+            } else {
+                Vec::new()
+            },
+            toc: if first { &sp.page.headings } else { &[] },
             backlinks,
-            works_cited: references::works_cited(input, i),
-            url: &sp.url,
+            works_cited: if first {
+                references::works_cited(input, i)
+            } else {
+                Vec::new()
+            },
+            url: &from,
             source: &sp.page.display,
         },
     );
@@ -373,60 +449,82 @@ fn render_page(input: &RenderContext<'_>, tera: &tera::Tera, i: usize) -> Result
         .site
         .base_url
         .as_ref()
-        .map(|b| format!("{b}{}", urls::encode(&sp.url, true)));
+        .map(|b| format!("{b}{}", urls::encode(&from, true)));
     ctx.insert("canonical", &canonical);
-    ctx.insert(
-        "cite_this",
-        &references::cite_this(input, i, canonical.as_deref()),
-    );
+    if first {
+        ctx.insert(
+            "cite_this",
+            &references::cite_this(input, i, canonical.as_deref()),
+        );
+    }
     let highwire = match sp.role {
         Role::Reference(r) => references::highwire(&input.bib.refs[r]),
         _ => input.paper.map(references::highwire).unwrap_or_default(),
     };
     ctx.insert("highwire", &highwire);
+    let cards = pager::Slice {
+        k,
+        size: config.build.page_size.get(),
+    };
+    let from = from.as_str();
     let name = match sp.role {
         Role::Reference(r) => {
-            ctx.insert("reference", &references::reference(input, &sp.url, r));
+            ctx.insert("reference", &references::reference(input, from, r));
             "reference.html".to_string()
         }
         Role::ReferenceIndex => {
-            ctx.insert("references", &references::all_references(input, &sp.url));
-            ctx.insert("downloads", &references::all_downloads(&sp.url));
+            let works = pager::Slice {
+                k,
+                size: config.build.references_page_size.get(),
+            };
+            ctx.insert(
+                "references",
+                &references::all_references(input, from, works),
+            );
+            ctx.insert("downloads", &references::all_downloads(from));
             "references.html".to_string()
         }
         Role::TensionIndex => {
-            ctx.insert("tensions", &qual::tensions(input, &sp.url));
+            ctx.insert("tensions", &qual::tensions(input, from));
             "tensions.html".to_string()
         }
         Role::QuoteIndex => {
-            ctx.insert("groups", &qual::quotes_by_tension(input, &sp.url));
+            let (toc, groups) = qual::quotes_by_tension(input, &sp.url, cards);
+            ctx.insert("toc", &toc);
+            ctx.insert("groups", &groups);
             "quotes.html".to_string()
         }
         Role::ParticipantIndex => {
-            ctx.insert("participants", &qual::participants(input, &sp.url));
+            ctx.insert("participants", &qual::participants(input, from));
             "participants.html".to_string()
         }
         Role::MetaphorIndex => {
-            ctx.insert("metaphors", &qual::metaphors(input, &sp.url));
+            ctx.insert("metaphors", &qual::metaphors(input, from, cards));
             "metaphors.html".to_string()
         }
         Role::AzIndex => {
-            ctx.insert("letters", &indexes::a_to_z(input, &sp.url));
+            let lines = pager::Slice {
+                k,
+                size: config.build.a_z_page_size.get(),
+            };
+            let (toc, letters) = indexes::a_to_z(input, &sp.url, lines);
+            ctx.insert("toc", &toc);
+            ctx.insert("letters", &letters);
             "a-z.html".to_string()
         }
         Role::Search => "search.html".to_string(),
         Role::PolicyIndex => {
-            ctx.insert("timeline", &indexes::timeline(input, &sp.url));
+            ctx.insert("timeline", &indexes::timeline(input, from));
             "timeline.html".to_string()
         }
         Role::Page => {
             let q = &site.qual;
             if let Some(t) = q.tension_of(i) {
-                ctx.insert("tension", &qual::tension(input, &sp.url, t));
+                ctx.insert("tension", &qual::tension(input, from, t, cards));
             } else if let Some(n) = q.quote_of(i) {
-                ctx.insert("quote", &qual::quote(input, &sp.url, n));
+                ctx.insert("quote", &qual::quote(input, from, n));
             } else if let Some(n) = q.participant_of(i) {
-                ctx.insert("participant", &qual::participant(input, &sp.url, n));
+                ctx.insert("participant", &qual::participant(input, from, n, cards));
             }
             let kind_template = format!("{}.html", fm.kind().name());
             if tera.get_template_names().any(|n| n == kind_template) {
@@ -496,16 +594,43 @@ fn render_404(input: &RenderContext<'_>, tera: &tera::Tera) -> Result<String> {
         .map_err(|e| Error::Template(format!("404.html: {e}")))
 }
 
-fn sitemap(base: &str, site: &Site) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for p in &site.pages {
-        xml.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
-            html::escape(&format!("{base}{}", urls::encode(&p.url, true)))
-        ));
+/// The most URLs one sitemap file may list (sitemaps.org).
+const SITEMAP_URLS: usize = 50_000;
+
+/// `sitemap.xml` listing every page's URL, or, for a site with more pages
+/// than one sitemap may list, `sitemap.xml` as an index of `sitemap-1.xml`,
+/// `sitemap-2.xml`… of up to [`SITEMAP_URLS`] each.
+fn sitemaps(base: &str, urls: impl Iterator<Item = String>) -> Vec<(String, Vec<u8>)> {
+    let urls: Vec<String> = urls.collect();
+    let urlset = |chunk: &[String]| {
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for url in chunk {
+            xml.push_str(&format!(
+                "  <url><loc>{}</loc></url>\n",
+                html::escape(&format!("{base}{}", urls::encode(url, true)))
+            ));
+        }
+        xml.push_str("</urlset>\n");
+        xml.into_bytes()
+    };
+    if urls.len() <= SITEMAP_URLS {
+        return vec![("sitemap.xml".into(), urlset(&urls))];
     }
-    xml.push_str("</urlset>\n");
-    xml
+    let mut files = Vec::new();
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (n, chunk) in urls.chunks(SITEMAP_URLS).enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        index.push_str(&format!(
+            "  <sitemap><loc>{}</loc></sitemap>\n",
+            html::escape(&format!("{base}{name}"))
+        ));
+        files.push((name, urlset(chunk)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(("sitemap.xml".into(), index.into_bytes()));
+    files
 }

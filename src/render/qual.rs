@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::pager::{self, Slice};
 use super::RenderContext;
 use crate::html::escape;
 use crate::model::QuoteInfo;
@@ -40,6 +41,40 @@ pub(super) struct QuoteCard {
     pub provenance: Option<String>,
 }
 
+/// A quote as a listing shows it: an excerpt of its text, its speaker,
+/// its tensions and the link to its page.
+#[derive(Serialize)]
+pub(super) struct Brief {
+    pub id: String,
+    pub title: String,
+    pub href: String,
+    /// Plain text: the quote's first words, whole when it is short.
+    pub excerpt: String,
+    pub speaker: Link,
+    pub tags: Vec<Tag>,
+}
+
+/// The longest excerpt a listing shows, in characters.
+const EXCERPT: usize = 280;
+
+/// `text` whole when it is short, else its words up to about
+/// [`EXCERPT`] characters and an ellipsis.
+pub(crate) fn excerpt_of(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= EXCERPT {
+        return text;
+    }
+    let cut = text
+        .char_indices()
+        .nth(EXCERPT)
+        .map_or(text.len(), |(at, _)| at);
+    let head = &text[..cut];
+    // Back to the last whole word, and off any punctuation it ends with.
+    let head = head.rfind(' ').map_or(head, |at| &head[..at]);
+    let head = head.trim_end_matches(|c: char| !c.is_alphanumeric());
+    format!("{head}…")
+}
+
 pub(super) fn href(input: &RenderContext<'_>, from: &str, page: usize) -> String {
     urls::relative_href(
         from,
@@ -65,7 +100,44 @@ fn provenance(q: &QuoteInfo) -> Option<String> {
     }
 }
 
-/// Quote `q` as seen from the page at `from`.
+/// Quote `q` as a listing on the page at `from` shows it.
+pub(super) fn brief(input: &RenderContext<'_>, from: &str, q: usize) -> Brief {
+    let qual = &input.site.qual;
+    let quote = &qual.quotes[q];
+    let sp = &input.site.pages[quote.page];
+    let speaker = &qual.participants[quote.speaker];
+    Brief {
+        id: sp.id.clone(),
+        title: sp.page.front.title.clone(),
+        href: href(input, from, quote.page),
+        excerpt: match input.quote_excerpts.get() {
+            Some(excerpts) => excerpts[q].clone(),
+            None => excerpt_of(&super::body(input, quote.page).text),
+        },
+        speaker: Link {
+            title: speaker.pseudonym.clone(),
+            href: href(input, from, speaker.page),
+        },
+        tags: tags(input, from, quote),
+    }
+}
+
+fn tags(input: &RenderContext<'_>, from: &str, quote: &QuoteInfo) -> Vec<Tag> {
+    quote
+        .tags
+        .iter()
+        .map(|(t, pole)| {
+            let l = link(input, from, input.site.qual.tensions[*t].page);
+            Tag {
+                title: l.title,
+                href: l.href,
+                pole: pole.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Quote `q` whole, as its own page or a note embedding it shows it.
 pub(super) fn card(input: &RenderContext<'_>, from: &str, q: usize) -> QuoteCard {
     let qual = &input.site.qual;
     let quote = &qual.quotes[q];
@@ -80,27 +152,13 @@ pub(super) fn card(input: &RenderContext<'_>, from: &str, q: usize) -> QuoteCard
         html: if sp.url == from {
             super::body(input, quote.page).html
         } else {
-            match input.quote_bodies.get() {
-                Some(bodies) => bodies[q].clone(),
-                None => super::body_html_shallow(input, quote.page),
-            }
+            super::body_shown_at(input, quote.page, from).html
         },
         speaker: Link {
             title: speaker.pseudonym.clone(),
             href: href(input, from, speaker.page),
         },
-        tags: quote
-            .tags
-            .iter()
-            .map(|(t, pole)| {
-                let l = link(input, from, qual.tensions[*t].page);
-                Tag {
-                    title: l.title,
-                    href: l.href,
-                    pole: pole.clone(),
-                }
-            })
-            .collect(),
+        tags: tags(input, from, quote),
         metaphor: quote.metaphor.clone(),
         stage: quote.stage.clone(),
         provenance: provenance(quote),
@@ -117,7 +175,7 @@ pub(super) struct PoleGroup {
 #[derive(Serialize)]
 pub(super) struct SpeakerGroup {
     pub speaker: Link,
-    pub quotes: Vec<QuoteCard>,
+    pub quotes: Vec<Brief>,
 }
 
 /// What a tension page shows beyond its note.
@@ -130,11 +188,12 @@ pub(super) struct TensionCtx {
     pub groups: Vec<PoleGroup>,
 }
 
-pub(super) fn tension(input: &RenderContext<'_>, from: &str, t: usize) -> TensionCtx {
+/// Tension `t`'s page, showing the quotes of page `cards`.
+pub(super) fn tension(input: &RenderContext<'_>, from: &str, t: usize, cards: Slice) -> TensionCtx {
     let qual = &input.site.qual;
     let info = &qual.tensions[t];
     let mut groups: Vec<PoleGroup> = Vec::new();
-    for &q in &info.quotes {
+    for &q in &info.quotes[cards.range(info.quotes.len())] {
         let pole = qual.quotes[q]
             .tags
             .iter()
@@ -167,7 +226,7 @@ pub(super) fn tension(input: &RenderContext<'_>, from: &str, t: usize) -> Tensio
             .last_mut()
             .expect("just pushed")
             .quotes
-            .push(card(input, from, q));
+            .push(brief(input, from, q));
     }
     TensionCtx {
         poles: info.poles.clone(),
@@ -259,15 +318,27 @@ pub(super) fn quote(input: &RenderContext<'_>, from: &str, q: usize) -> QuoteCtx
 pub(super) struct ParticipantCtx {
     pub pseudonym: String,
     pub role: Option<String>,
-    pub quotes: Vec<QuoteCard>,
+    /// How many quotes they have, on all pages.
+    pub count: usize,
+    /// Those on this page.
+    pub quotes: Vec<Brief>,
 }
 
-pub(super) fn participant(input: &RenderContext<'_>, from: &str, n: usize) -> ParticipantCtx {
+pub(super) fn participant(
+    input: &RenderContext<'_>,
+    from: &str,
+    n: usize,
+    cards: Slice,
+) -> ParticipantCtx {
     let p = &input.site.qual.participants[n];
     ParticipantCtx {
         pseudonym: p.pseudonym.clone(),
         role: p.role.clone(),
-        quotes: p.quotes.iter().map(|&q| card(input, from, q)).collect(),
+        count: p.quotes.len(),
+        quotes: p.quotes[cards.range(p.quotes.len())]
+            .iter()
+            .map(|&q| brief(input, from, q))
+            .collect(),
     }
 }
 
@@ -355,23 +426,68 @@ pub(super) fn tensions(input: &RenderContext<'_>, from: &str) -> TensionsCtx {
     }
 }
 
-/// Quotes of one tension, for the quotes index.
+/// Quotes of one tension on one page of the quotes index.
 #[derive(Serialize)]
 pub(super) struct QuoteGroup {
     pub tension: Link,
-    pub quotes: Vec<QuoteCard>,
+    /// The group's heading id, the same on every page.
+    pub anchor: String,
+    /// Whether the group began on an earlier page.
+    pub continued: bool,
+    pub quotes: Vec<Brief>,
 }
 
-pub(super) fn quotes_by_tension(input: &RenderContext<'_>, from: &str) -> Vec<QuoteGroup> {
+/// One tension in the quotes index's contents: where its quotes start.
+#[derive(Serialize)]
+pub(super) struct TocEntry {
+    pub title: String,
+    pub href: String,
+    pub count: usize,
+}
+
+/// Page `cards` of the quotes index at `base`: every quote under each of
+/// its tensions, tension by tension. Returns the contents (every tension,
+/// linked to the page its quotes start on) and this page's groups.
+pub(super) fn quotes_by_tension(
+    input: &RenderContext<'_>,
+    base: &str,
+    cards: Slice,
+) -> (Vec<TocEntry>, Vec<QuoteGroup>) {
     let qual = &input.site.qual;
-    qual.tensions
-        .iter()
-        .filter(|t| !t.quotes.is_empty())
-        .map(|t| QuoteGroup {
-            tension: link(input, from, t.page),
-            quotes: t.quotes.iter().map(|&q| card(input, from, q)).collect(),
-        })
-        .collect()
+    let from = pager::url(base, cards.k);
+    let index_html = input.config.build.link_index_html;
+    let mut toc = Vec::new();
+    let mut groups = Vec::new();
+    let mut start = 0;
+    let total: usize = qual.tensions.iter().map(|t| t.quotes.len()).sum();
+    let here = cards.range(total);
+    for (n, t) in qual.tensions.iter().enumerate() {
+        if t.quotes.is_empty() {
+            continue;
+        }
+        let anchor = format!("tension-{}", n + 1);
+        let at = pager::url(base, cards.page_of(start));
+        toc.push(TocEntry {
+            title: input.site.pages[t.page].page.front.title.clone(),
+            href: urls::relative_href(&from, &at, Some(&anchor), index_html),
+            count: t.quotes.len(),
+        });
+        let end = start + t.quotes.len();
+        let (lo, hi) = (start.max(here.start), end.min(here.end));
+        if lo < hi {
+            groups.push(QuoteGroup {
+                tension: link(input, &from, t.page),
+                anchor,
+                continued: lo > start,
+                quotes: t.quotes[lo - start..hi - start]
+                    .iter()
+                    .map(|&q| brief(input, &from, q))
+                    .collect(),
+            });
+        }
+        start = end;
+    }
+    (toc, groups)
 }
 
 #[derive(Serialize)]
@@ -400,28 +516,37 @@ pub(super) fn participants(input: &RenderContext<'_>, from: &str) -> Vec<Partici
 #[derive(Serialize)]
 pub(super) struct MetaphorRow {
     pub metaphor: String,
-    pub quote: QuoteCard,
+    /// The row's heading id, the same whichever page it is on.
+    pub anchor: String,
+    pub quote: Brief,
 }
 
-/// Every metaphor with its quote, alphabetically.
-pub(super) fn metaphors(input: &RenderContext<'_>, from: &str) -> Vec<MetaphorRow> {
-    let mut rows: Vec<MetaphorRow> = input
-        .site
+/// Page `cards` of every metaphor with its quote, alphabetically.
+pub(super) fn metaphors(input: &RenderContext<'_>, from: &str, cards: Slice) -> Vec<MetaphorRow> {
+    let site = input.site;
+    let mut rows: Vec<(String, &str, usize, &str)> = site
         .qual
         .quotes
         .iter()
         .enumerate()
         .filter_map(|(q, info)| {
-            info.metaphor.as_ref().map(|m| MetaphorRow {
-                metaphor: m.clone(),
-                quote: card(input, from, q),
+            info.metaphor.as_ref().map(|m| {
+                let url = site.pages[info.page].url.as_str();
+                (m.to_lowercase(), url, q, m.as_str())
             })
         })
         .collect();
-    rows.sort_by(|a, b| {
-        (a.metaphor.to_lowercase(), &a.quote.href).cmp(&(b.metaphor.to_lowercase(), &b.quote.href))
-    });
-    rows
+    rows.sort_unstable();
+    let here = cards.range(rows.len());
+    rows[here.clone()]
+        .iter()
+        .zip(here)
+        .map(|(&(_, _, q, m), n)| MetaphorRow {
+            metaphor: m.to_string(),
+            anchor: format!("metaphor-{}", n + 1),
+            quote: brief(input, from, q),
+        })
+        .collect()
 }
 
 /// A quote shown inside a note: a figure with the text, the speaker and a

@@ -142,10 +142,14 @@ pub(super) fn reference(input: &RenderContext<'_>, from: &str, r: usize) -> RefC
 }
 
 /// Every entry, in the style's order, for the citation index.
-pub(super) fn all_references(input: &RenderContext<'_>, from: &str) -> Vec<RefCtx> {
-    input
-        .cites
-        .order
+/// The works on page `cards` of the citation index.
+pub(super) fn all_references(
+    input: &RenderContext<'_>,
+    from: &str,
+    cards: super::pager::Slice,
+) -> Vec<RefCtx> {
+    let order = &input.cites.order;
+    order[cards.range(order.len())]
         .iter()
         .map(|&r| reference(input, from, r))
         .collect()

@@ -215,6 +215,19 @@ pub(crate) struct Link {
     pub href: String,
 }
 
+/// Every page of the listing at `url` (`references/`) in `site`, one after
+/// the other: page 1 at `url`, page n at `<url>page/n/`.
+pub(crate) fn listing(site: &Path, url: &str) -> String {
+    let mut all = std::fs::read_to_string(site.join(url).join("index.html")).unwrap();
+    for n in 2.. {
+        match std::fs::read_to_string(site.join(format!("{url}page/{n}/index.html"))) {
+            Ok(page) => all.push_str(&page),
+            Err(_) => break,
+        }
+    }
+    all
+}
+
 /// Checks every `href` and `src` in every HTML file of `site`: internal
 /// ones must be relative and must reach a file, and their fragment an `id`
 /// on the target page. `404.html` is checked against its `<base href>` path

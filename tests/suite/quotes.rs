@@ -72,7 +72,7 @@ fn stems(dir: &str) -> Vec<String> {
 
 /// The quote pages a fragment of HTML lists as cards.
 fn cards(html: &str) -> Vec<String> {
-    html.split("<figure class=\"quote-card\">")
+    html.split("<figure class=\"quote-card quote-brief\">")
         .skip(1)
         .map(|card| {
             let start = card.find("<p class=\"quote-page\"><a href=\"").unwrap() + 31;

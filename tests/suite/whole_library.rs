@@ -83,7 +83,7 @@ fn sweep(style: &str, numeric: bool, bib: &str, refs: &BTreeMap<String, Referenc
             problems.push(format!("{style}: `{text}` stands for {slugs:?}"));
         }
     }
-    let index = std::fs::read_to_string(site.join("references/index.html")).unwrap();
+    let index = crate::common::listing(&site, "references/");
     let narrative: BTreeMap<&str, &str> = by_text
         .iter()
         .flat_map(|(t, slugs)| slugs.iter().map(move |s| (s.as_str(), t.as_str())))
