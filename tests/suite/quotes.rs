@@ -258,3 +258,43 @@ fn a_top_level_pole_applies_to_the_quote_s_tension() {
     let page = test.page("tensions/ad/index.html");
     assert!(page.contains("<h3>Leaning to dependency</h3>"), "{page}");
 }
+
+#[test]
+fn a_quote_embedded_in_a_note_links_from_that_note() {
+    // The home page is at the root, the quote two folders down: the
+    // quote's citation and link must lead where they do from the home page.
+    let test = SiteTest::new().files(&[
+        (
+            "book.toml",
+            "[site]\ntitle = \"T\"\n\n[bibliography]\nfiles = [\"refs.yaml\"]\n",
+        ),
+        (
+            "refs.yaml",
+            "- id: alpha2001\n  type: book\n  title: Alpha\n  author: [{family: Able, given: A.}]\n  issued: {date-parts: [[2001]]}\n",
+        ),
+        ("content/index.md", "---\ntitle: Home\n---\nBefore.\n\n![[quote:q1]]\n\nAfter.\n"),
+        ("content/notes/other.md", "---\ntitle: Other\n---\nText.\n"),
+        (
+            "content/tensions/t.md",
+            "---\ntitle: T\nkind: tension\npoles: [a, b]\nlevel: management\n---\n",
+        ),
+        ("content/participants/pat.md", "---\ntitle: Pat\nkind: participant\npseudonym: Pat\n---\n"),
+        (
+            "content/interviews/2020/q1.md",
+            "---\ntitle: Q1\nkind: quote\nspeaker: pat\ntensions: [t]\n---\nAs [[other]] says [@alpha2001].\n",
+        ),
+    ]);
+    test.build().clean();
+    let home = test.page("index.html");
+    assert!(home.contains("<figure class=\"quote-embed\">"), "{home}");
+    assert!(
+        home.contains("href=\"references/alpha2001/index.html\""),
+        "{home}"
+    );
+    assert!(home.contains("href=\"notes/other/index.html\""), "{home}");
+    // On the quote's own page the same links climb out of its folders.
+    let own = test.page("interviews/2020/q1/index.html");
+    assert!(own.contains("href=\"../../../references/alpha2001/index.html\""));
+    let (_, problems) = test.check_links("/");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
