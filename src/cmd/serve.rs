@@ -340,7 +340,7 @@ fn update_one(
     if !quiet {
         eprintln!("rebuilt {out} in {:.3} s", start.elapsed().as_secs_f64());
     }
-    if let Some((out, script)) = session.search_index() {
+    for (out, script) in session.search_index().into_iter().flatten() {
         put(out, script.into_bytes());
     }
     true

@@ -151,7 +151,7 @@ impl Session {
     }
 
     /// The search index, as written to the output.
-    pub(super) fn search_index(&mut self) -> Option<(String, String)> {
+    pub(super) fn search_index(&mut self) -> Option<Vec<(String, String)>> {
         if !self.config.build.search {
             return None;
         }

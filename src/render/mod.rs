@@ -83,9 +83,9 @@ pub(crate) fn render(input: &RenderContext<'_>, sink: &dyn Sink) -> Result<usize
                 for (i, text) in received {
                     builder.add(i, text);
                 }
-                let script = builder.script();
+                let files = builder.files();
                 clock.lap("search index");
-                script
+                files
             })
         });
         let mut clock = Timings::new();
@@ -114,8 +114,8 @@ pub(crate) fn render(input: &RenderContext<'_>, sink: &dyn Sink) -> Result<usize
         sink.put(&format!("{ASSETS}/{name}"), bytes)?;
     }
     references::downloads(input, &mut out);
-    if let Some(index) = index {
-        out.insert(format!("{ASSETS}/search-index.js"), index.into_bytes());
+    for (path, text) in index.into_iter().flatten() {
+        out.insert(path, text.into_bytes());
     }
     let (light, dark) = highlight::stylesheets();
     out.insert(format!("{ASSETS}/syntax-light.css"), light.into_bytes());
@@ -156,14 +156,14 @@ pub(crate) fn plain_texts(input: &RenderContext<'_>) -> Vec<String> {
         .collect()
 }
 
-/// The search index script, as written to `assets/search-index.js`, from
-/// every page's plain text.
-pub(crate) fn search_index(input: &RenderContext<'_>, texts: &[String]) -> (String, String) {
+/// The search files (`assets/search-index.js` and `assets/search/`), with
+/// their paths, from every page's plain text.
+pub(crate) fn search_index(input: &RenderContext<'_>, texts: &[String]) -> Vec<(String, String)> {
     let mut builder = search::Builder::new(input);
     for (i, text) in texts.iter().enumerate() {
         builder.add(i, text.clone());
     }
-    (format!("{ASSETS}/search-index.js"), builder.script())
+    builder.files()
 }
 
 /// The theme's templates, compiled.

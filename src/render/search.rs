@@ -1,34 +1,71 @@
 //! The search index, built at build time for a search that runs in the
-//! reader's browser with no server: an elasticlunr index (the engine mdBook
-//! uses) written as a script file, so it loads from `file://` and under any
-//! path prefix, where a `fetch` of a JSON index would be refused.
+//! reader's browser with no server, in files a browser loads only as a
+//! query needs them:
+//!
+//! - `assets/search-index.js`: what every search needs first (the number
+//!   of documents, the first term of each term shard, the tensions);
+//! - `assets/search/t<n>.js`: the postings of a run of terms in order,
+//!   about [`SHARD_BYTES`] each, so a word loads one shard;
+//! - `assets/search/d<n>.js`: what a result shows (title, URL, kind,
+//!   excerpt) for [`DOCS_PER_SHARD`] documents, loaded for the results
+//!   shown.
+//!
+//! Each file is a script (`window.companionSearch.load(name, data)`), so
+//! search works from `file://` and under any path prefix, where a `fetch`
+//! of JSON would be refused. Words are split, trimmed, stop-listed and
+//! stemmed by elasticlunr's English pipeline, which the browser runs on
+//! the query with the same rules (`elasticlunr.min.js`); accents are
+//! folded on both sides. A quote's tensions are terms too (`~<n>`), so the
+//! tension filter loads one shard like a word.
 
-use elasticlunr::{Index, IndexBuilder};
+use std::collections::HashMap;
+
+use elasticlunr::lang::{English, Language};
+use elasticlunr::pipeline::Pipeline;
 use serde::Serialize;
 
 use super::RenderContext;
 use crate::model::{Kind, Role};
 
-/// What a result shows; the index itself holds the searchable text.
+/// What a result shows.
 #[derive(Serialize)]
 struct Doc {
-    title: String,
+    /// Title.
+    t: String,
     /// Site-relative URL of the page (`""` for the home page).
-    url: String,
-    kind: String,
-    excerpt: String,
-    /// For quotes: the titles of their tensions, to filter by.
-    tensions: Vec<String>,
+    u: String,
+    /// Kind.
+    k: String,
+    /// Excerpt.
+    e: String,
 }
 
+/// `assets/search-index.js`.
 #[derive(Serialize)]
-struct SearchData<'a> {
-    index: &'a Index,
-    docs: Vec<Doc>,
-    /// Every tension title, for the filter.
+struct Meta<'a> {
+    /// Documents.
+    n: usize,
+    /// Documents per document shard.
+    per: usize,
+    /// The first term of each term shard, in order.
+    first: Vec<&'a str>,
+    /// Every tension title, for the filter; tension `i` is term `~i`.
     tensions: Vec<String>,
 }
 
+/// About how many bytes of postings a term shard holds.
+pub(crate) const SHARD_BYTES: usize = 48 * 1024;
+/// Documents per document shard.
+pub(crate) const DOCS_PER_SHARD: usize = 100;
+/// Characters of a page's text a result shows.
+const EXCERPT: usize = 160;
+
+/// How much a word counts in a title, in a name, and at most in the text
+/// (where it counts more as it is more frequent, less as the text is
+/// longer).
+const TITLE: f64 = 5.0;
+const PEOPLE: f64 = 3.0;
+const BODY: f64 = 4.0;
 /// Longest word the index takes. The index stores words as a tree of
 /// characters, one level per character: a 300 KB "word" (pathological
 /// Markdown such as `[a](<b` repeated) would overflow the stack when the
@@ -85,24 +122,45 @@ fn searchable(text: &str) -> String {
 }
 
 fn excerpt(text: &str) -> String {
-    let mut out: String = text.chars().take(180).collect();
-    if text.chars().count() > 180 {
+    let mut out: String = text.chars().take(EXCERPT).collect();
+    if text.chars().count() > EXCERPT {
         out.push('…');
     }
     out
 }
 
-/// Builds `search-index.js` from the pages' plain texts, given in any
-/// order as the pages render. Each page's document number is fixed by its
-/// place in the site, and the index keeps everything in ordered maps, so
-/// the script is the same whatever order the pages came in.
+/// One word's place in one document.
+#[derive(Clone, Copy, Default)]
+struct Hit {
+    title: bool,
+    people: bool,
+    /// How often it is in the text.
+    body: u32,
+}
+
+/// One document as the index holds it until it is written.
+struct Entry {
+    doc: Doc,
+    /// Words in its text, for the length normalisation.
+    length: u32,
+    /// Its terms (by number in [`Builder::terms`]) and where each is.
+    hits: Vec<(u32, Hit)>,
+}
+
+/// Builds the search files from the pages' plain texts, given in any order
+/// as the pages render. Each page's document number is fixed by its place
+/// in the site and every file is written in term or document order, so
+/// the files are the same whatever order the pages came in.
 pub(super) struct Builder<'a> {
     input: &'a RenderContext<'a>,
-    index: Index,
+    language: English,
+    pipeline: Pipeline,
     /// Each page's document number: pages in site order, the A–Z index
     /// left out.
     numbers: Vec<Option<usize>>,
-    docs: Vec<Option<Doc>>,
+    entries: Vec<Option<Entry>>,
+    /// Every term met, numbered as met.
+    terms: HashMap<String, u32>,
 }
 
 impl<'a> Builder<'a> {
@@ -119,19 +177,27 @@ impl<'a> Builder<'a> {
                 })
             })
             .collect();
+        let language = English::new();
+        let pipeline = language.make_pipeline();
         Builder {
             input,
-            // The default tokenizer and pipeline, so that queries in the
-            // browser are split and stemmed the same way.
-            index: IndexBuilder::new()
-                .save_docs(false)
-                .add_field("title")
-                .add_field("body")
-                .add_field("people")
-                .build(),
+            language,
+            pipeline,
             numbers,
-            docs: (0..count).map(|_| None).collect(),
+            entries: (0..count).map(|_| None).collect(),
+            terms: HashMap::new(),
         }
+    }
+
+    /// The terms of `text`, as the browser makes them of a query.
+    fn terms_of(&self, text: &str) -> Vec<String> {
+        let text = searchable(&fold(text));
+        self.pipeline.run(self.language.tokenize(&text))
+    }
+
+    fn term(&mut self, term: String) -> u32 {
+        let next = self.terms.len() as u32;
+        *self.terms.entry(term).or_insert(next)
     }
 
     /// Page `i`, with its body's plain text.
@@ -168,11 +234,7 @@ impl<'a> Builder<'a> {
         if let Some(q) = qual.quote_of(i) {
             let quote = &qual.quotes[q];
             people = qual.participants[quote.speaker].pseudonym.clone();
-            tensions = quote
-                .tags
-                .iter()
-                .map(|(t, _)| site.pages[qual.tensions[*t].page].page.front.title.clone())
-                .collect();
+            tensions = quote.tags.iter().map(|(t, _)| *t).collect();
             if let Some(m) = &quote.metaphor {
                 body.push(' ');
                 body.push_str(m);
@@ -183,37 +245,111 @@ impl<'a> Builder<'a> {
                 body = format!("{s} {body}");
             }
         }
-        self.index.add_doc(
-            &number.to_string(),
-            [
-                searchable(&fold(&front.title)).as_str(),
-                searchable(&fold(&body)).as_str(),
-                searchable(&fold(&people)).as_str(),
-            ],
-        );
-        self.docs[number] = Some(Doc {
-            title: front.title.clone(),
-            url: sp.url.clone(),
-            kind,
-            excerpt: excerpt(if body.is_empty() {
-                front.summary.as_deref().unwrap_or("")
-            } else {
-                &body
-            }),
-            tensions,
+        let mut hits: HashMap<u32, Hit> = HashMap::new();
+        for term in self.terms_of(&front.title) {
+            hits.entry(self.term(term)).or_default().title = true;
+        }
+        for term in self.terms_of(&people) {
+            hits.entry(self.term(term)).or_default().people = true;
+        }
+        let words = self.terms_of(&body);
+        let length = words.len() as u32;
+        for term in words {
+            hits.entry(self.term(term)).or_default().body += 1;
+        }
+        for t in tensions {
+            let title = Hit {
+                title: true,
+                ..Hit::default()
+            };
+            hits.insert(self.term(format!("~{t}")), title);
+        }
+        self.entries[number] = Some(Entry {
+            doc: Doc {
+                t: front.title.clone(),
+                u: sp.url.clone(),
+                k: kind,
+                e: excerpt(if body.is_empty() {
+                    front.summary.as_deref().unwrap_or("")
+                } else {
+                    &body
+                }),
+            },
+            length,
+            hits: hits.into_iter().collect(),
         });
     }
 
-    /// `search-index.js`: the index and the documents, as one script.
-    pub(super) fn script(self) -> String {
+    /// Every search file: its path under the output and its text.
+    pub(super) fn files(self) -> Vec<(String, String)> {
+        let entries: Vec<Entry> = self
+            .entries
+            .into_iter()
+            .map(|e| e.expect("every page was added"))
+            .collect();
+        let average = (entries.iter().map(|e| f64::from(e.length)).sum::<f64>()
+            / entries.len().max(1) as f64)
+            .max(1.0);
+        // Terms in the browser's string order (UTF-16 code units).
+        let mut names: Vec<(String, u32)> = self.terms.into_iter().collect();
+        names.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+        let mut rank = vec![0u32; names.len()];
+        for (r, (_, id)) in names.iter().enumerate() {
+            rank[*id as usize] = r as u32;
+        }
+        // Postings by term, documents in order.
+        let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); names.len()];
+        for (d, entry) in entries.iter().enumerate() {
+            let norm = 1.0 - 0.75 + 0.75 * f64::from(entry.length) / average;
+            for &(term, hit) in &entry.hits {
+                postings[rank[term as usize] as usize].push((d as u32, weight(hit, norm)));
+            }
+        }
+        let mut files = Vec::new();
+        let mut first: Vec<&str> = Vec::new();
+        let mut shard = String::new();
+        let flush = |shard: &mut String, files: &mut Vec<(String, String)>| {
+            let n = files.len();
+            files.push((
+                format!("{}/search/t{n}.js", super::ASSETS),
+                format!("window.companionSearch.load(\"t{n}\", {{{shard}}});\n"),
+            ));
+            shard.clear();
+        };
+        for ((name, _), list) in names.iter().zip(&mut postings) {
+            list.sort_unstable();
+            if shard.is_empty() {
+                first.push(name);
+            } else {
+                shard.push(',');
+            }
+            shard.push_str(&script_json(name));
+            shard.push_str(":\"");
+            shard.push_str(&encode(list));
+            shard.push('"');
+            if shard.len() >= SHARD_BYTES {
+                flush(&mut shard, &mut files);
+            }
+        }
+        if !shard.is_empty() || first.is_empty() {
+            if first.is_empty() {
+                first.push("");
+            }
+            flush(&mut shard, &mut files);
+        }
+        let docs: Vec<Doc> = entries.into_iter().map(|e| e.doc).collect();
+        for (n, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
+            let json = serde_json::to_string(chunk).expect("documents serialise");
+            files.push((
+                format!("{}/search/d{n}.js", super::ASSETS),
+                format!("window.companionSearch.load(\"d{n}\", {});\n", safe(&json)),
+            ));
+        }
         let site = self.input.site;
-        let data = SearchData {
-            index: &self.index,
-            docs: self
-                .docs
-                .into_iter()
-                .map(|d| d.expect("every page was added"))
-                .collect(),
+        let meta = Meta {
+            n: docs.len(),
+            per: DOCS_PER_SHARD,
+            first,
             tensions: site
                 .qual
                 .tensions
@@ -221,11 +357,69 @@ impl<'a> Builder<'a> {
                 .map(|t| site.pages[t.page].page.front.title.clone())
                 .collect(),
         };
-        let json = serde_json::to_string(&data).expect("the index serialises");
-        // Safe inside a script file, and inside HTML should anyone inline it.
-        let json = json.replace("</", "<\\/");
-        format!("window.companionSearch = {json};\n")
+        let json = serde_json::to_string(&meta).expect("the index serialises");
+        files.push((
+            format!("{}/search-index.js", super::ASSETS),
+            format!("window.companionSearch = {};\n", safe(&json)),
+        ));
+        files
     }
+}
+
+/// How much a word counts in a document, 1 to 9: a title or a name counts
+/// most; in the text, more as it is more frequent there, less as the text
+/// is longer (BM25's saturation and length normalisation, `norm` being
+/// `1 - b + b · length / average length`).
+fn weight(hit: Hit, norm: f64) -> u8 {
+    const K1: f64 = 1.2;
+    let tf = f64::from(hit.body);
+    // Below BODY however often the word is there.
+    let body = BODY * tf / (tf + K1 * norm);
+    let score =
+        TITLE * f64::from(u8::from(hit.title)) + PEOPLE * f64::from(u8::from(hit.people)) + body;
+    score.round().clamp(1.0, 9.0) as u8
+}
+
+/// A posting list as the browser reads it: for each document, the gap
+/// from the one before times ten plus its weight, in base 36, joined by
+/// commas (`"a,1b"`).
+fn encode(list: &[(u32, u8)]) -> String {
+    let mut out = String::new();
+    let mut last = 0u32;
+    for (n, &(doc, w)) in list.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        let gap = u64::from(doc - last) * 10 + u64::from(w);
+        last = doc;
+        push_base36(&mut out, gap);
+    }
+    out
+}
+
+fn push_base36(out: &mut String, mut n: u64) {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut buf = [0u8; 16];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = DIGITS[(n % 36) as usize];
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[at..]).expect("ASCII"));
+}
+
+/// `s` as a JSON string, safe inside a script.
+fn script_json(s: &str) -> String {
+    safe(&serde_json::to_string(s).expect("a string serialises"))
+}
+
+/// JSON that cannot close a script element early, even inlined in HTML.
+fn safe(json: &str) -> String {
+    json.replace("</", "<\\/")
 }
 
 #[cfg(test)]
@@ -254,30 +448,41 @@ mod tests {
         }
     }
 
-    /// The builder adds pages as they render, in any order: the index it
-    /// writes must not depend on that order.
     #[test]
-    fn the_index_does_not_depend_on_the_order_documents_are_added() {
-        let docs = [
-            ("0", ["Trust", "trust and power meet", "Zoë"]),
-            ("1", ["Power", "power over resources", ""]),
-            ("2", ["Quotes", "trust me, said the officer", "Ann"]),
-        ];
-        let build = |order: &[usize]| {
-            let mut index = IndexBuilder::new()
-                .save_docs(false)
-                .add_field("title")
-                .add_field("body")
-                .add_field("people")
-                .build();
-            for &k in order {
-                index.add_doc(docs[k].0, docs[k].1);
-            }
-            serde_json::to_string(&index).unwrap()
+    fn postings_are_gaps_and_weights_in_base_36() {
+        assert_eq!(encode(&[(0, 3)]), "3");
+        // Documents 2, 3 and 40: gaps 2, 1, 37, each times ten plus the
+        // weight: 21, 19, 375 in base 36.
+        assert_eq!(encode(&[(2, 1), (3, 9), (40, 5)]), "l,j,af");
+        let mut s = String::new();
+        push_base36(&mut s, 36 * 36);
+        assert_eq!(s, "100");
+    }
+
+    #[test]
+    fn titles_count_most_and_long_texts_less() {
+        let title = Hit {
+            title: true,
+            ..Hit::default()
         };
-        let forward = build(&[0, 1, 2]);
-        assert!(forward.contains(r#""docs":{"2":{"tf":1.0}}"#), "{forward}");
-        assert_eq!(forward, build(&[2, 0, 1]));
-        assert_eq!(forward, build(&[1, 2, 0]));
+        let once = Hit {
+            body: 1,
+            ..Hit::default()
+        };
+        let often = Hit {
+            body: 8,
+            ..Hit::default()
+        };
+        assert!(weight(title, 1.0) > weight(once, 1.0));
+        assert!(weight(often, 1.0) > weight(once, 1.0));
+        assert!(
+            weight(once, 0.5) > weight(once, 3.0),
+            "a short text counts more"
+        );
+        for hit in [title, once, often] {
+            for norm in [0.25, 1.0, 10.0] {
+                assert!((1..=9).contains(&weight(hit, norm)));
+            }
+        }
     }
 }

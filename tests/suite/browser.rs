@@ -222,6 +222,68 @@ fn search_finds_words_whatever_their_accents() {
     }
 }
 
+/// The result links of a search page, as Chromium leaves it.
+fn results(site: &Path, query: &str) -> Vec<String> {
+    let dom =
+        String::from_utf8_lossy(&dump_dom(site, &format!("search/index.html?{query}")).stdout)
+            .into_owned();
+    let list = &dom[dom.find("id=\"search-results\"").expect("the results list")..];
+    let list = &list[..list.find("</ol>").unwrap()];
+    list.split("<a href=\"../")
+        .skip(1)
+        .map(|a| a[..a.find("index.html").unwrap()].to_string())
+        .collect()
+}
+
+/// Words are stemmed on both sides (`partnerships` finds `partnership`),
+/// every word of a query must match, the word being typed matches as a
+/// prefix, and the tension filter lists the quotes coded with it, alone or
+/// with words.
+#[test]
+#[ignore = "needs chromium and chromedriver"]
+fn search_stems_words_and_filters_quotes_by_tension() {
+    require_browser();
+    let test = crate::site::SiteTest::new()
+        .file("content/index.md", "---\ntitle: Home\n---\nWelcome.\n")
+        .file("content/notes/a.md", "---\ntitle: A\n---\nThe partnership was walking a fine line.\n")
+        .file("content/notes/b.md", "---\ntitle: B\n---\nPartnerships of councils.\n")
+        .file("content/tensions/ad.md", "---\ntitle: Agency/Dependency\nkind: tension\npoles: [a, d]\nlevel: experienced\n---\n")
+        .file("content/tensions/uv.md", "---\ntitle: Unity/Diversity\nkind: tension\npoles: [u, v]\nlevel: experienced\n---\n")
+        .file("content/participants/fiona.md", "---\ntitle: Fiona\nkind: participant\n---\n")
+        .file("content/quotes/q1.md", "---\ntitle: One\nkind: quote\nspeaker: fiona\ntensions: [ad]\n---\nFunding from the council.\n")
+        .file("content/quotes/q2.md", "---\ntitle: Two\nkind: quote\nspeaker: fiona\ntensions: [uv]\n---\nThe council again.\n")
+        .file("content/quotes/q3.md", "---\ntitle: Three\nkind: quote\nspeaker: fiona\ntensions: [ad, uv]\n---\nA different view.\n");
+    test.build().clean();
+    let site = test.output();
+    let mut both = results(&site, "q=partnerships");
+    both.sort();
+    assert_eq!(both, ["notes/a/", "notes/b/"], "stemmed on both sides");
+    assert_eq!(
+        results(&site, "q=partnership%20walks"),
+        ["notes/a/"],
+        "every word"
+    );
+    assert_eq!(
+        results(&site, "q=walki"),
+        ["notes/a/"],
+        "the word being typed"
+    );
+    assert!(
+        results(&site, "q=walki%20").is_empty(),
+        "a finished word is whole"
+    );
+    let mut ad = results(&site, "tension=Agency%2FDependency");
+    ad.sort();
+    assert_eq!(ad, ["quotes/q1/", "quotes/q3/"], "the filter alone");
+    assert_eq!(
+        results(&site, "q=council&tension=Unity%2FDiversity"),
+        ["quotes/q2/"],
+        "words and the filter"
+    );
+    // Councils are in the note and two quotes: the filter keeps quotes only.
+    assert_eq!(results(&site, "q=council").len(), 3);
+}
+
 /// Every kind of page loads without a console error (scripts included).
 #[test]
 #[ignore = "needs chromium and chromedriver"]

@@ -428,13 +428,55 @@ pub(crate) fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The data of a `search-index.js` (`window.companionSearch = {…};`), with
-/// the escaped `<\/` read back as `</`.
+/// The data a search script carries: `window.companionSearch = {…};`
+/// (`search-index.js`) or `window.companionSearch.load("t0", {…});` (a
+/// shard).
 pub(crate) fn search_data(js: &str) -> serde_json::Value {
-    let json = js
-        .trim_start_matches("window.companionSearch = ")
-        .trim_end()
-        .trim_end_matches(';')
-        .replace("<\\/", "</");
-    serde_json::from_str(&json).unwrap()
+    let json = match js.strip_prefix("window.companionSearch = ") {
+        Some(rest) => rest.trim_end().trim_end_matches(';'),
+        None => {
+            let rest = js.strip_prefix("window.companionSearch.load(").unwrap();
+            let rest = &rest[rest.find(", ").unwrap() + 2..];
+            rest.trim_end().trim_end_matches(';').trim_end_matches(')')
+        }
+    };
+    serde_json::from_str(&json.replace("<\\/", "</")).unwrap()
+}
+
+/// Every document of a site's search index, in order: its `t` (title), `u`
+/// (URL), `k` (kind) and `e` (excerpt).
+pub(crate) fn search_docs(site: &Path) -> Vec<serde_json::Value> {
+    let mut docs = Vec::new();
+    for n in 0.. {
+        let Ok(js) = std::fs::read_to_string(site.join(format!("assets/search/d{n}.js"))) else {
+            break;
+        };
+        docs.extend(search_data(&js).as_array().unwrap().iter().cloned());
+    }
+    docs
+}
+
+/// Every term of a site's search index with the documents that have it
+/// (by number in [`search_docs`]).
+pub(crate) fn search_terms(site: &Path) -> BTreeMap<String, Vec<usize>> {
+    let mut terms = BTreeMap::new();
+    for n in 0.. {
+        let Ok(js) = std::fs::read_to_string(site.join(format!("assets/search/t{n}.js"))) else {
+            break;
+        };
+        for (term, postings) in search_data(&js).as_object().unwrap() {
+            let mut doc = 0;
+            let docs = postings
+                .as_str()
+                .unwrap()
+                .split(',')
+                .map(|p| {
+                    doc += usize::from_str_radix(p, 36).unwrap() / 10;
+                    doc
+                })
+                .collect();
+            terms.insert(term.clone(), docs);
+        }
+    }
+    terms
 }

@@ -3,9 +3,9 @@
 
 use crate::site::SiteTest;
 
-/// The search index is a script (so it loads from `file://`) that lists
-/// every page but the A–Z index, with quotes' tensions for the filter, and
-/// it cannot close a script element early.
+/// The search index is a set of scripts (so it loads from `file://`)
+/// that lists every page but the A–Z index, with quotes' tensions as
+/// terms for the filter, and none can close a script element early.
 #[test]
 fn search_index_lists_every_page_safely() {
     let test = SiteTest::new()
@@ -14,12 +14,18 @@ fn search_index_lists_every_page_safely() {
         .file("content/participants/fiona.md", "---\ntitle: Fiona\nkind: participant\n---\n")
         .file("content/quotes/roller.md", "---\ntitle: Roller coaster\nkind: quote\nspeaker: fiona\ntensions: [ad]\n---\nThen it goes like that again.\n");
     test.build().succeeded();
+    let site = test.output();
     let js = test.page("assets/search-index.js");
     assert!(js.starts_with("window.companionSearch = {"));
-    assert!(!js.contains("</script"), "no closing tag in the script");
-    let data = crate::common::search_data(&js);
-    let docs = data["docs"].as_array().unwrap();
-    let urls: Vec<&str> = docs.iter().map(|d| d["url"].as_str().unwrap()).collect();
+    for file in std::fs::read_dir(site.join("assets/search")).unwrap() {
+        let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+        assert!(!text.contains("</script"), "no closing tag in a script");
+        assert!(text.starts_with("window.companionSearch.load(\""));
+    }
+    let meta = crate::common::search_data(&js);
+    let docs = crate::common::search_docs(&site);
+    assert_eq!(meta["n"], docs.len());
+    let urls: Vec<&str> = docs.iter().map(|d| d["u"].as_str().unwrap()).collect();
     for url in [
         "",
         "tensions/ad/",
@@ -29,12 +35,77 @@ fn search_index_lists_every_page_safely() {
     ] {
         assert!(urls.contains(&url), "{url} in the index: {urls:?}");
     }
-    let quote = docs.iter().find(|d| d["url"] == "quotes/roller/").unwrap();
-    assert_eq!(quote["tensions"], serde_json::json!(["Agency/Dependency"]));
-    assert_eq!(data["tensions"], serde_json::json!(["Agency/Dependency"]));
+    assert!(!urls.contains(&"a-z/"), "the A–Z index is not a result");
+    let home = urls.iter().position(|u| u.is_empty()).unwrap();
+    assert_eq!(docs[home]["t"], "Home </script><b>");
+    // The filter: tension 0 is the term `~0`, which the quote has.
+    assert_eq!(meta["tensions"], serde_json::json!(["Agency/Dependency"]));
+    let terms = crate::common::search_terms(&site);
+    let quote = urls.iter().position(|u| *u == "quotes/roller/").unwrap();
+    assert_eq!(terms["~0"], [quote]);
+    // Words are stemmed as the browser stems the query; stop words are out.
+    assert!(terms["roller"].contains(&quote));
+    assert!(terms.contains_key("goe"), "goes → goe (Porter)");
+    assert!(!terms.contains_key("that"), "a stop word");
     let page = test.page("search/index.html");
     assert!(page.contains("<script src=\"../assets/search-index.js\"></script>"));
     assert!(page.contains("<noscript>"));
+}
+
+/// A 10,000-note index is shards a query loads a few of: each term shard
+/// and each document shard stays small, and every term is in the shard the
+/// browser looks in (the last whose first term is not after it, in
+/// JavaScript's string order).
+#[test]
+fn a_large_index_is_split_into_small_shards() {
+    let mut test = SiteTest::new().file("content/index.md", "---\ntitle: Home\n---\nHome.\n");
+    // 3,000 notes of 30 distinct made-up words each: 90,000 terms.
+    let mut files = Vec::new();
+    for n in 0..3000 {
+        let words: Vec<String> = (0..30).map(|w| format!("w{n}x{w}q")).collect();
+        files.push((
+            format!("content/n/note{n}.md"),
+            format!(
+                "---\ntitle: Note {n}\n---\nZoë {} shared.\n",
+                words.join(" ")
+            ),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    test = test.files(&files);
+    test.build().clean();
+    let site = test.output();
+    let meta = crate::common::search_data(&test.page("assets/search-index.js"));
+    let first: Vec<String> = meta["first"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect();
+    assert!(first.len() > 20, "{} term shards", first.len());
+    let utf16 = |s: &str| s.encode_utf16().collect::<Vec<u16>>();
+    for (n, f) in first.iter().enumerate() {
+        let js = std::fs::read_to_string(site.join(format!("assets/search/t{n}.js"))).unwrap();
+        assert!(js.len() < 80 * 1024, "t{n}.js is {} bytes", js.len());
+        for term in crate::common::search_data(&js).as_object().unwrap().keys() {
+            let at = first.iter().rposition(|x| utf16(x) <= utf16(term)).unwrap();
+            assert_eq!(at, n, "{term} is in t{n} but the browser looks in t{at}");
+            assert!(utf16(f) <= utf16(term));
+        }
+    }
+    let docs = crate::common::search_docs(&site);
+    assert_eq!(docs.len(), 3002, "notes, home and the search page");
+    for n in 0..docs.len().div_ceil(100) {
+        let js = std::fs::read_to_string(site.join(format!("assets/search/d{n}.js"))).unwrap();
+        assert!(js.len() < 40 * 1024, "d{n}.js is {} bytes", js.len());
+    }
+    // Every note has `shared`, and `zoe` (folded) in every note too.
+    let terms = crate::common::search_terms(&site);
+    assert_eq!(terms["share"].len(), 3000);
+    assert_eq!(terms["zoe"].len(), 3000);
 }
 
 /// `[build] search = false`: no search page, no index, no link to either,
@@ -84,15 +155,13 @@ fn excerpts_read_as_the_page_does() {
         .file("content/participants/fiona.md", "---\ntitle: Fiona\nkind: participant\n---\n")
         .file("content/quotes/roller.md", "---\ntitle: Roller coaster\nkind: quote\nspeaker: fiona\ntensions: [ad]\n---\nUp and down.\n");
     test.build().clean();
-    let data = crate::common::search_data(&test.page("assets/search-index.js"));
-    let home = data["docs"]
-        .as_array()
-        .unwrap()
+    let docs = crate::common::search_docs(&test.output());
+    let home = docs
         .iter()
-        .find(|d| d["url"] == "")
+        .find(|d| d["u"] == "")
         .expect("the home page is indexed");
     assert_eq!(
-        home["excerpt"],
+        home["e"],
         "As (Smith, 2010, p. 4) shows, see The power tension. “Roller coaster”"
     );
 }

@@ -208,7 +208,7 @@ fn prose_edits_rebuild_one_page_and_other_edits_everything() {
         get(port, "/other/").1.contains("Second thoughts.")
     });
     eventually("the search index follows", || {
-        get(port, "/assets/search-index.js").1.contains("thought")
+        get(port, "/assets/search/t0.js").1.contains("\"thought\"")
     });
     assert!(log().contains("rebuilt other/index.html in "), "{}", log());
     assert_eq!(log().matches("built 4 pages").count(), 1, "{}", log());
