@@ -340,8 +340,17 @@ fn update_one(
     if !quiet {
         eprintln!("rebuilt {out} in {:.3} s", start.elapsed().as_secs_f64());
     }
-    for (out, script) in session.search_index().into_iter().flatten() {
-        put(out, script.into_bytes());
+    let start = Instant::now();
+    if let Some(files) = session.search_index() {
+        for (out, script) in files {
+            put(out, script.into_bytes());
+        }
+        if !quiet {
+            eprintln!(
+                "updated the search index in {:.3} s",
+                start.elapsed().as_secs_f64()
+            );
+        }
     }
     true
 }

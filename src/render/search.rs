@@ -66,10 +66,9 @@ const EXCERPT: usize = 160;
 const TITLE: f64 = 5.0;
 const PEOPLE: f64 = 3.0;
 const BODY: f64 = 4.0;
-/// Longest word the index takes. The index stores words as a tree of
-/// characters, one level per character: a 300 KB "word" (pathological
-/// Markdown such as `[a](<b` repeated) would overflow the stack when the
-/// index is written. Nobody searches for a word this long.
+/// Longest word the index takes, in characters: nobody searches for a
+/// longer one, and a 300 KB "word" (pathological Markdown such as `[a](<b`
+/// repeated) would only bloat a shard.
 const MAX_WORD: usize = 48;
 
 /// Letters that do not decompose into a base letter and a mark, written
@@ -110,17 +109,6 @@ fn fold(text: &str) -> String {
     out
 }
 
-/// `text` without the words the index does not take.
-fn searchable(text: &str) -> String {
-    if text.split_whitespace().all(|w| w.len() <= MAX_WORD) {
-        return text.to_string();
-    }
-    text.split_whitespace()
-        .filter(|w| w.chars().count() <= MAX_WORD)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 fn excerpt(text: &str) -> String {
     let mut out: String = text.chars().take(EXCERPT).collect();
     if text.chars().count() > EXCERPT {
@@ -153,7 +141,6 @@ struct Entry {
 /// the files are the same whatever order the pages came in.
 pub(super) struct Builder<'a> {
     input: &'a RenderContext<'a>,
-    language: English,
     pipeline: Pipeline,
     /// Each page's document number: pages in site order, the A–Z index
     /// left out.
@@ -161,6 +148,8 @@ pub(super) struct Builder<'a> {
     entries: Vec<Option<Entry>>,
     /// Every term met, numbered as met.
     terms: HashMap<String, u32>,
+    /// Every word met, lower-cased, and its term (`None`: a stop word).
+    words: HashMap<String, Option<u32>>,
 }
 
 impl<'a> Builder<'a> {
@@ -177,22 +166,48 @@ impl<'a> Builder<'a> {
                 })
             })
             .collect();
-        let language = English::new();
-        let pipeline = language.make_pipeline();
         Builder {
             input,
-            language,
-            pipeline,
+            pipeline: English::new().make_pipeline(),
             numbers,
             entries: (0..count).map(|_| None).collect(),
             terms: HashMap::new(),
+            words: HashMap::new(),
         }
     }
 
-    /// The terms of `text`, as the browser makes them of a query.
-    fn terms_of(&self, text: &str) -> Vec<String> {
-        let text = searchable(&fold(text));
-        self.pipeline.run(self.language.tokenize(&text))
+    /// The terms of `text` by number, as the browser makes them of a query
+    /// (elasticlunr's tokenizer and English pipeline, on folded text). A
+    /// word is stemmed once per build: the words met are remembered.
+    fn terms_of(&mut self, text: &str) -> Vec<u32> {
+        let text = fold(text);
+        let mut out = Vec::new();
+        let mut lower = String::new();
+        for word in text.split_whitespace() {
+            if word.chars().count() > MAX_WORD {
+                continue;
+            }
+            for token in word.split('-').filter(|t| !t.is_empty()) {
+                if token.is_ascii() {
+                    lower.clear();
+                    lower.push_str(token);
+                    lower.make_ascii_lowercase();
+                } else {
+                    lower = token.to_lowercase();
+                }
+                let id = match self.words.get(lower.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let term = self.pipeline.run(vec![lower.clone()]).pop();
+                        let id = term.map(|t| self.term(t));
+                        self.words.insert(lower.clone(), id);
+                        id
+                    }
+                };
+                out.extend(id);
+            }
+        }
+        out
     }
 
     fn term(&mut self, term: String) -> u32 {
@@ -247,15 +262,15 @@ impl<'a> Builder<'a> {
         }
         let mut hits: HashMap<u32, Hit> = HashMap::new();
         for term in self.terms_of(&front.title) {
-            hits.entry(self.term(term)).or_default().title = true;
+            hits.entry(term).or_default().title = true;
         }
         for term in self.terms_of(&people) {
-            hits.entry(self.term(term)).or_default().people = true;
+            hits.entry(term).or_default().people = true;
         }
         let words = self.terms_of(&body);
         let length = words.len() as u32;
         for term in words {
-            hits.entry(self.term(term)).or_default().body += 1;
+            hits.entry(term).or_default().body += 1;
         }
         for t in tensions {
             let title = Hit {
