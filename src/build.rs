@@ -120,6 +120,8 @@ pub struct Rendered {
     pub files: usize,
     pub prepared: Prepared,
     pub theme: Theme,
+    /// The search index, which `serve` updates after an edit.
+    pub(crate) search: Option<render::SearchIndex>,
 }
 
 /// Loads the theme, compiles the project into `sink` and sorts the
@@ -134,7 +136,7 @@ pub fn compile(opts: &Options, config: &Config, sink: &dyn Sink) -> Result<Compi
             let never = &config.ethics.never_publish;
             let guarded =
                 ethics::Guard::new(sink, never, &config.build.output, prepared.made_from());
-            let files = render::render(&prepared.input(config, &theme), &guarded)?;
+            let (files, search) = render::render(&prepared.input(config, &theme), &guarded)?;
             clock.lap("render");
             let found = guarded.into_diagnostics();
             let clean = found.is_empty();
@@ -143,6 +145,7 @@ pub fn compile(opts: &Options, config: &Config, sink: &dyn Sink) -> Result<Compi
                 files,
                 prepared,
                 theme,
+                search,
             })
         }
         None => None,

@@ -71,7 +71,8 @@ fn build_once(opts: &Options) -> std::result::Result<(Files, Session, String), S
                 "built {} pages ({} files)",
                 compiled.pages, r.files
             ));
-            let session = Session::new(config, r.theme, r.prepared).map_err(|e| e.to_string())?;
+            let session =
+                Session::new(config, r.theme, r.prepared, r.search).map_err(|e| e.to_string())?;
             Ok((memory.into_files(), session, lines.join("\n")))
         }
         None => {

@@ -22,8 +22,10 @@ pub(super) struct Session {
     pub theme: Theme,
     pub prepared: Prepared,
     tera: tera::Tera,
-    /// Every page's plain text, once the search index has been rebuilt.
-    texts: Option<Vec<String>>,
+    /// The search index of the last build, kept up to date with edits.
+    search: Option<render::SearchIndex>,
+    /// The page last re-rendered and its plain text, for the search index.
+    edited: Option<(usize, String)>,
 }
 
 /// What other pages can show of a page: if an edit leaves this unchanged,
@@ -72,14 +74,20 @@ fn same_shape<'a>(a: &'a Page, b: &'a Page) -> bool {
 }
 
 impl Session {
-    pub(super) fn new(config: Config, theme: Theme, prepared: Prepared) -> Result<Session> {
+    pub(super) fn new(
+        config: Config,
+        theme: Theme,
+        prepared: Prepared,
+        search: Option<render::SearchIndex>,
+    ) -> Result<Session> {
         let tera = render::templates(&theme)?;
         Ok(Session {
             config,
             theme,
             prepared,
             tera,
-            texts: None,
+            search,
+            edited: None,
         })
     }
 
@@ -131,9 +139,7 @@ impl Session {
         {
             return None;
         }
-        if let Some(texts) = self.texts.as_mut() {
-            texts[i] = text;
-        }
+        self.edited = Some((i, text));
         Some((out, html))
     }
 
@@ -150,16 +156,23 @@ impl Session {
         content_rel(root, path).is_none_or(|rel| self.prepared.sources.contains(&rel))
     }
 
-    /// The search index, as written to the output.
+    /// The search files an edit changed: after a one-page update, the
+    /// shards its text touches; with no index kept, the whole index.
     pub(super) fn search_index(&mut self) -> Option<Vec<(String, String)>> {
         if !self.config.build.search {
             return None;
         }
         let input = self.prepared.input(&self.config, &self.theme);
-        let texts = self
-            .texts
-            .get_or_insert_with(|| render::plain_texts(&input));
-        Some(render::search_index(&input, texts))
+        let edited = self.edited.take();
+        match (self.search.as_mut(), edited) {
+            (Some(index), Some((i, text))) => Some(index.update(&input, i, text)),
+            (Some(_), None) => None,
+            (None, _) => {
+                let (index, files) = render::search_index(&input, render::plain_texts(&input));
+                self.search = Some(index);
+                Some(files)
+            }
+        }
     }
 }
 

@@ -28,6 +28,7 @@ use crate::write::Sink;
 use theme::Theme;
 
 pub(crate) use body::{body, body_shown_at};
+pub(crate) use search::Builder as SearchIndex;
 
 /// Where the theme's static files go in the output.
 pub(crate) const ASSETS: &str = "assets";
@@ -56,8 +57,11 @@ pub struct RenderContext<'a> {
 
 /// Renders every page and the site-wide files into `sink`, pages as they
 /// are rendered (nothing holds the whole site in memory). Returns the
-/// number of files.
-pub(crate) fn render(input: &RenderContext<'_>, sink: &dyn Sink) -> Result<usize> {
+/// number of files, and the search index (which `serve` keeps to update).
+pub(crate) fn render(
+    input: &RenderContext<'_>,
+    sink: &dyn Sink,
+) -> Result<(usize, Option<SearchIndex>)> {
     let site = input.site;
     let tera = templates(input.theme)?;
     let excerpts = site
@@ -79,13 +83,13 @@ pub(crate) fn render(input: &RenderContext<'_>, sink: &dyn Sink) -> Result<usize
         let indexer = search.then(|| {
             scope.spawn(move || {
                 let mut clock = Timings::new();
-                let mut builder = search::Builder::new(input);
+                let mut builder = SearchIndex::new(input.site);
                 for (i, text) in received {
-                    builder.add(i, text);
+                    builder.add(input, i, text);
                 }
-                let files = builder.files();
+                let files = builder.files(input);
                 clock.lap("search index");
-                files
+                (files, builder)
             })
         });
         let mut clock = Timings::new();
@@ -114,9 +118,12 @@ pub(crate) fn render(input: &RenderContext<'_>, sink: &dyn Sink) -> Result<usize
         sink.put(&format!("{ASSETS}/{name}"), bytes)?;
     }
     references::downloads(input, &mut out);
-    for (path, text) in index.into_iter().flatten() {
-        out.insert(path, text.into_bytes());
-    }
+    let index = index.map(|(files, builder)| {
+        for (path, text) in files {
+            out.insert(path, text.into_bytes());
+        }
+        builder
+    });
     let (light, dark) = highlight::stylesheets();
     out.insert(format!("{ASSETS}/syntax-light.css"), light.into_bytes());
     out.insert(format!("{ASSETS}/syntax-dark.css"), dark.into_bytes());
@@ -132,7 +139,8 @@ pub(crate) fn render(input: &RenderContext<'_>, sink: &dyn Sink) -> Result<usize
     for (path, bytes) in &out {
         sink.put(path, bytes)?;
     }
-    Ok(jobs.len() + site.assets.len() + input.theme.static_files.len() + out.len())
+    let files = jobs.len() + site.assets.len() + input.theme.static_files.len() + out.len();
+    Ok((files, index))
 }
 
 /// Renders page `i` alone (the first page of a long listing, the only one
@@ -156,14 +164,18 @@ pub(crate) fn plain_texts(input: &RenderContext<'_>) -> Vec<String> {
         .collect()
 }
 
-/// The search files (`assets/search-index.js` and `assets/search/`), with
-/// their paths, from every page's plain text.
-pub(crate) fn search_index(input: &RenderContext<'_>, texts: &[String]) -> Vec<(String, String)> {
-    let mut builder = search::Builder::new(input);
-    for (i, text) in texts.iter().enumerate() {
-        builder.add(i, text.clone());
+/// The search index of every page's plain text, and its files
+/// (`assets/search-index.js` and `assets/search/`) with their paths.
+pub(crate) fn search_index(
+    input: &RenderContext<'_>,
+    texts: Vec<String>,
+) -> (SearchIndex, Vec<(String, String)>) {
+    let mut builder = SearchIndex::new(input.site);
+    for (i, text) in texts.into_iter().enumerate() {
+        builder.add(input, i, text);
     }
-    builder.files()
+    let files = builder.files(input);
+    (builder, files)
 }
 
 /// The theme's templates, compiled.

@@ -138,10 +138,9 @@ struct Entry {
 /// Builds the search files from the pages' plain texts, given in any order
 /// as the pages render. Each page's document number is fixed by its place
 /// in the site and every file is written in term or document order, so
-/// the files are the same whatever order the pages came in.
-pub(super) struct Builder<'a> {
-    input: &'a RenderContext<'a>,
-    pipeline: Pipeline,
+/// the files are the same whatever order the pages came in. Kept after the
+/// files are written, it updates them for one page's new text (`serve`).
+pub(crate) struct Builder {
     /// Each page's document number: pages in site order, the A–Z index
     /// left out.
     numbers: Vec<Option<usize>>,
@@ -150,13 +149,31 @@ pub(super) struct Builder<'a> {
     terms: HashMap<String, u32>,
     /// Every word met, lower-cased, and its term (`None`: a stop word).
     words: HashMap<String, Option<u32>>,
+    /// Once the files are written: where each term shard starts, and the
+    /// average text length the weights were computed with. An update
+    /// keeps both, so only the shards it touches change.
+    layout: Option<Layout>,
 }
 
-impl<'a> Builder<'a> {
-    pub(super) fn new(input: &'a RenderContext<'a>) -> Self {
+struct Layout {
+    first: Vec<String>,
+    average: f64,
+}
+
+thread_local! {
+    /// elasticlunr's English pipeline: trimmer, stop words, Porter stemmer.
+    static PIPELINE: Pipeline = English::new().make_pipeline();
+}
+
+/// `a` before `b` in the browser's string order (UTF-16 code units).
+fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+impl Builder {
+    pub(crate) fn new(site: &crate::model::Site) -> Self {
         let mut count = 0;
-        let numbers: Vec<Option<usize>> = input
-            .site
+        let numbers: Vec<Option<usize>> = site
             .pages
             .iter()
             .map(|sp| {
@@ -167,12 +184,11 @@ impl<'a> Builder<'a> {
             })
             .collect();
         Builder {
-            input,
-            pipeline: English::new().make_pipeline(),
             numbers,
             entries: (0..count).map(|_| None).collect(),
             terms: HashMap::new(),
             words: HashMap::new(),
+            layout: None,
         }
     }
 
@@ -198,7 +214,7 @@ impl<'a> Builder<'a> {
                 let id = match self.words.get(lower.as_str()) {
                     Some(&id) => id,
                     None => {
-                        let term = self.pipeline.run(vec![lower.clone()]).pop();
+                        let term = PIPELINE.with(|p| p.run(vec![lower.clone()]).pop());
                         let id = term.map(|t| self.term(t));
                         self.words.insert(lower.clone(), id);
                         id
@@ -216,11 +232,10 @@ impl<'a> Builder<'a> {
     }
 
     /// Page `i`, with its body's plain text.
-    pub(super) fn add(&mut self, i: usize, mut body: String) {
+    pub(crate) fn add(&mut self, input: &RenderContext<'_>, i: usize, mut body: String) {
         let Some(number) = self.numbers[i] else {
             return;
         };
-        let input = self.input;
         let site = input.site;
         let qual = &site.qual;
         let sp = &site.pages[i];
@@ -279,6 +294,8 @@ impl<'a> Builder<'a> {
             };
             hits.insert(self.term(format!("~{t}")), title);
         }
+        let mut hits: Vec<(u32, Hit)> = hits.into_iter().collect();
+        hits.sort_unstable_by_key(|(t, _)| *t);
         self.entries[number] = Some(Entry {
             doc: Doc {
                 t: front.title.clone(),
@@ -291,80 +308,96 @@ impl<'a> Builder<'a> {
                 }),
             },
             length,
-            hits: hits.into_iter().collect(),
+            hits,
         });
     }
 
-    /// Every search file: its path under the output and its text.
-    pub(super) fn files(self) -> Vec<(String, String)> {
-        let entries: Vec<Entry> = self
-            .entries
-            .into_iter()
-            .map(|e| e.expect("every page was added"))
-            .collect();
-        let average = (entries.iter().map(|e| f64::from(e.length)).sum::<f64>()
-            / entries.len().max(1) as f64)
-            .max(1.0);
-        // Terms in the browser's string order (UTF-16 code units).
-        let mut names: Vec<(String, u32)> = self.terms.into_iter().collect();
-        names.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-        let mut rank = vec![0u32; names.len()];
-        for (r, (_, id)) in names.iter().enumerate() {
-            rank[*id as usize] = r as u32;
-        }
-        // Postings by term, documents in order.
-        let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); names.len()];
-        for (d, entry) in entries.iter().enumerate() {
+    fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries
+            .iter()
+            .map(|e| e.as_ref().expect("every page was added"))
+    }
+
+    /// The postings of the terms `wanted` says (by term number): documents
+    /// in order, each with its weight.
+    fn postings(&self, average: f64, wanted: impl Fn(u32) -> bool) -> Vec<Vec<(u32, u8)>> {
+        let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); self.terms.len()];
+        for (d, entry) in self.entries().enumerate() {
             let norm = 1.0 - 0.75 + 0.75 * f64::from(entry.length) / average;
             for &(term, hit) in &entry.hits {
-                postings[rank[term as usize] as usize].push((d as u32, weight(hit, norm)));
+                if wanted(term) {
+                    postings[term as usize].push((d as u32, weight(hit, norm)));
+                }
             }
         }
+        postings
+    }
+
+    /// Every term's name, by number.
+    fn names(&self) -> Vec<&str> {
+        let mut names = vec![""; self.terms.len()];
+        for (name, &id) in &self.terms {
+            names[id as usize] = name;
+        }
+        names
+    }
+
+    /// Document shard `n`.
+    fn doc_shard(&self, n: usize) -> (String, String) {
+        let chunk: Vec<&Doc> = self
+            .entries()
+            .skip(n * DOCS_PER_SHARD)
+            .take(DOCS_PER_SHARD)
+            .map(|e| &e.doc)
+            .collect();
+        let json = serde_json::to_string(&chunk).expect("documents serialise");
+        (
+            format!("{}/search/d{n}.js", super::ASSETS),
+            format!("window.companionSearch.load(\"d{n}\", {});\n", safe(&json)),
+        )
+    }
+
+    /// Every search file: its path under the output and its text.
+    pub(crate) fn files(&mut self, input: &RenderContext<'_>) -> Vec<(String, String)> {
+        let count = self.entries.len();
+        let average = (self.entries().map(|e| f64::from(e.length)).sum::<f64>()
+            / count.max(1) as f64)
+            .max(1.0);
+        let postings = self.postings(average, |_| true);
+        let names = self.names();
+        let mut order: Vec<u32> = (0..names.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| js_order(names[a as usize], names[b as usize]));
         let mut files = Vec::new();
-        let mut first: Vec<&str> = Vec::new();
+        let mut first: Vec<String> = Vec::new();
         let mut shard = String::new();
-        let flush = |shard: &mut String, files: &mut Vec<(String, String)>| {
-            let n = files.len();
-            files.push((
-                format!("{}/search/t{n}.js", super::ASSETS),
-                format!("window.companionSearch.load(\"t{n}\", {{{shard}}});\n"),
-            ));
-            shard.clear();
-        };
-        for ((name, _), list) in names.iter().zip(&mut postings) {
-            list.sort_unstable();
-            if shard.is_empty() {
-                first.push(name);
-            } else {
-                shard.push(',');
+        for id in order {
+            let list = &postings[id as usize];
+            if list.is_empty() {
+                continue;
             }
-            shard.push_str(&script_json(name));
-            shard.push_str(":\"");
-            shard.push_str(&encode(list));
-            shard.push('"');
+            if shard.is_empty() {
+                first.push(names[id as usize].to_string());
+            }
+            push_term(&mut shard, names[id as usize], list);
             if shard.len() >= SHARD_BYTES {
-                flush(&mut shard, &mut files);
+                files.push(term_shard(files.len(), &shard));
+                shard.clear();
             }
         }
         if !shard.is_empty() || first.is_empty() {
             if first.is_empty() {
-                first.push("");
+                first.push(String::new());
             }
-            flush(&mut shard, &mut files);
+            files.push(term_shard(files.len(), &shard));
         }
-        let docs: Vec<Doc> = entries.into_iter().map(|e| e.doc).collect();
-        for (n, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
-            let json = serde_json::to_string(chunk).expect("documents serialise");
-            files.push((
-                format!("{}/search/d{n}.js", super::ASSETS),
-                format!("window.companionSearch.load(\"d{n}\", {});\n", safe(&json)),
-            ));
+        for n in 0..count.div_ceil(DOCS_PER_SHARD) {
+            files.push(self.doc_shard(n));
         }
-        let site = self.input.site;
+        let site = input.site;
         let meta = Meta {
-            n: docs.len(),
+            n: count,
             per: DOCS_PER_SHARD,
-            first,
+            first: first.iter().map(String::as_str).collect(),
             tensions: site
                 .qual
                 .tensions
@@ -377,8 +410,82 @@ impl<'a> Builder<'a> {
             format!("{}/search-index.js", super::ASSETS),
             format!("window.companionSearch = {};\n", safe(&json)),
         ));
+        self.layout = Some(Layout { first, average });
         files
     }
+
+    /// Page `i` has a new text: the search files that change (its
+    /// document shard and the term shards of the words it lost or gained).
+    /// The shards keep where they start and the weights their average
+    /// length, so nothing else changes; a full build recomputes both.
+    pub(crate) fn update(
+        &mut self,
+        input: &RenderContext<'_>,
+        i: usize,
+        body: String,
+    ) -> Vec<(String, String)> {
+        let Some(d) = self.numbers[i] else {
+            return Vec::new();
+        };
+        let Some(layout) = self.layout.take() else {
+            self.add(input, i, body);
+            return self.files(input);
+        };
+        let before: Vec<u32> = self.entries[d]
+            .as_ref()
+            .map(|e| e.hits.iter().map(|(t, _)| *t).collect())
+            .unwrap_or_default();
+        self.add(input, i, body);
+        let names = self.names();
+        let shard_of = |id: u32| {
+            layout
+                .first
+                .partition_point(|f| js_order(f, names[id as usize]).is_le())
+                .saturating_sub(1)
+        };
+        let after = self.entries[d].as_ref().expect("just added").hits.iter();
+        let touched: std::collections::BTreeSet<usize> = before
+            .iter()
+            .copied()
+            .chain(after.map(|(t, _)| *t))
+            .map(shard_of)
+            .collect();
+        let postings = self.postings(layout.average, |id| touched.contains(&shard_of(id)));
+        let mut files = Vec::new();
+        for &n in &touched {
+            let mut ids: Vec<u32> = (0..names.len() as u32)
+                .filter(|&id| shard_of(id) == n && !postings[id as usize].is_empty())
+                .collect();
+            ids.sort_unstable_by(|&a, &b| js_order(names[a as usize], names[b as usize]));
+            let mut shard = String::new();
+            for id in ids {
+                push_term(&mut shard, names[id as usize], &postings[id as usize]);
+            }
+            files.push(term_shard(n, &shard));
+        }
+        files.push(self.doc_shard(d / DOCS_PER_SHARD));
+        self.layout = Some(layout);
+        files
+    }
+}
+
+/// Appends `"name":"postings"` to a shard's JSON object body.
+fn push_term(shard: &mut String, name: &str, list: &[(u32, u8)]) {
+    if !shard.is_empty() {
+        shard.push(',');
+    }
+    shard.push_str(&script_json(name));
+    shard.push_str(":\"");
+    shard.push_str(&encode(list));
+    shard.push('"');
+}
+
+/// Term shard `n`, from its JSON object's body.
+fn term_shard(n: usize, body: &str) -> (String, String) {
+    (
+        format!("{}/search/t{n}.js", super::ASSETS),
+        format!("window.companionSearch.load(\"t{n}\", {{{body}}});\n"),
+    )
 }
 
 /// How much a word counts in a document, 1 to 9: a title or a name counts

@@ -210,7 +210,14 @@ fn prose_edits_rebuild_one_page_and_other_edits_everything() {
     eventually("the search index follows", || {
         get(port, "/assets/search/t0.js").1.contains("\"thought\"")
     });
+    // The word the edit took out is gone, and the result shows the new text.
+    let terms = get(port, "/assets/search/t0.js").1;
+    assert!(!terms.contains("\"first\""), "{terms}");
+    assert!(get(port, "/assets/search/d0.js")
+        .1
+        .contains("\"e\":\"Second thoughts.\""));
     assert!(log().contains("rebuilt other/index.html in "), "{}", log());
+    assert!(log().contains("updated the search index in "), "{}", log());
     assert_eq!(log().matches("built 4 pages").count(), 1, "{}", log());
 
     crate::common::write_files(
