@@ -85,7 +85,7 @@ pub fn run(opts: &Options, write: bool) -> Result<Report> {
         Some(s) => s,
         None => &write::Discard,
     };
-    let compiled = compile(opts, &config, sink)?;
+    let compiled = compile(opts, &config, sink, false)?;
     let mut report = Report {
         pages: compiled.pages,
         files: compiled.rendered.as_ref().map_or(0, |r| r.files),
@@ -126,7 +126,14 @@ pub struct Rendered {
 
 /// Loads the theme, compiles the project into `sink` and sorts the
 /// diagnostics: what `build`, `check` and `serve` share.
-pub fn compile(opts: &Options, config: &Config, sink: &dyn Sink) -> Result<Compiled> {
+/// `keep_search`: keep the search index in [`Rendered`] (`serve` updates
+/// it after an edit).
+pub fn compile(
+    opts: &Options,
+    config: &Config,
+    sink: &dyn Sink,
+    keep_search: bool,
+) -> Result<Compiled> {
     let theme = Theme::load(&opts.root, &config.site.theme)?;
     let (pages, prepared, mut diagnostics) = prepare(&opts.root, config)?;
     let rendered = match prepared {
@@ -136,7 +143,8 @@ pub fn compile(opts: &Options, config: &Config, sink: &dyn Sink) -> Result<Compi
             let never = &config.ethics.never_publish;
             let guarded =
                 ethics::Guard::new(sink, never, &config.build.output, prepared.made_from());
-            let (files, search) = render::render(&prepared.input(config, &theme), &guarded)?;
+            let (files, search) =
+                render::render(&prepared.input(config, &theme), &guarded, keep_search)?;
             clock.lap("render");
             let found = guarded.into_diagnostics();
             let clean = found.is_empty();

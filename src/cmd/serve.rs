@@ -63,7 +63,7 @@ struct Served {
 fn build_once(opts: &Options) -> std::result::Result<(Files, Session, String), String> {
     let config = build::load_config(opts).map_err(|e| e.to_string())?;
     let memory = write::Memory::default();
-    let compiled = build::compile(opts, &config, &memory).map_err(|e| e.to_string())?;
+    let compiled = build::compile(opts, &config, &memory, true).map_err(|e| e.to_string())?;
     let mut lines: Vec<String> = compiled.diagnostics.iter().map(|d| d.to_string()).collect();
     match compiled.rendered {
         Some(r) => {

@@ -31,8 +31,13 @@ pub(super) struct Session {
 /// What other pages can show of a page: if an edit leaves this unchanged,
 /// only the page itself (and the search index) changes.
 fn shape(page: &Page) -> impl PartialEq + '_ {
+    // Where the front matter's keys are is for errors, and the site keeps
+    // no positions (`Page::resolved`): compare what they hold.
+    let mut front = page.front.clone();
+    front.positions.clear();
+    front.values.clear();
     (
-        &page.front,
+        front,
         page.headings
             .iter()
             .map(|h| (h.level, &h.text, &h.id))
@@ -125,7 +130,9 @@ impl Session {
         if !same_shape(&page, &sp.page) {
             return None;
         }
-        self.prepared.site.pages[i].page = page;
+        let mut page = page;
+        page.forget_positions();
+        *self.prepared.site.pages[i].page = page;
         let input = self.prepared.input(&self.config, &self.theme);
         let (out, html, text) = render::render_one(&input, &self.tera, i).ok()?;
         if !ethics::check_file(

@@ -57,10 +57,12 @@ pub struct RenderContext<'a> {
 
 /// Renders every page and the site-wide files into `sink`, pages as they
 /// are rendered (nothing holds the whole site in memory). Returns the
-/// number of files, and the search index (which `serve` keeps to update).
+/// number of files, and with `keep_search` the search index (which `serve`
+/// keeps to update; a build lets it go as soon as its files are written).
 pub(crate) fn render(
     input: &RenderContext<'_>,
     sink: &dyn Sink,
+    keep_search: bool,
 ) -> Result<(usize, Option<SearchIndex>)> {
     let site = input.site;
     let tera = templates(input.theme)?;
@@ -87,7 +89,7 @@ pub(crate) fn render(
                 for (i, text) in received {
                     builder.add(input, i, text);
                 }
-                let files = builder.files(input);
+                let files = builder.files(input, keep_search);
                 clock.lap("search index");
                 (files, builder)
             })
@@ -110,6 +112,17 @@ pub(crate) fn render(
         (done, index)
     });
     pages?;
+    let mut search_files = 0;
+    let index = match index {
+        Some((files, builder)) => {
+            search_files = files.len();
+            for (path, text) in files {
+                sink.put(&path, text.as_bytes())?;
+            }
+            keep_search.then_some(builder)
+        }
+        None => None,
+    };
     let mut out = Files::new();
     for (path, bytes) in &site.assets {
         sink.put(path, bytes)?;
@@ -118,12 +131,6 @@ pub(crate) fn render(
         sink.put(&format!("{ASSETS}/{name}"), bytes)?;
     }
     references::downloads(input, &mut out);
-    let index = index.map(|(files, builder)| {
-        for (path, text) in files {
-            out.insert(path, text.into_bytes());
-        }
-        builder
-    });
     let (light, dark) = highlight::stylesheets();
     out.insert(format!("{ASSETS}/syntax-light.css"), light.into_bytes());
     out.insert(format!("{ASSETS}/syntax-dark.css"), dark.into_bytes());
@@ -139,7 +146,8 @@ pub(crate) fn render(
     for (path, bytes) in &out {
         sink.put(path, bytes)?;
     }
-    let files = jobs.len() + site.assets.len() + input.theme.static_files.len() + out.len();
+    let files =
+        jobs.len() + site.assets.len() + input.theme.static_files.len() + search_files + out.len();
     Ok((files, index))
 }
 
@@ -174,7 +182,7 @@ pub(crate) fn search_index(
     for (i, text) in texts.into_iter().enumerate() {
         builder.add(input, i, text);
     }
-    let files = builder.files(input);
+    let files = builder.files(input, true);
     (builder, files)
 }
 

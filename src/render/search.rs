@@ -319,15 +319,25 @@ impl Builder {
     }
 
     /// The postings of the terms `wanted` says (by term number): documents
-    /// in order, each with its weight.
-    fn postings(&self, average: f64, wanted: impl Fn(u32) -> bool) -> Vec<Vec<(u32, u8)>> {
+    /// in order, each with its weight. With `release`, each document's
+    /// words are let go once read (the index cannot be updated after).
+    fn postings(
+        &mut self,
+        average: f64,
+        release: bool,
+        wanted: impl Fn(u32) -> bool,
+    ) -> Vec<Vec<(u32, u8)>> {
         let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); self.terms.len()];
-        for (d, entry) in self.entries().enumerate() {
+        for (d, entry) in self.entries.iter_mut().enumerate() {
+            let entry = entry.as_mut().expect("every page was added");
             let norm = 1.0 - 0.75 + 0.75 * f64::from(entry.length) / average;
             for &(term, hit) in &entry.hits {
                 if wanted(term) {
                     postings[term as usize].push((d as u32, weight(hit, norm)));
                 }
+            }
+            if release {
+                entry.hits = Vec::new();
             }
         }
         postings
@@ -357,13 +367,15 @@ impl Builder {
         )
     }
 
-    /// Every search file: its path under the output and its text.
-    pub(crate) fn files(&mut self, input: &RenderContext<'_>) -> Vec<(String, String)> {
+    /// Every search file: its path under the output and its text. With
+    /// `keep`, the index stays able to [`Builder::update`]; without, it
+    /// lets each document's words go as it writes them.
+    pub(crate) fn files(&mut self, input: &RenderContext<'_>, keep: bool) -> Vec<(String, String)> {
         let count = self.entries.len();
         let average = (self.entries().map(|e| f64::from(e.length)).sum::<f64>()
             / count.max(1) as f64)
             .max(1.0);
-        let postings = self.postings(average, |_| true);
+        let postings = self.postings(average, !keep, |_| true);
         let names = self.names();
         let mut order: Vec<u32> = (0..names.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| js_order(names[a as usize], names[b as usize]));
@@ -429,18 +441,18 @@ impl Builder {
         };
         let Some(layout) = self.layout.take() else {
             self.add(input, i, body);
-            return self.files(input);
+            return self.files(input, true);
         };
         let before: Vec<u32> = self.entries[d]
             .as_ref()
             .map(|e| e.hits.iter().map(|(t, _)| *t).collect())
             .unwrap_or_default();
         self.add(input, i, body);
-        let names = self.names();
+        let names: Vec<String> = self.names().into_iter().map(str::to_string).collect();
         let shard_of = |id: u32| {
             layout
                 .first
-                .partition_point(|f| js_order(f, names[id as usize]).is_le())
+                .partition_point(|f| js_order(f, &names[id as usize]).is_le())
                 .saturating_sub(1)
         };
         let after = self.entries[d].as_ref().expect("just added").hits.iter();
@@ -450,16 +462,16 @@ impl Builder {
             .chain(after.map(|(t, _)| *t))
             .map(shard_of)
             .collect();
-        let postings = self.postings(layout.average, |id| touched.contains(&shard_of(id)));
+        let postings = self.postings(layout.average, false, |id| touched.contains(&shard_of(id)));
         let mut files = Vec::new();
         for &n in &touched {
             let mut ids: Vec<u32> = (0..names.len() as u32)
                 .filter(|&id| shard_of(id) == n && !postings[id as usize].is_empty())
                 .collect();
-            ids.sort_unstable_by(|&a, &b| js_order(names[a as usize], names[b as usize]));
+            ids.sort_unstable_by(|&a, &b| js_order(&names[a as usize], &names[b as usize]));
             let mut shard = String::new();
             for id in ids {
-                push_term(&mut shard, names[id as usize], &postings[id as usize]);
+                push_term(&mut shard, &names[id as usize], &postings[id as usize]);
             }
             files.push(term_shard(n, &shard));
         }

@@ -18,7 +18,7 @@ pub(super) fn generated_pages(
     bib: &Bibliography,
     search: bool,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<(Page, Role, Placement)> {
+) -> Vec<(Box<Page>, Role, Placement)> {
     let pages = with_reference_pages(pages, bib, diags);
     let mut pages = with_index_pages(pages);
     // The A–Z index and the search page (unless `[build] search = false`).
@@ -34,7 +34,7 @@ pub(super) fn generated_pages(
             None => {
                 let display = format!("content/{rel}");
                 let page = Page::synthetic(rel, &display, title, Some(order));
-                pages.push((page, role, Placement::default()));
+                pages.push((Box::new(page), role, Placement::default()));
             }
         }
     }
@@ -58,8 +58,10 @@ const INDEXES: [(&str, Role, &str, i64); 5] = [
 
 /// Gives `content/tensions/index.md` and its siblings their index roles,
 /// and adds the index pages a site needs but does not write itself.
-fn with_index_pages(mut pages: Vec<(Page, Role, Placement)>) -> Vec<(Page, Role, Placement)> {
-    let has = |pages: &[(Page, Role, Placement)], role: Role| {
+fn with_index_pages(
+    mut pages: Vec<(Box<Page>, Role, Placement)>,
+) -> Vec<(Box<Page>, Role, Placement)> {
+    let has = |pages: &[(Box<Page>, Role, Placement)], role: Role| {
         pages.iter().any(|(p, _, _)| match role {
             Role::TensionIndex => p.front.kind() == Kind::Tension,
             Role::QuoteIndex => p.front.kind() == Kind::Quote,
@@ -80,7 +82,7 @@ fn with_index_pages(mut pages: Vec<(Page, Role, Placement)>) -> Vec<(Page, Role,
         } else {
             let display = format!("content/{rel}");
             let page = Page::synthetic(rel, &display, title, Some(order));
-            pages.push((page, role, Placement::default()));
+            pages.push((Box::new(page), role, Placement::default()));
         }
     }
     pages
@@ -93,11 +95,16 @@ fn with_reference_pages(
     pages: Vec<Page>,
     bib: &Bibliography,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<(Page, Role, Placement)> {
-    let mut out = Vec::with_capacity(pages.len() + bib.len() + 1);
-    let mut notes: BTreeMap<usize, Page> = BTreeMap::new();
+) -> Vec<(Box<Page>, Role, Placement)> {
+    // Room for every page the site adds, so the vector of large pages is
+    // allocated once: the reference pages, the citation index, the other
+    // indexes, the A–Z index and the search page.
+    let mut out = Vec::with_capacity(pages.len() + bib.len() + 1 + INDEXES.len() + 2);
+    let mut notes: BTreeMap<usize, Box<Page>> = BTreeMap::new();
     let mut index = None;
     for page in pages {
+        // Boxed: the pages move through the next steps as pointers.
+        let page = Box::new(page);
         if page.rel == "references/index.md" {
             index = Some(page);
             continue;
@@ -159,7 +166,7 @@ fn with_reference_pages(
                 None,
             );
             page.front.data = crate::model::KindData::of(Kind::Reference);
-            page
+            Box::new(page)
         });
         if page.front.title.is_empty() {
             page.front.title = entry.field("title").map_or_else(
@@ -187,12 +194,12 @@ fn with_reference_pages(
         out.push((page, Role::Reference(i), at));
     }
     let index = index.unwrap_or_else(|| {
-        Page::synthetic(
+        Box::new(Page::synthetic(
             "references/index.md",
             "content/references/index.md",
             "References",
             Some(80),
-        )
+        ))
     });
     let at = Placement::of(&index);
     out.push((index, Role::ReferenceIndex, at));

@@ -62,15 +62,18 @@ pub(crate) fn resolve(
         .zip(links)
         .zip(backlinks)
         .zip(citations.per_page)
-        .map(|(((p, links), backlinks), occurrences)| SitePage {
-            page: p.page,
-            role: p.role,
-            id: p.id,
-            id_taken: p.id_taken,
-            url: p.url,
-            links,
-            backlinks,
-            occurrences,
+        .map(|(((mut p, links), backlinks), occurrences)| {
+            p.page.forget_positions();
+            SitePage {
+                page: p.page,
+                role: p.role,
+                id: p.id,
+                id_taken: p.id_taken,
+                url: p.url,
+                links,
+                backlinks,
+                occurrences,
+            }
         })
         .collect();
     let mut reference_pages = vec![None; citations.cited_by.len()];

@@ -30,7 +30,7 @@ impl Placement {
 /// qualitative cross-references are resolved against.
 #[derive(Debug, Clone)]
 pub(crate) struct Placed {
-    pub(crate) page: Page,
+    pub(crate) page: Box<Page>,
     pub(crate) role: Role,
     pub(crate) id: String,
     /// Another page has the same id (an error): `[[id]]` goes to that one.
@@ -82,13 +82,13 @@ pub(super) fn place_assets<'a>(
 /// it work), but `[[id]]` goes to the page that had the id first: the one
 /// whose id is its file name, if the other set `id:` itself.
 pub(super) fn place(
-    mut pages: Vec<(Page, Role, Placement)>,
+    mut pages: Vec<(Box<Page>, Role, Placement)>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Placed> {
     pages.sort_by_key(|(_, _, at)| at.id.is_some());
     let mut by_url: BTreeMap<String, (String, Pos)> = BTreeMap::new();
     let mut by_id: BTreeMap<String, (String, Pos)> = BTreeMap::new();
-    let mut placed = Vec::new();
+    let mut placed = Vec::with_capacity(pages.len());
     for (page, role, at) in pages {
         let slug = match &at.slug {
             Some((slug, pos)) => match urls::check_slug(slug) {
