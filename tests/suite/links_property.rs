@@ -1,7 +1,8 @@
 //! Property: for generated sites of nested folders and odd file names
 //! (spaces, accents, punctuation, non-Latin scripts), every link the
 //! renderer emits is relative (so it works under any prefix) and reaches
-//! its page and anchor; and every link a note holds is emitted.
+//! its page and anchor, the pages of a paginated A–Z index included; and
+//! every link a note holds is emitted.
 
 use proptest::prelude::*;
 
@@ -76,7 +77,10 @@ proptest! {
 
     #[test]
     fn every_emitted_link_resolves(notes in notes()) {
+        // Three lines to an A–Z page: its pages and their letter links
+        // are crawled too.
         let test = crate::site::SiteTest::new()
+            .file("book.toml", "[site]\ntitle = \"Fixture\"\n\n[build]\na-z-page-size = 3\n")
             .file("content/index.md", "---\ntitle: Home\n---\nHome.\n");
         let paths: Vec<Vec<String>> = notes.iter().enumerate().map(|(i, n)| path_of(i, n)).collect();
         let mut written = 0;

@@ -23,7 +23,7 @@ mod navigation;
 mod new;
 mod one_error;
 mod output_safety;
-mod pagination;
+pub(crate) mod pagination;
 mod pandoc;
 mod quotes;
 mod readme;

@@ -17,8 +17,9 @@ in the room to hear it, so after two years of this we stopped going and started 
 to the commissioners directly instead, which at least meant that somebody read what we \
 had to say even if they never answered it";
 
-/// Five quotes by one speaker: q1–q3 on tension `one`, q4–q5 on `two`.
-fn site() -> SiteTest {
+/// Five quotes by one speaker: q1–q3 on tension `one`, q4–q5 on `two`,
+/// two cards to a page (the validators check its pages too).
+pub(crate) fn site() -> SiteTest {
     let mut files = vec![
         ("book.toml".to_string(), BOOK.to_string()),
         ("refs.yaml".into(), REFS.into()),

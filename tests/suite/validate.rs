@@ -75,37 +75,28 @@ fn nu_html_checker_accepts_escaped_payloads() {
     assert!(report.is_empty(), "Nu Html Checker errors:\n{report}");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs axe-core (COMPANION_AXE_JS), chromium and chromedriver"]
-async fn axe_finds_no_violation_on_any_kind_of_page() {
-    let _turn = one_at_a_time().lock().await;
-    let axe = tool("COMPANION_AXE_JS");
-    assert!(
-        Path::new(crate::common::CHROMEDRIVER).exists(),
-        "this test needs {}: apt-get install chromium-driver",
-        crate::common::CHROMEDRIVER
-    );
-    let axe_source = std::fs::read_to_string(axe).unwrap();
-    let (_dir, site) = crate::common::built_shipped_site();
+/// The pages of paginated listings (pager, compact quote cards, continued
+/// groups) are valid HTML too.
+#[test]
+#[ignore = "needs java and the Nu Html Checker (COMPANION_VNU_JAR)"]
+fn nu_html_checker_accepts_paginated_listings() {
+    let _turn = one_at_a_time().blocking_lock();
+    let jar = tool("COMPANION_VNU_JAR");
+    let test = crate::pagination::site();
+    test.build().clean();
+    assert!(test.output().join("quotes/page/3/index.html").exists());
+    let report = nu_errors(&jar, &test.output());
+    assert!(report.is_empty(), "Nu Html Checker errors:\n{report}");
+}
+
+/// axe's WCAG 2.1 A/AA violations on each of `pages` of `site`.
+async fn axe_violations(site: &Path, pages: &[&str]) -> Vec<String> {
+    let axe_source = std::fs::read_to_string(tool("COMPANION_AXE_JS")).unwrap();
     let driver = crate::common::Chromedriver::start();
     let profile = tempfile::tempdir().unwrap();
     let c = driver.session(profile.path()).await;
     let mut problems = Vec::new();
-    for page in [
-        "index.html",
-        "tensions/index.html",
-        "tensions/agency-dependency/index.html",
-        "quotes/index.html",
-        "quotes/fiona-roller-coaster/index.html",
-        "participants/fiona/index.html",
-        "metaphors/index.html",
-        "policy/index.html",
-        "references/index.html",
-        "references/huxham2005/index.html",
-        "paper/collaboration-theory/index.html",
-        "a-z/index.html",
-        "search/index.html",
-    ] {
+    for page in pages {
         c.goto(&format!("file://{}/{page}", site.display()))
             .await
             .unwrap();
@@ -124,6 +115,65 @@ async fn axe_finds_no_violation_on_any_kind_of_page() {
         }
     }
     c.close().await.unwrap();
+    problems
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs axe-core (COMPANION_AXE_JS), chromium and chromedriver"]
+async fn axe_finds_no_violation_on_paginated_listings() {
+    let _turn = one_at_a_time().lock().await;
+    let test = crate::pagination::site();
+    test.build().clean();
+    let problems = axe_violations(
+        &test.output(),
+        &[
+            "tensions/one/index.html",
+            "tensions/one/page/2/index.html",
+            "quotes/page/2/index.html",
+            "participants/pat/page/3/index.html",
+            "metaphors/page/2/index.html",
+            "references/page/2/index.html",
+            "a-z/page/2/index.html",
+        ],
+    )
+    .await;
+    assert!(
+        problems.is_empty(),
+        "axe violations:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs axe-core (COMPANION_AXE_JS), chromium and chromedriver"]
+async fn axe_finds_no_violation_on_any_kind_of_page() {
+    let _turn = one_at_a_time().lock().await;
+    tool("COMPANION_AXE_JS");
+    assert!(
+        Path::new(crate::common::CHROMEDRIVER).exists(),
+        "this test needs {}: apt-get install chromium-driver",
+        crate::common::CHROMEDRIVER
+    );
+    let (_dir, site) = crate::common::built_shipped_site();
+    let problems = axe_violations(
+        &site,
+        &[
+            "index.html",
+            "tensions/index.html",
+            "tensions/agency-dependency/index.html",
+            "quotes/index.html",
+            "quotes/fiona-roller-coaster/index.html",
+            "participants/fiona/index.html",
+            "metaphors/index.html",
+            "policy/index.html",
+            "references/index.html",
+            "references/huxham2005/index.html",
+            "paper/collaboration-theory/index.html",
+            "a-z/index.html",
+            "search/index.html",
+        ],
+    )
+    .await;
     assert!(
         problems.is_empty(),
         "axe violations:\n{}",
