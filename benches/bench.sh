@@ -98,6 +98,9 @@ for n in "${sizes[@]}"; do
   row "companion, no search, $n notes" "$bw" "$bc" "$br" "$fw"
   row "companion, $n notes" "$cw" "$cc" "$cr" "$fw"
   printf '%-34s %10s\n' "search index (difference), $n" "$(echo "$cw - $bw" | bc)"
+  printf '%-34s %10s\n' "full job / notes only, $n" "$(echo "scale=2; $cw / $nw" | bc)"
+  printf '%-34s %10s %10s\n' "ms per note: notes only, full, $n" \
+    "$(echo "scale=3; $nw * 1000 / $n" | bc)" "$(echo "scale=3; $cw * 1000 / $n" | bc)"
   if [ -n "$hugo" ]; then
     [ -f "$work/hugo-$n/hugo.toml" ] || hugo_site "$corpus" "$work/hugo-$n"
     read -r hw hc hr < <(measure "$hugo" --quiet -s "$work/hugo-$n" -d "$work/hugo-out-$n")

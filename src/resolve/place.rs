@@ -1,7 +1,7 @@
 //! Placement: every page at its URL with its id, every other file at its
 //! output path; clashes and reserved paths are errors.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::model::{Asset, Page, Role};
@@ -86,8 +86,9 @@ pub(super) fn place(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Placed> {
     pages.sort_by_key(|(_, _, at)| at.id.is_some());
-    let mut by_url: BTreeMap<String, (String, Pos)> = BTreeMap::new();
-    let mut by_id: BTreeMap<String, (String, Pos)> = BTreeMap::new();
+    // Looked up, never walked: hash maps keep this step linear.
+    let mut by_url: HashMap<String, (String, Pos)> = HashMap::with_capacity(pages.len());
+    let mut by_id: HashMap<String, (String, Pos)> = HashMap::with_capacity(pages.len());
     let mut placed = Vec::with_capacity(pages.len());
     for (page, role, at) in pages {
         let slug = match &at.slug {

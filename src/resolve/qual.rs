@@ -327,21 +327,19 @@ fn list_quotes(
                 .unwrap_or(poles.len())
         };
         let mut list = std::mem::take(&mut tension.quotes);
-        list.sort_by(|&a, &b| {
-            let key = |q: usize| {
-                (
-                    pole_rank(q),
-                    participants[quotes[q].speaker].pseudonym.clone(),
-                    quote_key(q),
-                )
-            };
-            key(a).cmp(&key(b))
+        // Each key made once (a stable sort, like `sort_by`).
+        list.sort_by_cached_key(|&q| {
+            (
+                pole_rank(q),
+                participants[quotes[q].speaker].pseudonym.clone(),
+                quote_key(q),
+            )
         });
         list.dedup();
         tension.quotes = list;
     }
     for p in participants.iter_mut() {
-        p.quotes.sort_by_key(|&q| quote_key(q));
+        p.quotes.sort_by_cached_key(|&q| quote_key(q));
     }
     for quote in quotes.iter_mut() {
         quote.places = vec![0; quote.tags.len()];
