@@ -102,10 +102,8 @@ fn provenance(q: &QuoteInfo) -> Option<String> {
 
 /// Quote `q` as a listing on the page at `from` shows it.
 pub(super) fn brief(input: &RenderContext<'_>, from: &str, q: usize) -> Brief {
-    let qual = &input.site.qual;
-    let quote = &qual.quotes[q];
+    let quote = &input.site.qual.quotes[q];
     let sp = &input.site.pages[quote.page];
-    let speaker = &qual.participants[quote.speaker];
     Brief {
         id: sp.id.clone(),
         title: sp.page.front.title.clone(),
@@ -114,11 +112,17 @@ pub(super) fn brief(input: &RenderContext<'_>, from: &str, q: usize) -> Brief {
             Some(excerpts) => excerpts[q].clone(),
             None => excerpt_of(&super::body(input, quote.page).text),
         },
-        speaker: Link {
-            title: speaker.pseudonym.clone(),
-            href: href(input, from, speaker.page),
-        },
+        speaker: speaker(input, from, quote),
         tags: tags(input, from, quote),
+    }
+}
+
+/// The link to a quote's speaker.
+fn speaker(input: &RenderContext<'_>, from: &str, quote: &QuoteInfo) -> Link {
+    let speaker = &input.site.qual.participants[quote.speaker];
+    Link {
+        title: speaker.pseudonym.clone(),
+        href: href(input, from, speaker.page),
     }
 }
 
@@ -139,10 +143,8 @@ fn tags(input: &RenderContext<'_>, from: &str, quote: &QuoteInfo) -> Vec<Tag> {
 
 /// Quote `q` whole, as its own page or a note embedding it shows it.
 pub(super) fn card(input: &RenderContext<'_>, from: &str, q: usize) -> QuoteCard {
-    let qual = &input.site.qual;
-    let quote = &qual.quotes[q];
+    let quote = &input.site.qual.quotes[q];
     let sp = &input.site.pages[quote.page];
-    let speaker = &qual.participants[quote.speaker];
     QuoteCard {
         id: sp.id.clone(),
         title: sp.page.front.title.clone(),
@@ -154,10 +156,7 @@ pub(super) fn card(input: &RenderContext<'_>, from: &str, q: usize) -> QuoteCard
         } else {
             super::body_shown_at(input, quote.page, from).html
         },
-        speaker: Link {
-            title: speaker.pseudonym.clone(),
-            href: href(input, from, speaker.page),
-        },
+        speaker: speaker(input, from, quote),
         tags: tags(input, from, quote),
         metaphor: quote.metaphor.clone(),
         stage: quote.stage.clone(),
