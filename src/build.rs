@@ -136,6 +136,14 @@ pub fn compile(
 ) -> Result<Compiled> {
     let theme = Theme::load(&opts.root, &config.site.theme)?;
     let (pages, prepared, mut diagnostics) = prepare(&opts.root, config)?;
+    // A note at the URL of a later page of a long listing would be
+    // overwritten by it.
+    let clashes = prepared
+        .as_ref()
+        .map(|p| render::listing_clashes(&p.input(config, &theme)))
+        .unwrap_or_default();
+    let prepared = prepared.filter(|_| clashes.is_empty());
+    diagnostics.extend(clashes);
     let rendered = match prepared {
         Some(prepared) => {
             let mut clock = Timings::new();

@@ -357,6 +357,36 @@ pub(crate) fn reference_href(input: &RenderContext<'_>, from: &str, r: usize) ->
     urls::relative_href(from, &url, None, input.config.build.link_index_html)
 }
 
+/// An error for each note whose URL is that of a later page of a long
+/// listing (`tensions/power/page/2.md` beside a tension whose quotes fill
+/// two pages): the listing's page would overwrite it.
+pub(crate) fn listing_clashes(input: &RenderContext<'_>) -> Vec<crate::diagnostic::Diagnostic> {
+    use crate::diagnostic::{Diagnostic, Pos};
+    let site = input.site;
+    let mut out = Vec::new();
+    for (i, listing) in site.pages.iter().enumerate() {
+        for k in 1..pages_of(input, i) {
+            let url = pager::url(&listing.url, k);
+            if let Ok(n) = site.pages.binary_search_by(|p| p.url.as_str().cmp(&url)) {
+                let note = &site.pages[n].page;
+                out.push(
+                    Diagnostic::error(
+                        &note.display,
+                        Pos::START,
+                        format!(
+                            "output path collision: /{url} is page {} of the listing at /{}",
+                            k + 1,
+                            listing.url
+                        ),
+                    )
+                    .with_help("rename the file or give it another `slug:`"),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// How many pages page `i` takes: one, or more for a long listing.
 fn pages_of(input: &RenderContext<'_>, i: usize) -> usize {
     let build = &input.config.build;

@@ -254,3 +254,25 @@ fn a_page_size_of_zero_is_a_config_error_at_its_line() {
     assert!(run.stderr.contains("book.toml:5:"), "{}", run.stderr);
     assert!(run.stderr.contains("nonzero"), "{}", run.stderr);
 }
+
+#[test]
+fn a_note_at_the_url_of_a_listings_later_page_is_an_error() {
+    let test = site().file(
+        "content/tensions/one/page/2.md",
+        "---\ntitle: In the way\n---\nText.\n",
+    );
+    let built = test.build().failed();
+    assert_eq!(
+        built.diagnostics,
+        ["content/tensions/one/page/2.md:1:1: error: output path collision: /tensions/one/page/2/ is page 2 of the listing at /tensions/one/\n  = help: rename the file or give it another `slug:`"]
+    );
+    // At page 3, where the listing does not reach, the note is welcome.
+    let test = site().file(
+        "content/tensions/one/page/3.md",
+        "---\ntitle: Out of the way\n---\nText.\n",
+    );
+    test.build().clean();
+    assert!(test
+        .page("tensions/one/page/3/index.html")
+        .contains("Out of the way"));
+}
