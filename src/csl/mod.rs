@@ -17,6 +17,7 @@ pub use html::{html, plain, Entry};
 use html::{remove_names, tidy};
 use item::csl_locator;
 pub use item::to_item;
+pub(crate) use sort::Alphabet;
 pub(crate) use style::locales_for;
 pub use style::{bundled_style_xml, bundled_styles, CslStyle, StyleInfo, DEFAULT_STYLE};
 

@@ -145,6 +145,43 @@ fn collator_for(code: &str) -> CollatorBorrowed<'static> {
         .expect("the root collation is compiled in")
 }
 
+/// How the site's language orders titles and letters (the A–Z index).
+pub(crate) struct Alphabet {
+    collator: CollatorBorrowed<'static>,
+    /// Letters alike but for accents and case (at primary strength).
+    letters: CollatorBorrowed<'static>,
+}
+
+impl Alphabet {
+    /// The alphabet of language `code` (a BCP 47 tag), else the root one.
+    pub(crate) fn new(code: &str) -> Self {
+        let locale: icu_locale::Locale = code.parse().unwrap_or(icu_locale::Locale::UNKNOWN);
+        let mut options = CollatorOptions::default();
+        options.strength = Some(icu_collator::options::Strength::Primary);
+        let letters = CollatorBorrowed::try_new((&locale).into(), options)
+            .or_else(|_| CollatorBorrowed::try_new(Default::default(), options))
+            .expect("the root collation is compiled in");
+        Alphabet {
+            collator: collator_for(code),
+            letters,
+        }
+    }
+
+    /// `text`'s sort key: word by word, case folded, punctuation ignored.
+    pub(crate) fn key(&self, text: &str) -> Vec<Vec<u8>> {
+        match text_key(&self.collator, text) {
+            Some(Key::Text(words)) => words,
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether two letters are one letter of the alphabet (`E` and `É` in
+    /// English; not `O` and `Ø` in Danish).
+    pub(crate) fn same_letter(&self, a: &str, b: &str) -> bool {
+        self.letters.compare(a, b) == Ordering::Equal
+    }
+}
+
 /// Text as a sort key, word by word as Pandoc's citeproc compares it:
 /// case folded, words split at spaces, apostrophes and commas, each
 /// compared with punctuation ignored. So `Tegn og` sorts before `Tegnets`, `part I:`

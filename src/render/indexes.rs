@@ -152,31 +152,62 @@ pub(super) fn a_to_z_len(site: &Site) -> usize {
         .count()
 }
 
-/// Every page but the A–Z index, by title: each page's letter (`#` for a
-/// title that does not start with one) and index. Sorted once per build.
-pub(super) fn a_to_z_order(site: &Site) -> Vec<(String, usize)> {
-    let sort_title = |t: &str| {
-        t.trim_start_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase()
+/// Every page but the A–Z index, by title as the site's language orders
+/// it (`Éclair` among the Es in English, `Øberg` after `Z` in Danish):
+/// each page's letter (`#` for a title that does not start with one) and
+/// index. Sorted once per build.
+pub(super) fn a_to_z_order(site: &Site, language: &str) -> Vec<(String, usize)> {
+    let alphabet = crate::csl::Alphabet::new(language);
+    let title = |p: &crate::model::SitePage| {
+        p.page
+            .front
+            .title
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .to_string()
     };
-    let mut entries: Vec<(String, usize)> = site
+    let mut entries: Vec<(Vec<Vec<u8>>, String, usize)> = site
         .pages
         .iter()
         .enumerate()
         .filter(|(_, p)| p.role != Role::AzIndex)
-        .map(|(i, p)| (sort_title(&p.page.front.title), i))
+        .map(|(i, p)| {
+            let t = title(p);
+            (alphabet.key(&t), t, i)
+        })
         .collect();
     entries.sort_unstable();
-    entries
-        .into_iter()
-        .map(|(key, i)| {
-            let letter = match key.chars().next() {
-                Some(c) if c.is_alphabetic() => c.to_uppercase().to_string(),
-                _ => "#".to_string(),
-            };
-            (letter, i)
-        })
-        .collect()
+    let mut out: Vec<(String, usize)> = Vec::with_capacity(entries.len());
+    for (_, t, i) in entries {
+        let letter = match t.chars().next() {
+            Some(c) if c.is_alphabetic() => {
+                let upper: String = c.to_uppercase().collect();
+                match out.last() {
+                    // One letter of the alphabet is one group, whatever
+                    // its accents.
+                    Some((last, _)) if last != "#" && alphabet.same_letter(last, &upper) => {
+                        last.clone()
+                    }
+                    _ => base_letter(&alphabet, &upper),
+                }
+            }
+            _ => "#".to_string(),
+        };
+        out.push((letter, i));
+    }
+    out
+}
+
+/// `letter` without its accents when the alphabet counts them as the same
+/// letter (`É` → `E` in English; `Ø` stays in Danish, `Å` too).
+fn base_letter(alphabet: &crate::csl::Alphabet, letter: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    let base: String = letter.nfd().filter(|c| !is_combining_mark(*c)).collect();
+    if !base.is_empty() && alphabet.same_letter(&base, letter) {
+        base
+    } else {
+        letter.to_string()
+    }
 }
 
 /// Page `lines` of the A–Z index at `base`: the letters (each linked to
@@ -187,7 +218,9 @@ pub(super) fn a_to_z(
     lines: Slice,
 ) -> (Vec<LetterLink>, Vec<Letter>) {
     let site = input.site;
-    let order = input.a_to_z.get_or_init(|| a_to_z_order(site));
+    let order = input
+        .a_to_z
+        .get_or_init(|| a_to_z_order(site, &input.config.site.language));
     let from = pager::url(base, lines.k);
     let index_html = input.config.build.link_index_html;
     let here = lines.range(order.len());

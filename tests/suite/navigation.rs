@@ -83,3 +83,64 @@ fn dates_read_in_the_sites_language() {
         );
     }
 }
+
+/// The A–Z index orders titles as the site's language does: in English
+/// `Éclair` is an E and `Øberg` an O; in Danish `Ø` is a letter of its
+/// own after `Z`. Case and leading punctuation do not count.
+#[test]
+fn a_to_z_index_sorts_by_the_sites_language() {
+    for (language, want) in [
+        (
+            "en-GB",
+            "E: eagle, Éclair, Edge | O: Oakes, Øberg | P: “Peters” | Z: Zola",
+        ),
+        (
+            "da",
+            "E: eagle, Éclair, Edge | O: Oakes | P: “Peters” | Z: Zola | Ø: Øberg",
+        ),
+    ] {
+        let mut test = SiteTest::new()
+            .file(
+                "book.toml",
+                &format!("[site]\ntitle = \"Zz\"\nlanguage = \"{language}\"\n\n[build]\nsearch = false\n"),
+            )
+            .file("content/index.md", "---\ntitle: Zz home\n---\nHi.\n");
+        for (n, title) in [
+            "Zola",
+            "Øberg",
+            "Edge",
+            "Éclair",
+            "Oakes",
+            "eagle",
+            "“Peters”",
+        ]
+        .iter()
+        .enumerate()
+        {
+            test = test.file(
+                &format!("content/n{n}.md"),
+                &format!(
+                    "---\ntitle: \"{}\"\n---\nText.\n",
+                    title.replace('"', "\\\"")
+                ),
+            );
+        }
+        test.build().clean();
+        let az = test.page("a-z/index.html");
+        let mut groups = Vec::new();
+        for section in az.split("<section aria-labelledby=\"").skip(1) {
+            let letter = &section[section.find('>').unwrap() + 1..];
+            let letter = &letter[letter.find('>').unwrap() + 1..letter.find("</h2>").unwrap()];
+            let titles: Vec<&str> = section
+                .split("<li><a href=\"")
+                .skip(1)
+                .map(|li| &li[li.find('>').unwrap() + 1..li.find("</a>").unwrap()])
+                .filter(|t| !t.starts_with("Zz"))
+                .collect();
+            if !titles.is_empty() {
+                groups.push(format!("{letter}: {}", titles.join(", ")));
+            }
+        }
+        assert_eq!(groups.join(" | "), want, "{language}");
+    }
+}
