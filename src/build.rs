@@ -229,6 +229,7 @@ impl Prepared {
             nav: self.nav.clone(),
             quote_excerpts: Default::default(),
             a_to_z: Default::default(),
+            metaphors: Default::default(),
             dates: &self.dates,
         }
     }

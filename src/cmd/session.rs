@@ -163,23 +163,12 @@ impl Session {
         content_rel(root, path).is_none_or(|rel| self.prepared.sources.contains(&rel))
     }
 
-    /// The search files an edit changed: after a one-page update, the
-    /// shards its text touches; with no index kept, the whole index.
+    /// The search files the last one-page update changed: the shards its
+    /// text touches. `None` without search (the build kept no index).
     pub(super) fn search_index(&mut self) -> Option<Vec<(String, String)>> {
-        if !self.config.build.search {
-            return None;
-        }
+        let (i, text) = self.edited.take()?;
         let input = self.prepared.input(&self.config, &self.theme);
-        let edited = self.edited.take();
-        match (self.search.as_mut(), edited) {
-            (Some(index), Some((i, text))) => Some(index.update(&input, i, text)),
-            (Some(_), None) => None,
-            (None, _) => {
-                let (index, files) = render::search_index(&input, render::plain_texts(&input));
-                self.search = Some(index);
-                Some(files)
-            }
-        }
+        Some(self.search.as_mut()?.update(&input, i, text))
     }
 }
 

@@ -144,19 +144,17 @@ pub(super) struct LetterLink {
     pub href: String,
 }
 
-/// How many lines the A–Z index has: every page but the index itself.
-pub(super) fn a_to_z_len(site: &Site) -> usize {
-    site.pages
-        .iter()
-        .filter(|p| p.role != Role::AzIndex)
-        .count()
-}
-
 /// Every page but the A–Z index, by title as the site's language orders
 /// it (`Éclair` among the Es in English, `Øberg` after `Z` in Danish):
 /// each page's letter (`#` for a title that does not start with one) and
-/// index. Sorted once per build.
-pub(super) fn a_to_z_order(site: &Site, language: &str) -> Vec<(String, usize)> {
+/// index. Sorted once per build, for all the index's pages.
+pub(super) fn a_to_z_order<'a>(input: &'a RenderContext<'_>) -> &'a [(String, usize)] {
+    input
+        .a_to_z
+        .get_or_init(|| sort_titles(input.site, &input.config.site.language))
+}
+
+fn sort_titles(site: &Site, language: &str) -> Vec<(String, usize)> {
     let alphabet = crate::csl::Alphabet::new(language);
     let title = |p: &crate::model::SitePage| {
         p.page
@@ -218,9 +216,7 @@ pub(super) fn a_to_z(
     lines: Slice,
 ) -> (Vec<LetterLink>, Vec<Letter>) {
     let site = input.site;
-    let order = input
-        .a_to_z
-        .get_or_init(|| a_to_z_order(site, &input.config.site.language));
+    let order = a_to_z_order(input);
     let from = pager::url(base, lines.k);
     let index_html = input.config.build.link_index_html;
     let here = lines.range(order.len());

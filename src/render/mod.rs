@@ -51,6 +51,8 @@ pub struct RenderContext<'a> {
     pub quote_excerpts: std::sync::OnceLock<Vec<String>>,
     /// The A–Z index's order, sorted once for all its pages.
     pub a_to_z: std::sync::OnceLock<Vec<(String, usize)>>,
+    /// The metaphor index's order, sorted once for all its pages.
+    pub metaphors: std::sync::OnceLock<Vec<usize>>,
     /// How the site's language writes dates for readers.
     pub dates: &'a crate::dates::DateFormat,
 }
@@ -161,29 +163,6 @@ pub(crate) fn render_one(
 ) -> Result<(String, String, String)> {
     let (html, text) = render_page(input, tera, i, 0)?;
     Ok((urls::output_file(&input.site.pages[i].url), html, text))
-}
-
-/// Every page's plain text, as its render gives it (`serve` keeps them to
-/// rebuild the search index after an edit).
-pub(crate) fn plain_texts(input: &RenderContext<'_>) -> Vec<String> {
-    (0..input.site.pages.len())
-        .into_par_iter()
-        .map(|i| body(input, i).text)
-        .collect()
-}
-
-/// The search index of every page's plain text, and its files
-/// (`assets/search-index.js` and `assets/search/`) with their paths.
-pub(crate) fn search_index(
-    input: &RenderContext<'_>,
-    texts: Vec<String>,
-) -> (SearchIndex, Vec<(String, String)>) {
-    let mut builder = SearchIndex::new(input.site);
-    for (i, text) in texts.into_iter().enumerate() {
-        builder.add(input, i, text);
-    }
-    let files = builder.files(input, true);
-    (builder, files)
 }
 
 /// The theme's templates, compiled.
@@ -415,11 +394,9 @@ fn listing_len(input: &RenderContext<'_>, i: usize) -> Listing {
     let q = &site.qual;
     match site.pages[i].role {
         Role::QuoteIndex => Listing::Cards(q.tensions.iter().map(|t| t.quotes.len()).sum()),
-        Role::MetaphorIndex => {
-            Listing::Cards(q.quotes.iter().filter(|x| x.metaphor.is_some()).count())
-        }
+        Role::MetaphorIndex => Listing::Cards(qual::metaphor_order(input).len()),
         Role::ReferenceIndex => Listing::Works(input.cites.order.len()),
-        Role::AzIndex => Listing::Lines(indexes::a_to_z_len(site)),
+        Role::AzIndex => Listing::Lines(indexes::a_to_z_order(input).len()),
         Role::Page => match (q.tension_of(i), q.participant_of(i)) {
             (Some(t), _) => Listing::Cards(q.tensions[t].quotes.len()),
             (None, Some(n)) => Listing::Cards(q.participants[n].quotes.len()),

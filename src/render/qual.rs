@@ -522,30 +522,40 @@ pub(super) struct MetaphorRow {
 
 /// Page `cards` of every metaphor with its quote, alphabetically.
 pub(super) fn metaphors(input: &RenderContext<'_>, from: &str, cards: Slice) -> Vec<MetaphorRow> {
-    let site = input.site;
-    let mut rows: Vec<(String, &str, usize, &str)> = site
-        .qual
-        .quotes
-        .iter()
-        .enumerate()
-        .filter_map(|(q, info)| {
-            info.metaphor.as_ref().map(|m| {
-                let url = site.pages[info.page].url.as_str();
-                (m.to_lowercase(), url, q, m.as_str())
-            })
-        })
-        .collect();
-    rows.sort_unstable();
-    let here = cards.range(rows.len());
-    rows[here.clone()]
+    let order = metaphor_order(input);
+    let here = cards.range(order.len());
+    order[here.clone()]
         .iter()
         .zip(here)
-        .map(|(&(_, _, q, m), n)| MetaphorRow {
-            metaphor: m.to_string(),
+        .map(|(&q, n)| MetaphorRow {
+            metaphor: input.site.qual.quotes[q]
+                .metaphor
+                .clone()
+                .unwrap_or_default(),
             anchor: format!("metaphor-{}", n + 1),
             quote: brief(input, from, q),
         })
         .collect()
+}
+
+/// The quotes with a metaphor, by metaphor (case aside) then quote URL:
+/// sorted once per build for all the metaphor index's pages.
+pub(super) fn metaphor_order<'a>(input: &'a RenderContext<'_>) -> &'a [usize] {
+    input.metaphors.get_or_init(|| {
+        let site = input.site;
+        let mut rows: Vec<(String, &str, usize)> = site
+            .qual
+            .quotes
+            .iter()
+            .enumerate()
+            .filter_map(|(q, info)| {
+                let m = info.metaphor.as_ref()?;
+                Some((m.to_lowercase(), site.pages[info.page].url.as_str(), q))
+            })
+            .collect();
+        rows.sort_unstable();
+        rows.into_iter().map(|(_, _, q)| q).collect()
+    })
 }
 
 /// A quote shown inside a note: a figure with the text, the speaker and a

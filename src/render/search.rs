@@ -439,10 +439,10 @@ impl Builder {
         let Some(d) = self.numbers[i] else {
             return Vec::new();
         };
-        let Some(layout) = self.layout.take() else {
-            self.add(input, i, body);
-            return self.files(input, true);
-        };
+        let layout = self
+            .layout
+            .take()
+            .expect("an index is updated after its files are written");
         let before: Vec<u32> = self.entries[d]
             .as_ref()
             .map(|e| e.hits.iter().map(|(t, _)| *t).collect())
