@@ -183,7 +183,8 @@ pub struct Prepared {
     pub paper: Option<Reference>,
     /// The citation style's opening bracket, delimiter and closing bracket.
     pub marks: [String; 3],
-    pub nav: Vec<usize>,
+    /// The site's tree: folders, reading order, sidebars.
+    pub tree: render::Tree,
     /// Every file read from the content folder (notes and others), by path
     /// relative to it.
     pub sources: std::collections::BTreeSet<String>,
@@ -226,7 +227,7 @@ impl Prepared {
             cites: &self.cites,
             paper: self.paper.as_ref(),
             style_marks: (&self.marks[0], &self.marks[1], &self.marks[2]),
-            nav: self.nav.clone(),
+            tree: &self.tree,
             quote_excerpts: Default::default(),
             a_to_z: Default::default(),
             metaphors: Default::default(),
@@ -314,14 +315,14 @@ pub fn prepare(root: &Path, config: &Config) -> Result<(usize, Option<Prepared>,
     let paper = config.paper.as_ref().map(paper_reference);
     let cites = csl::format(&bib, &site, &style, paper.as_ref());
     clock.lap("cite");
-    let nav = render::top_pages(&site);
+    let tree = render::Tree::of(&site, config.build.link_index_html);
     let prepared = Prepared {
         site,
         bib,
         cites,
         paper,
         marks: [style.open, style.delimiter, style.close],
-        nav,
+        tree,
         sources: content_files,
         dates: crate::dates::DateFormat::for_language(&config.site.language),
     };

@@ -7,6 +7,7 @@
 mod body;
 pub(crate) mod highlight;
 mod indexes;
+mod nav;
 mod pager;
 mod qual;
 mod references;
@@ -21,13 +22,14 @@ use crate::config::Config;
 use crate::csl::Formatted;
 use crate::error::{Error, Result};
 use crate::html;
-use crate::model::{Files, Heading, Role, Site, SitePage};
+use crate::model::{Files, Heading, Role, Site};
 use crate::timings::Timings;
 use crate::urls;
 use crate::write::Sink;
 use theme::Theme;
 
 pub(crate) use body::{body, body_shown_at};
+pub(crate) use nav::Tree;
 pub(crate) use search::Builder as SearchIndex;
 
 /// Where the theme's static files go in the output.
@@ -44,8 +46,8 @@ pub struct RenderContext<'a> {
     pub paper: Option<&'a Reference>,
     /// The citation style's opening bracket, delimiter and closing bracket.
     pub style_marks: (&'a str, &'a str, &'a str),
-    /// The navigation's pages, from [`top_pages`].
-    pub nav: Vec<usize>,
+    /// The site's tree: folders, reading order, sidebars.
+    pub tree: &'a Tree,
     /// Each quote's excerpt as listings show it, made once per build (a
     /// quote appears under each tension, its speaker, the quotes index).
     pub quote_excerpts: std::sync::OnceLock<Vec<String>>,
@@ -274,6 +276,12 @@ fn base_context(input: &RenderContext<'_>, from: &str, current: Option<usize>) -
     ctx.insert("root", &urls::root_prefix(from));
     ctx.insert("home", &urls::relative_href(from, "", None, index_html));
     ctx.insert("nav", &nav(input, from, current, index_html));
+    let root = urls::root_prefix(from);
+    ctx.insert("sidebar", &nav::sidebar(input, &root, current));
+    ctx.insert(
+        "prev_next",
+        &current.and_then(|i| nav::prev_next(input, &root, i)),
+    );
     ctx.insert("pager", &pager::pager(from, 0, 1, index_html));
     ctx.insert("canonical", &None::<String>);
     ctx.insert("highwire", &Vec::<references::Meta>::new());
@@ -294,21 +302,6 @@ fn base_context(input: &RenderContext<'_>, from: &str, current: Option<usize>) -
     ctx
 }
 
-/// The pages of the site navigation: top-level pages by `order`, then
-/// title. Computed once per build.
-pub(crate) fn top_pages(site: &Site) -> Vec<usize> {
-    let mut top: Vec<(usize, &SitePage)> = site
-        .pages
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.url.matches('/').count() == 1)
-        // The masthead links search, and every footer the A–Z index.
-        .filter(|(_, p)| !matches!(p.role, Role::Search | Role::AzIndex))
-        .collect();
-    top.sort_by(|(_, a), (_, b)| sort_key(a).cmp(&sort_key(b)));
-    top.into_iter().map(|(i, _)| i).collect()
-}
-
 /// The navigation as seen from the page at `from`.
 fn nav(
     input: &RenderContext<'_>,
@@ -317,7 +310,8 @@ fn nav(
     index_html: bool,
 ) -> Vec<LinkCtx> {
     input
-        .nav
+        .tree
+        .top
         .iter()
         .map(|&i| {
             let p = &input.site.pages[i];
@@ -457,7 +451,7 @@ fn render_page(
             fields: fm.data.fields(),
             content: body.html,
             children: if first {
-                children(site, i, index_html)
+                children(input, i, index_html)
             } else {
                 Vec::new()
             },
@@ -569,41 +563,27 @@ fn render_page(
 
 /// Pages one level below a folder's `index.md`, by `order` then title.
 /// The home page has none: the navigation lists the top level.
-fn children(site: &Site, i: usize, index_html: bool) -> Vec<ChildCtx<'_>> {
+fn children<'a>(input: &RenderContext<'a>, i: usize, index_html: bool) -> Vec<ChildCtx<'a>> {
+    let site = input.site;
     let sp = &site.pages[i];
     let is_index = sp.page.rel == "index.md" || sp.page.rel.ends_with("/index.md");
     if sp.url.is_empty() || !is_index || sp.role != Role::Page {
         return Vec::new();
     }
-    // Pages are sorted by URL: those under this folder follow it.
-    let first = site.pages.partition_point(|p| p.url < sp.url);
-    let mut kids: Vec<&SitePage> = site.pages[first..]
+    input
+        .tree
+        .children(i)
         .iter()
-        .take_while(|p| p.url.starts_with(sp.url.as_str()))
-        .filter(|p| {
-            p.url
-                .strip_prefix(sp.url.as_str())
-                .is_some_and(|rest| !rest.is_empty() && rest.matches('/').count() == 1)
-        })
-        .collect();
-    kids.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
-    kids.into_iter()
-        .map(|p| ChildCtx {
-            title: &p.page.front.title,
-            href: urls::relative_href(&sp.url, &p.url, None, index_html),
-            summary: p.page.front.summary.as_deref(),
-            kind: p.page.front.kind().name(),
+        .map(|&k| {
+            let p = &site.pages[k];
+            ChildCtx {
+                title: &p.page.front.title,
+                href: urls::relative_href(&sp.url, &p.url, None, index_html),
+                summary: p.page.front.summary.as_deref(),
+                kind: p.page.front.kind().name(),
+            }
         })
         .collect()
-}
-
-/// Sibling order: `order` (unset last), then title, then URL.
-fn sort_key(p: &SitePage) -> (i64, &str, &str) {
-    (
-        p.page.front.order.unwrap_or(i64::MAX),
-        &p.page.front.title,
-        &p.url,
-    )
 }
 
 fn render_404(input: &RenderContext<'_>, tera: &tera::Tera) -> Result<String> {

@@ -3,7 +3,9 @@
 //! template or stylesheet and keep the rest. Every built-in template is
 //! also reachable as `builtin/<name>`, so a theme's template can extend the
 //! built-in one and change a block instead of copying the whole file:
-//! `{% extends "builtin/page.html" %}`.
+//! `{% extends "builtin/page.html" %}`. Components (`components/*.html`)
+//! are global in Tera, so they have no `builtin/` copy: a theme replaces
+//! one by writing the file.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -33,6 +35,7 @@ impl Theme {
         let builtin: Vec<(String, String)> = theme
             .templates
             .iter()
+            .filter(|(name, _)| !name.starts_with("components/"))
             .map(|(name, text)| (format!("{BUILTIN}{name}"), text.clone()))
             .collect();
         theme.templates.extend(builtin);

@@ -20,7 +20,8 @@ pub(super) fn generated_pages(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(Box<Page>, Role, Placement)> {
     let pages = with_reference_pages(pages, bib, diags);
-    let mut pages = with_index_pages(pages);
+    let pages = with_index_pages(pages);
+    let mut pages = with_folder_indexes(pages);
     // The A–Z index and the search page (unless `[build] search = false`).
     for (rel, title, order, role) in [
         ("a-z/index.md", "A–Z index", 95, Role::AzIndex),
@@ -86,6 +87,57 @@ fn with_index_pages(
         }
     }
     pages
+}
+
+/// Adds an index page for each folder of notes that has none (neither
+/// `dir/index.md` nor `dir.md`), titled after the folder, so that its URL
+/// is a page listing its notes and the folder has a place in the
+/// navigation.
+fn with_folder_indexes(
+    mut pages: Vec<(Box<Page>, Role, Placement)>,
+) -> Vec<(Box<Page>, Role, Placement)> {
+    let rels: std::collections::HashSet<&str> =
+        pages.iter().map(|(p, _, _)| p.rel.as_str()).collect();
+    let mut missing = std::collections::BTreeSet::new();
+    for (page, _, _) in &pages {
+        let mut dir = page.rel.as_str();
+        while let Some(cut) = dir.rfind('/') {
+            dir = &dir[..cut];
+            let (index, flat) = (format!("{dir}/index.md"), format!("{dir}.md"));
+            if !rels.contains(index.as_str()) && !rels.contains(flat.as_str()) {
+                missing.insert(dir.to_string());
+            }
+        }
+    }
+    // A folder whose name makes no URL is its notes' error already.
+    missing.retain(|dir| dir.split('/').all(|seg| !urls::slugify(seg).is_empty()));
+    for dir in missing {
+        let name = dir.rsplit('/').next().unwrap_or(&dir);
+        let title = folder_title(name);
+        let page = Page::synthetic(
+            &format!("{dir}/index.md"),
+            &format!("content/{dir}/"),
+            &title,
+            None,
+        );
+        // Its id is its path: no note's id (a file name) can take it.
+        let at = Placement {
+            id: Some(dir.clone()),
+            slug: None,
+        };
+        pages.push((Box::new(page), Role::Page, at));
+    }
+    pages
+}
+
+/// A folder's name as a title: `case-notes` → "Case notes".
+fn folder_title(name: &str) -> String {
+    let words = name.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => name.to_string(),
+    }
 }
 
 /// Adds a page for every bibliography entry (the entry's own note from
@@ -204,4 +256,17 @@ fn with_reference_pages(
     let at = Placement::of(&index);
     out.push((index, Role::ReferenceIndex, at));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn folder_names_read_as_titles() {
+        assert_eq!(super::folder_title("case-notes"), "Case notes");
+        assert_eq!(
+            super::folder_title("interview_round_2"),
+            "Interview round 2"
+        );
+        assert_eq!(super::folder_title("études"), "Études");
+    }
 }

@@ -194,7 +194,9 @@ mod tests {
             ("y/n.md", "---\ntitle: N2\n---\n"),
         ]);
         // The page with a taken id is still placed; `[[n]]` finds the first.
-        assert_eq!(s.pages.iter().filter(|p| p.role == Role::Page).count(), 4);
+        // (Six pages: the folders `x/` and `y/` have generated indexes.)
+        assert_eq!(s.pages.iter().filter(|p| p.role == Role::Page).count(), 6);
+        assert!(s.pages.iter().any(|p| p.url == "x/" && p.id == "x"));
         let taken: Vec<&str> = s
             .pages
             .iter()

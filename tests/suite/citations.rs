@@ -292,6 +292,7 @@ fn index_lists_entries_in_style_order_with_doi_and_url_links() {
     // Per-page bibliography at the foot of a citing page.
     let home = test.page("index.html");
     let works = &home[home.find("id=\"works-cited\"").expect("works cited")..];
+    let works = &works[..works.find("</section>").unwrap()];
     for key in [
         "big-society",
         "bachmann2009",

@@ -31,7 +31,7 @@ fn folder_index_pages_list_their_pages_and_appear_in_the_navigation() {
     assert!(alpha < beta, "sorted by title");
     assert!(!section.contains("Deeper"), "only direct children");
     let home = test.page("index.html");
-    let nav = &home[home.find("<nav class=\"site-nav\"").unwrap()..home.find("</nav>").unwrap()];
+    let nav = &home[home.find("<nav class=\"sidebar\"").unwrap()..];
     let t = nav.find(">Tensions<").expect("Tensions in nav");
     let a = nav.find(">About<").expect("About in nav");
     assert!(t < a, "nav follows `order`");
@@ -128,7 +128,8 @@ fn a_to_z_index_sorts_by_the_sites_language() {
         test.build().clean();
         let az = test.page("a-z/index.html");
         let mut groups = Vec::new();
-        for section in az.split("<section aria-labelledby=\"").skip(1) {
+        let main = &az[..az.find("</main>").unwrap()];
+        for section in main.split("<section aria-labelledby=\"").skip(1) {
             let letter = &section[section.find('>').unwrap() + 1..];
             let letter = &letter[letter.find('>').unwrap() + 1..letter.find("</h2>").unwrap()];
             let titles: Vec<&str> = section
@@ -142,5 +143,84 @@ fn a_to_z_index_sorts_by_the_sites_language() {
             }
         }
         assert_eq!(groups.join(" | "), want, "{language}");
+    }
+}
+
+/// The sidebar lists the tree (folders in `order`, the current page
+/// marked, its folder open), a folder without `index.md` gets an index
+/// page listing its pages, and previous/next follow the reading order:
+/// the tree depth first.
+#[test]
+fn sidebar_tree_folder_indexes_and_reading_order() {
+    let test = SiteTest::new()
+        .file("content/index.md", "---\ntitle: Home\n---\n")
+        .file("content/about.md", "---\ntitle: About\norder: 9\n---\n")
+        .file(
+            "content/tensions/index.md",
+            "---\ntitle: Tensions\norder: 1\n---\n",
+        )
+        .file("content/tensions/b.md", "---\ntitle: Beta\norder: 2\n---\n")
+        .file(
+            "content/tensions/a.md",
+            "---\ntitle: Alpha\norder: 1\n---\n",
+        )
+        .file(
+            "content/tensions/case-notes/c.md",
+            "---\ntitle: Deeper\n---\n",
+        );
+    test.build().clean();
+    // The folder without an index has one, listing its page.
+    let folder = test.page("tensions/case-notes/index.html");
+    assert!(folder.contains("<h1>Case notes</h1>"), "{folder}");
+    let listing = &folder[folder.find("In this section").expect("listing")..];
+    assert!(listing.contains("<a href=\"c/index.html\">Deeper</a>"));
+
+    let alpha = test.page("tensions/a/index.html");
+    let side = &alpha[alpha.find("<nav class=\"sidebar\"").expect("sidebar")..];
+    let side = &side[..side.find("</nav>").unwrap()];
+    let at = |needle: &str| {
+        side.find(needle)
+            .unwrap_or_else(|| panic!("{needle} not in sidebar:\n{side}"))
+    };
+    // Folders in order, the open one on the way to the current page.
+    assert!(at(">Tensions</a>") < at("<details open>"));
+    assert!(at(">Tensions</a>") < at(">About</a>"));
+    assert!(
+        at("href=\"../../tensions/a/index.html\" aria-current=\"page\">Alpha</a>")
+            < at(">Beta</a>")
+    );
+    assert!(at(">Beta</a>") < at(">Case notes</a>"));
+    // Previous and next in reading order: Home, Tensions, Alpha, Beta,
+    // Case notes, Deeper, About.
+    let order = [
+        "index.html",
+        "tensions/index.html",
+        "tensions/a/index.html",
+        "tensions/b/index.html",
+        "tensions/case-notes/index.html",
+        "tensions/case-notes/c/index.html",
+        "about/index.html",
+    ];
+    for (n, path) in order.iter().enumerate() {
+        let html = test.page(path);
+        let root = "../".repeat(path.matches('/').count());
+        let prev_next = html
+            .find("<nav class=\"prev-next\"")
+            .map(|s| &html[s..s + html[s..].find("</nav>").unwrap()]);
+        let prev_next = prev_next.unwrap_or_else(|| panic!("{path} has no previous/next"));
+        match n.checked_sub(1).map(|p| order[p]) {
+            Some(prev) => assert!(
+                prev_next.contains(&format!("href=\"{root}{prev}\" data-step=\"prev\"")),
+                "{path}: {prev_next}"
+            ),
+            None => assert!(!prev_next.contains("data-step=\"prev\""), "{path}"),
+        }
+        match order.get(n + 1) {
+            Some(next) => assert!(
+                prev_next.contains(&format!("href=\"{root}{next}\" data-step=\"next\"")),
+                "{path}: {prev_next}"
+            ),
+            None => assert!(!prev_next.contains("data-step=\"next\""), "{path}"),
+        }
     }
 }

@@ -97,7 +97,11 @@ fn a_large_index_is_split_into_small_shards() {
         }
     }
     let docs = crate::common::search_docs(&site);
-    assert_eq!(docs.len(), 3002, "notes, home and the search page");
+    assert_eq!(
+        docs.len(),
+        3003,
+        "notes, home, the search page and the notes folder's index"
+    );
     for n in 0..docs.len().div_ceil(100) {
         let js = std::fs::read_to_string(site.join(format!("assets/search/d{n}.js"))).unwrap();
         assert!(js.len() < 40 * 1024, "d{n}.js is {} bytes", js.len());

@@ -98,7 +98,7 @@ fn theme_is_self_contained_printable_and_focus_visible() {
     let css = test.page("assets/style.css");
     let print = &css[css.find("@media print").expect("a print stylesheet")..];
     assert!(
-        print.contains(".site-nav") && print.contains("display: none"),
+        print.contains(".sidebar") && print.contains("display: none"),
         "navigation hidden in print"
     );
     assert!(

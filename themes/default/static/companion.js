@@ -2,6 +2,7 @@
 // - A dark/light toggle, remembered across pages and visits.
 // - Citation previews on hover and focus (without JavaScript the entry is
 //   the link's tooltip).
+// - The arrow keys move to the previous and next page in reading order.
 (function () {
   "use strict";
   var KEY = "companion-theme";
@@ -84,6 +85,21 @@
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape") {
       hide();
+      return;
+    }
+    // Left and right arrows: the previous and next page, unless a field,
+    // a modifier or a scrolled box wants the key.
+    var step = { ArrowLeft: "prev", ArrowRight: "next" }[e.key];
+    var target = e.target;
+    if (!step || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.defaultPrevented) {
+      return;
+    }
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) {
+      return;
+    }
+    var link = document.querySelector('.prev-next a[data-step="' + step + '"]');
+    if (link) {
+      window.location.href = link.href;
     }
   });
 })();

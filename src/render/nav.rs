@@ -1,0 +1,268 @@
+//! The site as a tree, for readers who move through it: each page's
+//! folder, each folder's pages in `order`, the reading order (the tree
+//! depth first, as a book reads), the sidebar a page shows and its
+//! previous and next pages.
+//!
+//! Built once per build. A sidebar lists the top level; the folders on
+//! the way to the current page are open, other folders list their pages
+//! when they are short. A long folder (the quotes, the references) shows a
+//! window of its pages around the current one and a link to all of them,
+//! so every page's sidebar stays small however large the site.
+
+use serde::Serialize;
+
+use super::RenderContext;
+use crate::model::{Role, Site, SitePage};
+use crate::urls;
+
+/// The most pages a folder lists in a sidebar.
+const SIDEBAR_WINDOW: usize = 24;
+
+/// The site's tree, by index in [`Site::pages`].
+#[derive(Debug, Default)]
+pub struct Tree {
+    /// The top level (the home page's children), in order.
+    pub top: Vec<usize>,
+    /// Each page's folder page (`None` for the home page and for pages
+    /// outside the tree: search, A–Z).
+    parent: Vec<Option<usize>>,
+    /// Each folder page's pages, in order (empty for the others).
+    children: Vec<Vec<usize>>,
+    /// Each page's place in the reading order.
+    position: Vec<Option<usize>>,
+    /// Every page in the tree, depth first.
+    reading: Vec<usize>,
+    /// Each page's URL as a link from the site root (`index.html` added
+    /// when links name it).
+    hrefs: Vec<String>,
+}
+
+/// Pages outside the tree: the masthead links search and every footer
+/// the A–Z index.
+fn in_tree(p: &SitePage) -> bool {
+    !matches!(p.role, Role::Search | Role::AzIndex)
+}
+
+/// Sibling order: `order` (unset last), then title, then URL.
+pub(super) fn sort_key(p: &SitePage) -> (i64, &str, &str) {
+    (
+        p.page.front.order.unwrap_or(i64::MAX),
+        &p.page.front.title,
+        &p.url,
+    )
+}
+
+impl Tree {
+    /// The tree of `site`, whose pages are sorted by URL.
+    pub fn of(site: &Site, index_html: bool) -> Tree {
+        let n = site.pages.len();
+        let find = |url: &str| {
+            site.pages
+                .binary_search_by(|p| p.url.as_str().cmp(url))
+                .ok()
+        };
+        let home = find("");
+        let mut parent = vec![None; n];
+        let mut children = vec![Vec::new(); n];
+        for (i, p) in site.pages.iter().enumerate() {
+            if p.url.is_empty() || !in_tree(p) {
+                continue;
+            }
+            // The nearest folder above that is a page (every folder with
+            // pages has one; the home page at worst).
+            let mut up = p.url.trim_end_matches('/');
+            let folder = loop {
+                match up.rfind('/') {
+                    Some(cut) => {
+                        up = &up[..cut];
+                        if let Some(f) = find(&format!("{up}/")) {
+                            break Some(f);
+                        }
+                    }
+                    None => break home,
+                }
+            };
+            parent[i] = folder;
+            if let Some(f) = folder {
+                children[f].push(i);
+            }
+        }
+        for kids in &mut children {
+            kids.sort_by(|&a, &b| sort_key(&site.pages[a]).cmp(&sort_key(&site.pages[b])));
+        }
+        let top = home.map(|h| children[h].clone()).unwrap_or_default();
+        let mut reading = Vec::with_capacity(n);
+        let mut stack: Vec<usize> = home.into_iter().collect();
+        while let Some(i) = stack.pop() {
+            reading.push(i);
+            stack.extend(children[i].iter().rev());
+        }
+        let mut position = vec![None; n];
+        for (at, &i) in reading.iter().enumerate() {
+            position[i] = Some(at);
+        }
+        let hrefs = site
+            .pages
+            .iter()
+            .map(|p| {
+                let mut href = urls::encode(&p.url, true);
+                if index_html {
+                    href.push_str("index.html");
+                }
+                href
+            })
+            .collect();
+        Tree {
+            top,
+            parent,
+            children,
+            position,
+            reading,
+            hrefs,
+        }
+    }
+
+    /// The pages of folder page `i`, in order.
+    pub fn children(&self, i: usize) -> &[usize] {
+        &self.children[i]
+    }
+
+    /// Page `i`'s folders, nearest first.
+    fn ancestors(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(self.parent[i], |&p| self.parent[p])
+    }
+
+    /// The link to page `i` from a page whose root prefix is `root`.
+    fn href(&self, root: &str, i: usize) -> String {
+        let href = format!("{root}{}", self.hrefs[i]);
+        if href.is_empty() {
+            "./".into()
+        } else {
+            href
+        }
+    }
+}
+
+/// One entry of the sidebar.
+#[derive(Serialize)]
+pub(super) struct SideItem {
+    title: String,
+    href: String,
+    /// The page being read.
+    current: bool,
+    /// A folder: `open` when the current page is in it.
+    folder: bool,
+    open: bool,
+    /// The folder's pages shown (a window of them in a long folder).
+    children: Vec<SideItem>,
+    /// How many pages the folder has beyond those shown.
+    more: usize,
+}
+
+/// The sidebar seen from page `current` (none for the 404 page), whose
+/// links start from the site root at `root`.
+pub(super) fn sidebar(
+    input: &RenderContext<'_>,
+    root: &str,
+    current: Option<usize>,
+) -> Vec<SideItem> {
+    let tree = input.tree;
+    let path: Vec<usize> = match current {
+        Some(c) => std::iter::once(c).chain(tree.ancestors(c)).collect(),
+        None => Vec::new(),
+    };
+    tree.top
+        .iter()
+        .map(|&i| item(input, root, current, &path, i, true))
+        .collect()
+}
+
+fn item(
+    input: &RenderContext<'_>,
+    root: &str,
+    current: Option<usize>,
+    path: &[usize],
+    i: usize,
+    expand: bool,
+) -> SideItem {
+    let tree = input.tree;
+    let kids = tree.children(i);
+    let open = path.contains(&i) && !kids.is_empty();
+    // An open folder lists its pages; a closed one when they are few; a
+    // folder inside a closed one is a link.
+    let (children, more) = if open || (expand && kids.len() <= SIDEBAR_WINDOW) {
+        let shown = window(kids, path);
+        let more = kids.len() - shown.len();
+        let nested = shown
+            .iter()
+            .map(|&k| item(input, root, current, path, k, false))
+            .collect();
+        (nested, more)
+    } else {
+        (Vec::new(), 0)
+    };
+    SideItem {
+        title: input.site.pages[i].page.front.title.clone(),
+        href: tree.href(root, i),
+        current: Some(i) == current,
+        folder: !kids.is_empty(),
+        open,
+        children,
+        more,
+    }
+}
+
+/// The pages of a folder a sidebar shows: all of a short folder; of a long
+/// one, a window around the page on `path` (or its first pages).
+fn window<'a>(kids: &'a [usize], path: &[usize]) -> &'a [usize] {
+    if kids.len() <= SIDEBAR_WINDOW {
+        return kids;
+    }
+    let at = kids.iter().position(|k| path.contains(k)).unwrap_or(0);
+    let start = at
+        .saturating_sub(SIDEBAR_WINDOW / 2)
+        .min(kids.len() - SIDEBAR_WINDOW);
+    &kids[start..start + SIDEBAR_WINDOW]
+}
+
+/// The pages before and after page `i` in reading order.
+#[derive(Serialize)]
+pub(super) struct PrevNext {
+    prev: Option<Step>,
+    next: Option<Step>,
+}
+
+#[derive(Serialize)]
+struct Step {
+    title: String,
+    href: String,
+}
+
+pub(super) fn prev_next(input: &RenderContext<'_>, root: &str, i: usize) -> Option<PrevNext> {
+    let tree = input.tree;
+    let at = tree.position[i]?;
+    let step = |j: usize| Step {
+        title: input.site.pages[j].page.front.title.clone(),
+        href: tree.href(root, j),
+    };
+    let prev = at.checked_sub(1).map(|a| step(tree.reading[a]));
+    let next = tree.reading.get(at + 1).map(|&j| step(j));
+    Some(PrevNext { prev, next })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_folder_shows_a_window_around_the_current_page() {
+        let kids: Vec<usize> = (100..200).collect();
+        assert_eq!(window(&kids, &[]), &kids[..SIDEBAR_WINDOW]);
+        let w = window(&kids, &[150]);
+        assert_eq!(w.len(), SIDEBAR_WINDOW);
+        assert!(w.contains(&150) && w[0] == 150 - SIDEBAR_WINDOW / 2);
+        let end = window(&kids, &[199]);
+        assert_eq!(end.last(), Some(&199));
+        assert_eq!(window(&kids[..3], &[101]), &kids[..3]);
+    }
+}
