@@ -5,10 +5,12 @@
 //! page goes through the theme's Tera templates. Pure: no disk.
 
 mod body;
+mod charts;
 pub(crate) mod highlight;
 mod indexes;
 mod nav;
 mod pager;
+mod pictures;
 mod qual;
 mod references;
 mod search;
@@ -503,10 +505,19 @@ fn render_page(
                 &references::all_references(input, from, works),
             );
             ctx.insert("downloads", &references::all_downloads(from));
+            let (svg, years) = if first {
+                pictures::by_year(input, from)
+            } else {
+                (String::new(), Vec::new())
+            };
+            ctx.insert("years_svg", &svg);
+            ctx.insert("years", &years);
             "references.html".to_string()
         }
         Role::TensionIndex => {
             ctx.insert("tensions", &qual::tensions(input, from));
+            ctx.insert("tension_map_svg", &pictures::tension_map(input, from));
+            ctx.insert("cooccurrence_svg", &pictures::cooccurrence(input, from));
             "tensions.html".to_string()
         }
         Role::QuoteIndex => {
@@ -517,6 +528,9 @@ fn render_page(
         }
         Role::ParticipantIndex => {
             ctx.insert("participants", &qual::participants(input, from));
+            let (svg, table) = pictures::matrix(input, from);
+            ctx.insert("matrix_svg", &svg);
+            ctx.insert("matrix_table", &table);
             "participants.html".to_string()
         }
         Role::MetaphorIndex => {
@@ -542,10 +556,22 @@ fn render_page(
             let q = &site.qual;
             if let Some(t) = q.tension_of(i) {
                 ctx.insert("tension", &qual::tension(input, from, t, cards));
+                let shared = if first {
+                    pictures::shared(input, from, t)
+                } else {
+                    Vec::new()
+                };
+                ctx.insert("shared", &shared);
             } else if let Some(n) = q.quote_of(i) {
                 ctx.insert("quote", &qual::quote(input, from, n));
             } else if let Some(n) = q.participant_of(i) {
                 ctx.insert("participant", &qual::participant(input, from, n, cards));
+                let by_tension = if first {
+                    pictures::by_tension(input, from, n)
+                } else {
+                    Vec::new()
+                };
+                ctx.insert("by_tension", &by_tension);
             }
             let kind_template = format!("{}.html", fm.kind().name());
             if tera.get_template_names().any(|n| n == kind_template) {

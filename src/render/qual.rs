@@ -168,6 +168,8 @@ pub(super) fn card(input: &RenderContext<'_>, from: &str, q: usize) -> QuoteCard
 #[derive(Serialize)]
 pub(super) struct PoleGroup {
     pub pole: Option<String>,
+    /// The group's heading id (the tension map's poles link to it).
+    pub anchor: String,
     pub speakers: Vec<SpeakerGroup>,
 }
 
@@ -200,6 +202,7 @@ pub(super) fn tension(input: &RenderContext<'_>, from: &str, t: usize, cards: Sl
             .and_then(|(_, p)| p.clone());
         if groups.last().is_none_or(|g| g.pole != pole) {
             groups.push(PoleGroup {
+                anchor: super::pictures::pole_anchor(pole.as_deref()),
                 pole: pole.clone(),
                 speakers: Vec::new(),
             });

@@ -25,6 +25,7 @@ mod one_error;
 mod output_safety;
 pub(crate) mod pagination;
 mod pandoc;
+mod pictures;
 mod quotes;
 mod readme;
 mod repo_paths;

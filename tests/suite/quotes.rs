@@ -256,7 +256,10 @@ fn a_top_level_pole_applies_to_the_quote_s_tension() {
         .file("content/quotes/q.md", "---\ntitle: Q\nkind: quote\nspeaker: fiona\ntensions: [ad]\npole: dependency\n---\nWords.\n");
     test.build().clean();
     let page = test.page("tensions/ad/index.html");
-    assert!(page.contains("<h3>Leaning to dependency</h3>"), "{page}");
+    assert!(
+        page.contains("<h3 id=\"pole-dependency\">Leaning to dependency</h3>"),
+        "{page}"
+    );
 }
 
 #[test]
