@@ -134,8 +134,12 @@ fn render(input: &RenderContext<'_>, i: usize, from: &str, expand: bool) -> Body
             }
         }
     }
+    // A body shown inside another page keeps its notes' ids apart.
+    let prefix = if expand { "" } else { sp.id.as_str() };
+    let (events, notes) = super::footnotes::collect(events, prefix);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html.push_str(&notes);
     Body {
         html,
         text: pieces.text(),

@@ -6,6 +6,7 @@
 
 mod body;
 mod charts;
+mod footnotes;
 pub(crate) mod highlight;
 mod indexes;
 mod nav;

@@ -35,5 +35,6 @@ mod shipped;
 mod shipped_content;
 mod sources;
 mod themes;
+mod typography;
 mod validate;
 mod whole_library;
