@@ -20,6 +20,7 @@ mod discover;
 mod error;
 mod ethics;
 mod html;
+mod math;
 pub mod model;
 pub mod parse;
 mod render;

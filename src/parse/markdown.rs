@@ -37,6 +37,7 @@ pub fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_MATH
 }
 
 /// Parses one source file. Content problems come back as diagnostics.
@@ -64,6 +65,9 @@ pub fn parse_page(file: &SourceFile) -> (Page, Vec<Diagnostic>) {
     let body = parse_body(text, split.body_start);
     diags.extend(body.hints.iter().map(|(pos, msg, help)| {
         Diagnostic::warning(&file.display, *pos, msg.clone()).with_help(help.clone())
+    }));
+    diags.extend(body.errors.iter().map(|(pos, msg, help)| {
+        Diagnostic::error(&file.display, *pos, msg.clone()).with_help(help.clone())
     }));
     let page = Page {
         rel: file.rel.clone(),
@@ -368,6 +372,9 @@ pub struct Body {
     /// Things that are probably not what the writer meant: position,
     /// message and help (warnings).
     pub hints: Vec<(Pos, String, String)>,
+    /// Things that cannot be rendered (LaTeX that does not parse):
+    /// position, message and help.
+    pub errors: Vec<(Pos, String, String)>,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     pub code_langs: Vec<CodeLang>,
@@ -481,6 +488,20 @@ pub fn parse_body(text: &str, start: usize) -> Body {
                     target: dest_url.to_string(),
                     pos: pos(range.start),
                 });
+            }
+            Event::InlineMath(tex) | Event::DisplayMath(tex) => {
+                let display = matches!(event, Event::DisplayMath(_));
+                if let Err(e) = crate::math::to_mathml(tex, display) {
+                    // The TeX's place in the source, past the dollars.
+                    let span = &source[range.clone()];
+                    let at = range.start + span.find(tex.as_ref()).unwrap_or(0);
+                    body.errors.push((
+                        pos(at + e.offset),
+                        format!("LaTeX: {}", e.message),
+                        "math between `$…$` or `$$…$$` is LaTeX (write `\\$` for a dollar sign)"
+                            .into(),
+                    ));
+                }
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
                 let lang = fence_lang(info);

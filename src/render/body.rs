@@ -43,6 +43,8 @@ fn render(input: &RenderContext<'_>, i: usize, from: &str, expand: bool) -> Body
             Piece::Event(Event::Html(raw) | Event::InlineHtml(raw)) if !allow_raw_html => {
                 events.push(Event::Text(raw));
             }
+            Piece::Event(Event::InlineMath(tex)) => events.push(math(&tex, false)),
+            Piece::Event(Event::DisplayMath(tex)) => events.push(math(&tex, true)),
             Piece::Event(event) => events.push(event),
             Piece::Link {
                 n,
@@ -143,6 +145,15 @@ fn render(input: &RenderContext<'_>, i: usize, from: &str, expand: bool) -> Body
     Body {
         html,
         text: pieces.text(),
+    }
+}
+
+/// A formula as MathML. The parse stage reported any LaTeX error and
+/// stopped the build, so the fallback (the TeX as code) is never shown.
+fn math(tex: &str, display: bool) -> Event<'static> {
+    match crate::math::to_mathml(tex, display) {
+        Ok(mathml) => Event::InlineHtml(mathml.into()),
+        Err(_) => Event::InlineHtml(format!("<code>{}</code>", html::escape(tex)).into()),
     }
 }
 

@@ -68,3 +68,37 @@ fn the_shipped_introduction_carries_the_papers_endnote() {
     assert!(note.contains("managed by volunteer trustees"));
     assert!(note.contains("href=\"#fnref-terms\""));
 }
+
+/// `$…$` and `$$…$$` become MathML at build time (no script, no CDN), the
+/// TeX kept as an annotation; bad LaTeX is an error at its line and column.
+#[test]
+fn math_is_mathml_and_bad_latex_is_an_error_where_it_is() {
+    let test = SiteTest::new()
+        .file("content/index.md", "---\ntitle: Home\n---\n")
+        .file(
+            "content/model.md",
+            "---\ntitle: Model\n---\nThe share $p = \\frac{a}{a+b}$ of quotes, and\n\n$$\\sum_{i=1}^{n} x_i^2$$\n\nPrices of $5 and $10 stay text.\n",
+        );
+    test.build().clean();
+    let html = test.page("model/index.html");
+    assert!(html.contains("<math"), "{html}");
+    assert!(html.contains("<mfrac>"), "a fraction");
+    assert!(html.contains("display=\"block\""), "display math");
+    assert!(
+        html.contains("<annotation encoding=\"application/x-tex\">p = \\frac{a}{a+b}</annotation>")
+    );
+    assert!(html.contains("Prices of $5 and $10 stay text."), "{html}");
+    assert!(!html.contains("<script src=\"http"), "nothing fetched");
+
+    let bad = SiteTest::new().file(
+        "content/index.md",
+        "---\ntitle: Home\n---\nFine.\n\nThen $x + \\frca{1}{2}$ here.\n",
+    );
+    let run = bad.build().failed();
+    assert!(
+        run.stderr()
+            .contains("content/index.md:6:11: error: LaTeX: Unknown command \"\\frca\"."),
+        "{}",
+        run.stderr()
+    );
+}
