@@ -601,6 +601,10 @@ pub enum Role {
     AzIndex,
     /// `search/`: the search page.
     Search,
+    /// `tags/`: every tag with its count.
+    TagIndex,
+    /// `tags/<tag>/`: the pages with one tag, by index in [`Site::tags`].
+    Tag(usize),
 }
 
 /// One cited work at one place: the target of a "cited by" link.
@@ -653,6 +657,20 @@ pub struct Site {
     pub reference_pages: Vec<Option<usize>>,
     /// Tensions, quotes and participants, cross-referenced.
     pub qual: Qual,
+    /// Every tag, by name (case aside).
+    pub tags: Vec<TagInfo>,
+}
+
+/// A tag and the pages that carry it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TagInfo {
+    /// As most pages write it.
+    pub name: String,
+    /// Its URL segment: `tags/<slug>/`.
+    pub slug: String,
+    /// The pages with the tag (index in [`Site::pages`]), by kind, then
+    /// title.
+    pub pages: Vec<usize>,
 }
 
 /// A tension note, resolved.

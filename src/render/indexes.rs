@@ -261,3 +261,106 @@ pub(super) fn a_to_z(
     }
     (toc, letters)
 }
+
+/// One tag on the tags index.
+#[derive(Serialize)]
+pub(super) struct TagRow {
+    pub name: String,
+    pub href: String,
+    pub count: usize,
+}
+
+/// Every tag, by name, with its number of pages.
+pub(super) fn tags(input: &RenderContext<'_>, from: &str) -> Vec<TagRow> {
+    let index_html = input.config.build.link_index_html;
+    input
+        .site
+        .tags
+        .iter()
+        .map(|t| TagRow {
+            name: t.name.clone(),
+            href: urls::relative_href(from, &format!("tags/{}/", t.slug), None, index_html),
+            count: t.pages.len(),
+        })
+        .collect()
+}
+
+/// The links from the page at `from` to the pages of `names` (a page's
+/// tags).
+pub(super) fn tag_links(input: &RenderContext<'_>, from: &str, names: &[String]) -> Vec<TagRow> {
+    let index_html = input.config.build.link_index_html;
+    names
+        .iter()
+        .filter_map(|name| {
+            let slug = urls::slugify(name);
+            let tag = input.site.tags.iter().find(|t| t.slug == slug)?;
+            Some(TagRow {
+                name: name.clone(),
+                href: urls::relative_href(from, &format!("tags/{slug}/"), None, index_html),
+                count: tag.pages.len(),
+            })
+        })
+        .collect()
+}
+
+/// The pages of one kind on a tag's page.
+#[derive(Serialize)]
+pub(super) struct KindGroup {
+    pub label: &'static str,
+    pub anchor: String,
+    /// Whether the group began on an earlier page.
+    pub continued: bool,
+    pub pages: Vec<TagEntry>,
+}
+
+#[derive(Serialize)]
+pub(super) struct TagEntry {
+    pub title: String,
+    pub href: String,
+    pub summary: Option<String>,
+}
+
+/// Page `lines` of the pages with tag `k`, grouped by kind.
+pub(super) fn tag(input: &RenderContext<'_>, base: &str, k: usize, lines: Slice) -> Vec<KindGroup> {
+    let site = input.site;
+    let list = &site.tags[k].pages;
+    let from = pager::url(base, lines.k);
+    let here = lines.range(list.len());
+    let mut groups: Vec<KindGroup> = Vec::new();
+    for n in here {
+        let p = &site.pages[list[n]];
+        let kind = p.page.front.kind();
+        let first_of_kind = n == 0 || site.pages[list[n - 1]].page.front.kind() != kind;
+        if groups.is_empty() || first_of_kind {
+            groups.push(KindGroup {
+                label: kind_label(kind),
+                anchor: format!("kind-{}", kind.name()),
+                continued: !first_of_kind,
+                pages: Vec::new(),
+            });
+        }
+        groups
+            .last_mut()
+            .expect("just pushed")
+            .pages
+            .push(TagEntry {
+                title: p.page.front.title.clone(),
+                href: href(input, &from, list[n]),
+                summary: p.page.front.summary.clone(),
+            });
+    }
+    groups
+}
+
+/// A kind of page as a heading names a group of them.
+fn kind_label(kind: crate::model::Kind) -> &'static str {
+    use crate::model::Kind;
+    match kind {
+        Kind::Note => "Notes",
+        Kind::Tension => "Tensions",
+        Kind::Policy => "Policy",
+        Kind::Quote => "Quotes",
+        Kind::Participant => "Participants",
+        Kind::Reference => "References",
+    }
+}

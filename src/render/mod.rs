@@ -209,6 +209,8 @@ struct PageCtx<'a> {
     /// The date as readers of the site's language write it.
     date_label: Option<String>,
     tags: &'a [String],
+    /// The page's tags as links to their pages.
+    tag_links: Vec<indexes::TagRow>,
     extra: &'a serde_yaml::Value,
     /// What only this kind of note has (`speaker`, `poles`…), by key.
     fields: serde_yaml::Value,
@@ -394,6 +396,7 @@ fn listing_len(input: &RenderContext<'_>, i: usize) -> Listing {
         Role::MetaphorIndex => Listing::Cards(qual::metaphor_order(input).len()),
         Role::ReferenceIndex => Listing::Works(input.cites.order.len()),
         Role::AzIndex => Listing::Lines(indexes::a_to_z_order(input).len()),
+        Role::Tag(k) => Listing::Lines(site.tags[k].pages.len()),
         Role::Page => match (q.tension_of(i), q.participant_of(i)) {
             (Some(t), _) => Listing::Cards(q.tensions[t].quotes.len()),
             (None, Some(n)) => Listing::Cards(q.participants[n].quotes.len()),
@@ -450,6 +453,7 @@ fn render_page(
             date: fm.date.map(|d| d.to_string()),
             date_label: fm.date.map(|d| input.dates.format(&d.to_string())),
             tags: &fm.tags,
+            tag_links: indexes::tag_links(input, &from, &fm.tags),
             extra: &fm.extra,
             fields: fm.data.fields(),
             content: body.html,
@@ -549,6 +553,18 @@ fn render_page(
             "a-z.html".to_string()
         }
         Role::Search => "search.html".to_string(),
+        Role::TagIndex => {
+            ctx.insert("tags", &indexes::tags(input, from));
+            "tags.html".to_string()
+        }
+        Role::Tag(t) => {
+            let lines = pager::Slice {
+                k,
+                size: config.build.a_z_page_size.get(),
+            };
+            ctx.insert("groups", &indexes::tag(input, &sp.url, t, lines));
+            "tag.html".to_string()
+        }
         Role::PolicyIndex => {
             ctx.insert("timeline", &indexes::timeline(input, from));
             "timeline.html".to_string()

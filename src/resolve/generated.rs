@@ -8,19 +8,24 @@ use std::collections::BTreeMap;
 use super::place::{default_id, Placement};
 use crate::bibliography::Bibliography;
 use crate::diagnostic::{Diagnostic, Pos};
-use crate::model::{Kind, KindData, Page, Role};
+use crate::model::{Kind, KindData, Page, Role, TagInfo};
 use crate::urls;
 
+/// Pages with their roles and where they ask to be placed.
+pub(super) type Pages = Vec<(Box<Page>, Role, Placement)>;
+
 /// The notes with their roles and placements, and every generated page;
-/// `search` is whether the site has a search page.
+/// `search` is whether the site has a search page. Also every tag, in the
+/// order of [`Role::Tag`]'s index.
 pub(super) fn generated_pages(
     pages: Vec<Page>,
     bib: &Bibliography,
     search: bool,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<(Box<Page>, Role, Placement)> {
+) -> (Pages, Vec<TagInfo>) {
     let pages = with_reference_pages(pages, bib, diags);
     let pages = with_index_pages(pages);
+    let (pages, tags) = with_tag_pages(pages);
     let mut pages = with_folder_indexes(pages);
     // The A–Z index and the search page (unless `[build] search = false`).
     for (rel, title, order, role) in [
@@ -39,7 +44,77 @@ pub(super) fn generated_pages(
             }
         }
     }
-    pages
+    (pages, tags)
+}
+
+/// Adds `tags/` and a page per tag (`tags/<slug>/`), when any page has
+/// tags. Tags that make the same URL are one tag (`Power` and `power`),
+/// named as most pages write it. A note at one of these paths is the
+/// page's introduction.
+fn with_tag_pages(mut pages: Pages) -> (Pages, Vec<TagInfo>) {
+    // slug → spelling → how many pages write it so.
+    let mut found: BTreeMap<String, BTreeMap<&str, usize>> = BTreeMap::new();
+    for (page, _, _) in &pages {
+        for tag in &page.front.tags {
+            let slug = urls::slugify(tag);
+            if !slug.is_empty() {
+                *found
+                    .entry(slug)
+                    .or_default()
+                    .entry(tag.as_str())
+                    .or_default() += 1;
+            }
+        }
+    }
+    let mut tags: Vec<TagInfo> = found
+        .into_iter()
+        .map(|(slug, spellings)| {
+            let name = spellings
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(name, _)| name.to_string())
+                .unwrap_or_default();
+            TagInfo {
+                name,
+                slug,
+                pages: Vec::new(),
+            }
+        })
+        .collect();
+    if tags.is_empty() {
+        return (pages, tags);
+    }
+    tags.sort_by_cached_key(|t| (t.name.to_lowercase(), t.slug.clone()));
+    let mut wanted: Vec<(String, Role, String)> =
+        vec![("tags/index.md".into(), Role::TagIndex, "Tags".into())];
+    for (k, tag) in tags.iter().enumerate() {
+        wanted.push((
+            format!("tags/{}.md", tag.slug),
+            Role::Tag(k),
+            tag.name.clone(),
+        ));
+    }
+    for (rel, role, title) in wanted {
+        match pages.iter_mut().find(|(p, _, _)| p.rel == rel) {
+            Some(entry) => entry.1 = role,
+            None => {
+                let display = format!("content/{rel}");
+                let order = (role == Role::TagIndex).then_some(94);
+                let title = match role {
+                    Role::Tag(_) => format!("Tag: {title}"),
+                    _ => title,
+                };
+                let page = Page::synthetic(&rel, &display, &title, order);
+                // Placed under the tag's own id so no note's id is taken.
+                let at = Placement {
+                    id: Some(rel.trim_end_matches(".md").to_string()),
+                    slug: None,
+                };
+                pages.push((Box::new(page), role, at));
+            }
+        }
+    }
+    (pages, tags)
 }
 
 /// The index pages, their roles and default titles, and which pages make
@@ -59,9 +134,7 @@ const INDEXES: [(&str, Role, &str, i64); 5] = [
 
 /// Gives `content/tensions/index.md` and its siblings their index roles,
 /// and adds the index pages a site needs but does not write itself.
-fn with_index_pages(
-    mut pages: Vec<(Box<Page>, Role, Placement)>,
-) -> Vec<(Box<Page>, Role, Placement)> {
+fn with_index_pages(mut pages: Pages) -> Pages {
     let has = |pages: &[(Box<Page>, Role, Placement)], role: Role| {
         pages.iter().any(|(p, _, _)| match role {
             Role::TensionIndex => p.front.kind() == Kind::Tension,
@@ -93,9 +166,7 @@ fn with_index_pages(
 /// `dir/index.md` nor `dir.md`), titled after the folder, so that its URL
 /// is a page listing its notes and the folder has a place in the
 /// navigation.
-fn with_folder_indexes(
-    mut pages: Vec<(Box<Page>, Role, Placement)>,
-) -> Vec<(Box<Page>, Role, Placement)> {
+fn with_folder_indexes(mut pages: Pages) -> Pages {
     let rels: std::collections::HashSet<&str> =
         pages.iter().map(|(p, _, _)| p.rel.as_str()).collect();
     let mut missing = std::collections::BTreeSet::new();
@@ -147,7 +218,7 @@ fn with_reference_pages(
     pages: Vec<Page>,
     bib: &Bibliography,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<(Box<Page>, Role, Placement)> {
+) -> Pages {
     // Room for every page the site adds, so the vector of large pages is
     // allocated once: the reference pages, the citation index, the other
     // indexes, the A–Z index and the search page.

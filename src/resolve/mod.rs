@@ -35,7 +35,7 @@ pub(crate) fn resolve(
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut clock = crate::timings::Timings::new();
-    let pages = generated::generated_pages(pages, bib, search, &mut diags);
+    let (pages, mut tags) = generated::generated_pages(pages, bib, search, &mut diags);
     clock.lap("resolve: generated pages");
     let mut placed = place::place(pages, &mut diags);
     placed.sort_by(|a, b| a.url.cmp(&b.url));
@@ -76,6 +76,7 @@ pub(crate) fn resolve(
             }
         })
         .collect();
+    tag_pages(&pages, &mut tags);
     let mut reference_pages = vec![None; citations.cited_by.len()];
     for (i, p) in pages.iter().enumerate() {
         if let Role::Reference(r) = p.role {
@@ -90,9 +91,40 @@ pub(crate) fn resolve(
             cited_by: citations.cited_by,
             reference_pages,
             qual,
+            tags,
         },
         diags,
     )
+}
+
+/// Fills each tag's pages: by kind, then title, then URL.
+fn tag_pages(pages: &[SitePage], tags: &mut [crate::model::TagInfo]) {
+    let by_slug: std::collections::HashMap<&str, usize> = tags
+        .iter()
+        .enumerate()
+        .map(|(k, t)| (t.slug.as_str(), k))
+        .collect();
+    let mut lists: Vec<Vec<usize>> = vec![Vec::new(); tags.len()];
+    for (i, p) in pages.iter().enumerate() {
+        for tag in &p.page.front.tags {
+            if let Some(&k) = by_slug.get(crate::urls::slugify(tag).as_str()) {
+                if lists[k].last() != Some(&i) {
+                    lists[k].push(i);
+                }
+            }
+        }
+    }
+    for (tag, mut list) in tags.iter_mut().zip(lists) {
+        list.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            (a.page.front.kind(), &a.page.front.title, &a.url).cmp(&(
+                b.page.front.kind(),
+                &b.page.front.title,
+                &b.url,
+            ))
+        });
+        tag.pages = list;
+    }
 }
 
 #[cfg(test)]

@@ -224,3 +224,55 @@ fn sidebar_tree_folder_indexes_and_reading_order() {
         }
     }
 }
+
+/// Tags: `tags/` lists every tag with its count, `tags/<tag>/` the notes,
+/// quotes and references that carry it, by kind; a page's tags link there.
+#[test]
+fn tag_pages_list_pages_by_tag() {
+    let test = SiteTest::new()
+        .file("book.toml", crate::common::BOOK)
+        .file("content/index.md", "---\ntitle: Home\ntags: [Method, power]\n---\n")
+        .file("content/essay.md", "---\ntitle: Essay\ntags: [power]\n---\n")
+        .file("content/tensions/ad.md", "---\ntitle: AD\nkind: tension\npoles: [agency, dependency]\nlevel: experienced\ntags: [power]\n---\n")
+        .file("content/participants/fiona.md", "---\ntitle: Fiona\nkind: participant\n---\n")
+        .file("content/quotes/q.md", "---\ntitle: A quote\nkind: quote\nspeaker: fiona\ntensions: [ad]\ntags: [Power]\n---\nWords.\n");
+    test.build().clean();
+    let index = test.page("tags/index.html");
+    let main = &index[..index.find("</main>").unwrap()];
+    let method = main
+        .find("<a href=\"method/index.html\">Method</a> (1)")
+        .expect(main);
+    let power = main
+        .find("<a href=\"power/index.html\">power</a> (4)")
+        .expect("power, any case");
+    assert!(method < power, "alphabetical");
+    let tag = test.page("tags/power/index.html");
+    let main = &tag[..tag.find("</main>").unwrap()];
+    assert!(main.contains("<h1>Tag: power</h1>"), "{main}");
+    let notes = main
+        .find("<h2 id=\"kind-note\">Notes</h2>")
+        .expect("notes group");
+    let tensions = main
+        .find("<h2 id=\"kind-tension\">Tensions</h2>")
+        .expect("tensions group");
+    let quotes = main
+        .find("<h2 id=\"kind-quote\">Quotes</h2>")
+        .expect("quotes group");
+    assert!(notes < tensions && tensions < quotes);
+    let essay = main
+        .find("<a href=\"../../essay/index.html\">Essay</a>")
+        .unwrap();
+    let home = main.find("<a href=\"../../index.html\">Home</a>").unwrap();
+    assert!(
+        notes < essay && essay < home && home < tensions,
+        "by title within a kind"
+    );
+    assert!(main.contains("<a href=\"../../quotes/q/index.html\">A quote</a>"));
+    assert!(!main.contains("Fiona"), "untagged pages are not listed");
+    // A page's tags are links to their pages.
+    let essay = test.page("essay/index.html");
+    assert!(
+        essay.contains("<li><a href=\"../tags/power/index.html\">power</a></li>"),
+        "{essay}"
+    );
+}
