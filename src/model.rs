@@ -524,6 +524,8 @@ pub struct Page {
     pub links: Vec<LinkRef>,
     pub code_langs: Vec<CodeLang>,
     pub citations: Vec<Citation>,
+    /// Its numbered figures and tables, in order.
+    pub labels: Vec<Label>,
     /// Where the body's first raw HTML is, if it has any.
     pub raw_html: Option<Pos>,
 }
@@ -555,8 +557,26 @@ impl Page {
             links: Vec::new(),
             code_langs: Vec::new(),
             citations: Vec::new(),
+            labels: Vec::new(),
             raw_html: None,
         }
+    }
+}
+
+/// A numbered figure or table of a page: what `@fig:…` and
+/// `[[page#fig:…]]` name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// The element's id: `fig:pathway`, or `figure-2` without a label.
+    pub id: String,
+    pub kind: crate::parse::crossref::Numbered,
+    pub number: usize,
+}
+
+impl Label {
+    /// "Figure 2".
+    pub fn text(&self) -> String {
+        format!("{} {}", self.kind.name(), self.number)
     }
 }
 

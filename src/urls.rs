@@ -120,8 +120,9 @@ pub fn root_prefix(from: &str) -> String {
 /// optional fragment. With `index_html`, page links end in `index.html` so
 /// that they also work from `file://`.
 pub fn relative_href(from: &str, to: &str, fragment: Option<&str>, index_html: bool) -> String {
+    // A fragment may keep `:` (a figure's `fig:pathway`).
     let frag = fragment
-        .map(|f| format!("#{}", encode(f, false)))
+        .map(|f| format!("#{}", encode(f, false).replace("%3A", ":")))
         .unwrap_or_default();
     if from == to && !frag.is_empty() {
         return frag;

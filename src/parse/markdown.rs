@@ -69,6 +69,25 @@ pub fn parse_page(file: &SourceFile) -> (Page, Vec<Diagnostic>) {
     diags.extend(body.errors.iter().map(|(pos, msg, help)| {
         Diagnostic::error(&file.display, *pos, msg.clone()).with_help(help.clone())
     }));
+    for (label, pos) in &body.references {
+        if !body.labels.iter().any(|l| &l.id == label) {
+            diags.push(
+                Diagnostic::error(
+                    &file.display,
+                    *pos,
+                    format!("no figure or table `{label}` on this page"),
+                )
+                .with_help_opt(
+                    crate::diagnostic::did_you_mean(label, body.labels.iter().map(|l| l.id.as_str()))
+                        .or_else(|| {
+                            body.labels.is_empty().then(|| {
+                                "label a figure `![alt](file \"Caption\"){#fig:name}` or a table's caption `Table: Caption {#tbl:name}`".to_string()
+                            })
+                        }),
+                ),
+            );
+        }
+    }
     let page = Page {
         rel: file.rel.clone(),
         display: file.display.clone(),
@@ -79,6 +98,7 @@ pub fn parse_page(file: &SourceFile) -> (Page, Vec<Diagnostic>) {
         links: body.links,
         code_langs: body.code_langs,
         citations: body.citations,
+        labels: body.labels,
         raw_html: body.raw_html,
     };
     (page, diags)
@@ -375,6 +395,10 @@ pub struct Body {
     /// Things that cannot be rendered (LaTeX that does not parse):
     /// position, message and help.
     pub errors: Vec<(Pos, String, String)>,
+    /// Numbered figures and tables.
+    pub labels: Vec<crate::model::Label>,
+    /// `@fig:…` and `@tbl:…` references: label and position.
+    pub references: Vec<(String, Pos)>,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     pub code_langs: Vec<CodeLang>,
@@ -406,8 +430,10 @@ pub fn parse_body(text: &str, start: usize) -> Body {
         .map(|(offset, msg, help)| (pos(offset), msg, help))
         .collect();
 
+    let mut ranges = Vec::with_capacity(events.len());
     for (event, range) in events {
         let at = body.events.len();
+        ranges.push(range.clone());
         if let Event::InlineHtml(mark) = &event {
             if let Some(n) = mark.strip_prefix(CITE_MARK) {
                 let found = &groups[n.parse::<usize>().expect("our own mark")];
@@ -447,6 +473,11 @@ pub fn parse_body(text: &str, start: usize) -> Body {
             Event::Text(t) | Event::Code(t) => {
                 if let Some(h) = heading.as_mut() {
                     h.3.push_str(t);
+                }
+                if matches!(event, Event::Text(_)) && t.contains('@') {
+                    for (r, label) in crate::parse::crossref::references_in(t) {
+                        body.references.push((label, pos(range.start + r.start)));
+                    }
                 }
             }
             Event::End(TagEnd::Heading(_)) => {
@@ -515,6 +546,22 @@ pub fn parse_body(text: &str, start: usize) -> Body {
             _ => {}
         }
         body.events.push(event.into_static());
+    }
+    for f in crate::parse::crossref::scan(&body.events) {
+        let id = f.id();
+        if f.label.is_some() && body.labels.iter().any(|l| l.id == id) {
+            body.errors.push((
+                pos(ranges[f.first].start),
+                format!("label `{id}` is used twice on this page"),
+                "give each figure and table its own label".into(),
+            ));
+            continue;
+        }
+        body.labels.push(crate::model::Label {
+            id,
+            kind: f.kind,
+            number: f.number,
+        });
     }
     body
 }
@@ -635,11 +682,17 @@ fn flush<'a>(
         source.get(at..).is_some_and(|s| s.starts_with('\\'))
             || source[..at.min(source.len())].ends_with('\\')
     };
-    let found = if merged.contains('@') {
+    let mut found = if merged.contains('@') {
         citation_syntax::scan(&merged, before, &escaped)
     } else {
         Vec::new()
     };
+    // `@fig:…` and `@tbl:…` name a figure or table, not a work.
+    found.retain(|g| {
+        !g.items
+            .iter()
+            .all(|i| super::crossref::is_reference_key(&i.key))
+    });
     if found.is_empty() {
         out.extend(run.drain(..).map(|(t, r)| {
             let soft = &*t == "\n" && source.get(r.clone()).is_some_and(|s| s.trim().is_empty());

@@ -75,13 +75,17 @@ fn render(input: &RenderContext<'_>, i: usize, from: &str, expand: bool) -> Body
                 let label = match &sp.links[n] {
                     Resolved::Internal(t) => {
                         let target = &site.pages[t.page].page;
-                        let heading = t
-                            .fragment
-                            .as_ref()
-                            .and_then(|f| target.headings.iter().find(|h| &h.id == f));
-                        match heading {
-                            Some(h) => format!("{} › {}", target.front.title, h.text),
-                            None => target.front.title.clone(),
+                        let fragment = t.fragment.as_ref();
+                        let heading =
+                            fragment.and_then(|f| target.headings.iter().find(|h| &h.id == f));
+                        let label =
+                            fragment.and_then(|f| target.labels.iter().find(|l| &l.id == f));
+                        match (heading, label) {
+                            // A figure on this page is "Figure 2".
+                            (_, Some(l)) if t.page == i => l.text(),
+                            (_, Some(l)) => format!("{} › {}", target.front.title, l.text()),
+                            (Some(h), None) => format!("{} › {}", target.front.title, h.text),
+                            (None, None) => target.front.title.clone(),
                         }
                     }
                     _ => sp.page.links[n].target.clone(),
@@ -136,6 +140,7 @@ fn render(input: &RenderContext<'_>, i: usize, from: &str, expand: bool) -> Body
             }
         }
     }
+    let events = super::figures::number(events, &sp.page.labels);
     // A body shown inside another page keeps its notes' ids apart.
     let prefix = if expand { "" } else { sp.id.as_str() };
     let (events, notes) = super::footnotes::collect(events, prefix);

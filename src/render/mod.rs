@@ -6,6 +6,7 @@
 
 mod body;
 mod charts;
+mod figures;
 mod footnotes;
 pub(crate) mod highlight;
 mod indexes;

@@ -95,7 +95,7 @@ fn is_note(path: &str) -> bool {
 /// Look-up tables over the placed pages.
 struct Tables<'a> {
     pages: &'a [Placed],
-    /// Heading ids of each page.
+    /// Heading ids and figure and table labels of each page.
     anchors: Vec<BTreeSet<&'a str>>,
     /// Other files: content path → output path.
     assets: BTreeMap<&'a str, &'a str>,
@@ -110,7 +110,12 @@ impl<'a> Tables<'a> {
             pages,
             anchors: pages
                 .iter()
-                .map(|p| p.page.headings.iter().map(|h| h.id.as_str()).collect())
+                .map(|p| {
+                    let headings = p.page.headings.iter().map(|h| h.id.as_str());
+                    headings
+                        .chain(p.page.labels.iter().map(|l| l.id.as_str()))
+                        .collect()
+                })
                 .collect(),
             assets: BTreeMap::new(),
             by_rel: BTreeMap::new(),

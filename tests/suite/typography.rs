@@ -102,3 +102,68 @@ fn math_is_mathml_and_bad_latex_is_an_error_where_it_is() {
         run.stderr()
     );
 }
+
+/// A lone image with a title is a numbered figure, a table followed by a
+/// `Table: …` paragraph a numbered table; `{#fig:…}` / `{#tbl:…}` label
+/// them and `@fig:…`, `[[#fig:…]]` refer to them as "Figure n" with a
+/// link. An unknown label is an error with did-you-mean.
+#[test]
+fn figures_and_tables_are_numbered_and_cross_referenced() {
+    let test = SiteTest::new()
+        .file(
+            "content/index.md",
+            "---\ntitle: Home\n---\nSee [[essay#fig:pathway]].\n",
+        )
+        .file("content/a.png", "png")
+        .file("content/b.png", "png")
+        .file(
+            "content/essay.md",
+            "---\ntitle: Essay\n---\nAs @fig:pathway shows, and @tbl:counts counts.\n\n\
+             ![An untitled picture](a.png)\n\n\
+             ![A map of sites](a.png \"Where the study took place\")\n\n\
+             ![Stages from start to end](b.png \"The pathway\"){#fig:pathway}\n\n\
+             | Sector | Quotes |\n|---|---|\n| Voluntary | 12 |\n\n\
+             Table: Quotes by *sector* {#tbl:counts}\n\n\
+             Back to [[#fig:pathway]].\n",
+        );
+    test.build().clean();
+    let html = test.page("essay/index.html");
+    assert!(
+        html.contains("<p><img src=\"../a.png\" alt=\"An untitled picture\" /></p>"),
+        "an image without a title stays as it is: {html}"
+    );
+    let first = html
+        .find("<figure class=\"figure\" id=\"figure-1\"><img src=\"../a.png\" alt=\"A map of sites\" />\n<figcaption>Figure 1. Where the study took place</figcaption></figure>")
+        .expect("figure 1");
+    let second = html
+        .find("<figure class=\"figure\" id=\"fig:pathway\"><img src=\"../b.png\" alt=\"Stages from start to end\" />\n<figcaption>Figure 2. The pathway</figcaption></figure>")
+        .expect("figure 2, labelled");
+    assert!(first < second);
+    assert!(html.contains("<figure class=\"table\" id=\"tbl:counts\"><figcaption>Table 1. Quotes by <em>sector</em></figcaption>\n<table>"), "{html}");
+    assert!(!html.contains("{#tbl:counts}") && !html.contains("{#fig:pathway}"));
+    assert!(html.contains("As <a class=\"xref\" href=\"#fig:pathway\">Figure 2</a> shows, and <a class=\"xref\" href=\"#tbl:counts\">Table 1</a> counts."));
+    assert!(
+        html.contains("Back to <a href=\"#fig:pathway\">Figure 2</a>."),
+        "{html}"
+    );
+    let home = test.page("index.html");
+    assert!(
+        home.contains(
+            "<a href=\"essay/index.html#fig:pathway\" title=\"Essay\">Essay › Figure 2</a>"
+        ),
+        "{home}"
+    );
+
+    let bad = SiteTest::new()
+        .file(
+            "content/index.md",
+            "---\ntitle: Home\n---\n![P](p.png \"Path\"){#fig:pathway}\n\nAs @fig:pathwy shows.\n",
+        )
+        .file("content/p.png", "png");
+    let run = bad.build().failed();
+    assert!(
+        run.stderr().contains("content/index.md:6:4: error: no figure or table `fig:pathwy` on this page\n  = help: did you mean `fig:pathway`?"),
+        "{}",
+        run.stderr()
+    );
+}
