@@ -151,6 +151,10 @@ pub struct Build {
     /// Lines per page of the A–Z index.
     #[serde(default = "default_a_z_page_size")]
     pub a_z_page_size: NonZeroUsize,
+    /// The most pages the printable whole (`print/`) holds; a larger site
+    /// gets a print page that says so, and a warning.
+    #[serde(default = "default_print_limit")]
+    pub print_limit: usize,
 }
 
 impl Default for Build {
@@ -164,10 +168,14 @@ impl Default for Build {
             page_size: default_page_size(),
             references_page_size: default_references_page_size(),
             a_z_page_size: default_a_z_page_size(),
+            print_limit: default_print_limit(),
         }
     }
 }
 
+fn default_print_limit() -> usize {
+    2000
+}
 fn default_page_size() -> NonZeroUsize {
     NonZeroUsize::new(50).expect("not zero")
 }

@@ -621,6 +621,8 @@ pub enum Role {
     AzIndex,
     /// `search/`: the search page.
     Search,
+    /// `print/`: the whole companion on one page, to print.
+    Print,
     /// `tags/`: every tag with its count.
     TagIndex,
     /// `tags/<tag>/`: the pages with one tag, by index in [`Site::tags`].

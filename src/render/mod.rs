@@ -13,6 +13,7 @@ mod indexes;
 mod nav;
 mod pager;
 mod pictures;
+mod print;
 mod qual;
 mod references;
 mod search;
@@ -299,6 +300,10 @@ fn base_context(input: &RenderContext<'_>, from: &str, current: Option<usize>) -
         "az_href",
         &urls::relative_href(from, "a-z/", None, index_html),
     );
+    ctx.insert(
+        "print_href",
+        &urls::relative_href(from, "print/", None, index_html),
+    );
     let search = config
         .build
         .search
@@ -554,6 +559,25 @@ fn render_page(
             "a-z.html".to_string()
         }
         Role::Search => "search.html".to_string(),
+        Role::Print => {
+            match print::whole(input) {
+                print::Whole::Sections(sections, works) => {
+                    ctx.insert("sections", &sections);
+                    ctx.insert("works", &works);
+                    ctx.insert("too_many", &0);
+                }
+                print::Whole::TooLarge(n) => {
+                    ctx.insert("sections", &Vec::<print::Section>::new());
+                    ctx.insert("works", &Vec::<print::Work>::new());
+                    ctx.insert("too_many", &n);
+                }
+            }
+            ctx.insert(
+                "print_style",
+                &urls::relative_path(from, &format!("{ASSETS}/print.css")),
+            );
+            "print.html".to_string()
+        }
         Role::TagIndex => {
             ctx.insert("tags", &indexes::tags(input, from));
             "tags.html".to_string()

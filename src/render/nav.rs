@@ -37,10 +37,10 @@ pub struct Tree {
     hrefs: Vec<String>,
 }
 
-/// Pages outside the tree: the masthead links search and every footer
-/// the A–Z index.
+/// Pages outside the tree: the masthead links search, every footer the
+/// A–Z index and the printable whole.
 fn in_tree(p: &SitePage) -> bool {
-    !matches!(p.role, Role::Search | Role::AzIndex)
+    !matches!(p.role, Role::Search | Role::AzIndex | Role::Print)
 }
 
 /// Sibling order: `order` (unset last), then title, then URL.
@@ -125,6 +125,12 @@ impl Tree {
     /// The pages of folder page `i`, in order.
     pub fn children(&self, i: usize) -> &[usize] {
         &self.children[i]
+    }
+
+    /// Every page in the tree, depth first, with its depth (1 for the top
+    /// level; the home page is 0).
+    pub fn reading_with_depth(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.reading.iter().map(|&i| (i, self.ancestors(i).count()))
     }
 
     /// Page `i`'s folders, nearest first.

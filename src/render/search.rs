@@ -177,7 +177,9 @@ impl Builder {
             .pages
             .iter()
             .map(|sp| {
-                (!matches!(sp.role, Role::AzIndex)).then(|| {
+                // The A–Z index and the printable whole would match every
+                // search: they hold every title, or every page.
+                (!matches!(sp.role, Role::AzIndex | Role::Print)).then(|| {
                     count += 1;
                     count - 1
                 })

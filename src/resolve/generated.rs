@@ -31,6 +31,7 @@ pub(super) fn generated_pages(
     for (rel, title, order, role) in [
         ("a-z/index.md", "A–Z index", 95, Role::AzIndex),
         ("search/index.md", "Search", 96, Role::Search),
+        ("print/index.md", "The whole companion", 97, Role::Print),
     ] {
         if role == Role::Search && !search {
             continue;

@@ -136,7 +136,7 @@ fn a_to_z_index_sorts_by_the_sites_language() {
                 .split("<li><a href=\"")
                 .skip(1)
                 .map(|li| &li[li.find('>').unwrap() + 1..li.find("</a>").unwrap()])
-                .filter(|t| !t.starts_with("Zz"))
+                .filter(|t| !t.starts_with("Zz") && *t != "The whole companion")
                 .collect();
             if !titles.is_empty() {
                 groups.push(format!("{letter}: {}", titles.join(", ")));

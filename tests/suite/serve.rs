@@ -218,7 +218,7 @@ fn prose_edits_rebuild_one_page_and_other_edits_everything() {
         .contains("\"e\":\"Second thoughts.\""));
     assert!(log().contains("rebuilt other/index.html in "), "{}", log());
     assert!(log().contains("updated the search index in "), "{}", log());
-    assert_eq!(log().matches("built 4 pages").count(), 1, "{}", log());
+    assert_eq!(log().matches("built 5 pages").count(), 1, "{}", log());
 
     crate::common::write_files(
         dir.path(),
@@ -230,7 +230,7 @@ fn prose_edits_rebuild_one_page_and_other_edits_everything() {
     eventually("the new back-link is on the home page", || {
         get(port, "/").1.contains("id=\"linked-from\"")
     });
-    assert_eq!(log().matches("built 4 pages").count(), 2, "{}", log());
+    assert_eq!(log().matches("built 5 pages").count(), 2, "{}", log());
 }
 
 /// Data files come with the content types a static host sends, so a CSV

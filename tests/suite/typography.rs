@@ -167,3 +167,64 @@ fn figures_and_tables_are_numbered_and_cross_referenced() {
         run.stderr()
     );
 }
+
+/// `print/` holds every page in reading order, each once, with links
+/// between pages turned into links to their sections, ids kept unique,
+/// quotes once and the references once at the end.
+#[test]
+fn the_printable_whole_is_every_page_once_in_reading_order() {
+    let (_dir, site) = crate::common::built_shipped_site();
+    let html = crate::common::read(&site.join("print/index.html"));
+    assert!(
+        html.contains("href=\"../assets/print.css\""),
+        "its own print stylesheet"
+    );
+    let main = &html[html.find("<main").unwrap()..html.find("</main>").unwrap()];
+    // Reading order: the paper's sections as the paper reads.
+    let order: Vec<usize> = [
+        "id=\"p-home\"",
+        "id=\"p-paper\"",
+        "id=\"p-paper-introduction\"",
+        "id=\"p-paper-context\"",
+        "id=\"p-paper-conclusions\"",
+        "id=\"p-tensions\"",
+        "id=\"p-tensions-agency-dependency\"",
+        "id=\"print-references\"",
+    ]
+    .iter()
+    .map(|id| main.find(id).unwrap_or_else(|| panic!("{id}")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    // Every id once; every in-page link lands on one.
+    let ids = attr_values(&html, "id");
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "duplicate ids");
+    for href in attr_values(main, "href") {
+        if let Some(frag) = href.strip_prefix('#') {
+            assert!(unique.contains(&frag.to_string()), "#{frag} has no target");
+        } else {
+            assert!(
+                href.contains("://")
+                    || href.starts_with("../assets/")
+                    || href.starts_with("../references/references.")
+                    || href.ends_with(".bib")
+                    || href.ends_with(".ris")
+                    || href.ends_with(".json")
+                    || href.starts_with("mailto:"),
+                "a link leaves the print page: {href}"
+            );
+        }
+    }
+    // A citation leads to the work in the references at the end.
+    assert!(main.contains("class=\"cite\" href=\"#ref-vangen2003\""));
+    assert!(main.contains("<li id=\"ref-vangen2003\">"));
+    // Each quote once: Fiona's words are in her quote's section, and the
+    // tension note that embeds the quote links to that section instead.
+    let words = "You think you're making progress";
+    assert_eq!(main.matches(words).count(), 1, "the quote once");
+    let section = &main[main.find("id=\"p-quotes-fiona-roller-coaster\"").unwrap()..];
+    assert!(section[..section.find("</section>").unwrap()].contains(words));
+    let tension = &main[main.find("id=\"p-tensions-agency-dependency\"").unwrap()..];
+    assert!(tension[..tension.find("</section>").unwrap()]
+        .contains("href=\"#p-quotes-fiona-roller-coaster\""));
+}
