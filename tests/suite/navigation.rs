@@ -276,3 +276,26 @@ fn tag_pages_list_pages_by_tag() {
         "{essay}"
     );
 }
+
+/// A generated page (Metaphors, References, Tags…) takes its place in the
+/// navigation by `order` like any note: a note at its path sets it.
+#[test]
+fn a_generated_page_takes_the_order_its_note_gives() {
+    let test = SiteTest::new()
+        .file("book.toml", crate::common::BOOK)
+        .file("content/index.md", "---\ntitle: Home\n---\n")
+        .file("content/about.md", "---\ntitle: About\norder: 90\n---\n")
+        .file("content/metaphors/index.md", "---\ntitle: Metaphors\norder: 99\n---\nThe images participants used.\n")
+        .file("content/tensions/ad.md", "---\ntitle: AD\nkind: tension\npoles: [agency, dependency]\nlevel: experienced\n---\n")
+        .file("content/participants/fiona.md", "---\ntitle: Fiona\nkind: participant\n---\n")
+        .file("content/quotes/q.md", "---\ntitle: Q\nkind: quote\nspeaker: fiona\ntensions: [ad]\nmetaphor: roller coaster\n---\nWords.\n");
+    test.build().clean();
+    let home = test.page("index.html");
+    let side = &home[home.find("<nav class=\"sidebar\"").unwrap()..];
+    let about = side.find(">About</a>").unwrap();
+    let metaphors = side.find(">Metaphors</a>").unwrap();
+    let tensions = side.find(">Tensions</a>").unwrap();
+    assert!(tensions < about && about < metaphors, "{side}");
+    let page = test.page("metaphors/index.html");
+    assert!(page.contains("The images participants used.") && page.contains("roller coaster"));
+}

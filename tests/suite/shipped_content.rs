@@ -130,3 +130,52 @@ fn works_missing_from_the_papers_list_are_marked_in_the_index() {
         ]
     );
 }
+
+/// The shipped notes read naturally where a link takes its target's title
+/// as its label: no word doubled across the join ("the The power tension
+/// tension"), and no doubled word anywhere else in the text either.
+#[test]
+fn link_labels_join_the_sentence_around_them() {
+    let (_dir, site) = crate::common::built_shipped_site();
+    let mut problems = Vec::new();
+    for (path, bytes) in crate::common::snapshot(&site) {
+        if !path.ends_with(".html") || path.starts_with("print/") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        let Some(start) = html.find("<div class=\"content\">") else {
+            continue;
+        };
+        let content = &html[start..];
+        let content = &content[..content.find("\n</div>").unwrap_or(content.len())];
+        // Blocks end sentences: a term and its definition are not a join.
+        let mut blocks = content.to_string();
+        for end in [
+            "</p>", "</li>", "</dt>", "</dd>", "</h2>", "</h3>", "</h4>", "</td>", "</th>",
+        ] {
+            blocks = blocks.replace(end, &format!("{end} ¶ "));
+        }
+        let text = crate::common::text_of(&blocks);
+        // Two words with nothing but a space between them (a comma, a
+        // colon or a bracket between them is a join the writer chose).
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for pair in words.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            let ends_word = a.ends_with(char::is_alphanumeric);
+            let a_word = a.trim_start_matches(|c: char| !c.is_alphanumeric());
+            let b_word = b.trim_end_matches(|c: char| !c.is_alphanumeric());
+            if ends_word
+                && b.starts_with(char::is_alphanumeric)
+                && a_word.to_lowercase() == b_word.to_lowercase()
+                && a.chars().any(char::is_alphabetic)
+            {
+                problems.push(format!("{path}: “{a} {b}”"));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "doubled words:\n{}",
+        problems.join("\n")
+    );
+}
