@@ -449,6 +449,17 @@ fn render_page(
             current: false,
         })
         .collect();
+    let works_cited = if first {
+        references::works_cited(input, i)
+    } else {
+        Vec::new()
+    };
+    // A tension shows the years of the works it cites.
+    let cited_years = match site.qual.tension_of(i) {
+        Some(_) if sp.role == Role::Page => pictures::cited_years(&works_cited),
+        _ => String::new(),
+    };
+    ctx.insert("cited_years_svg", &cited_years);
     ctx.insert(
         "page",
         &PageCtx {
@@ -470,11 +481,7 @@ fn render_page(
             },
             toc: if first { &sp.page.headings } else { &[] },
             backlinks,
-            works_cited: if first {
-                references::works_cited(input, i)
-            } else {
-                Vec::new()
-            },
+            works_cited,
             url: &from,
             source: &sp.page.display,
         },

@@ -338,3 +338,24 @@ fn title_of(input: &RenderContext<'_>, r: usize) -> String {
         .field("title")
         .map_or_else(|| entry.key.clone(), str::to_string)
 }
+
+/// The years of the works a page cites, as a histogram whose bars lead to
+/// the first work of that year in the page's works cited.
+pub(super) fn cited_years(works: &[super::references::WorkCtx]) -> String {
+    let mut years: std::collections::BTreeMap<i32, (usize, &str)> = Default::default();
+    for w in works {
+        if let Some(y) = w.year {
+            let entry = years.entry(y).or_insert((0, w.anchor.as_str()));
+            entry.0 += 1;
+        }
+    }
+    let bars: Vec<charts::Bar> = years
+        .into_iter()
+        .map(|(year, (count, anchor))| charts::Bar {
+            year,
+            count,
+            href: format!("#{anchor}"),
+        })
+        .collect();
+    charts::histogram("cited-years-picture", "Works cited here, by year", &bars)
+}

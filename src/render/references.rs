@@ -14,6 +14,10 @@ use crate::urls;
 #[derive(Serialize)]
 pub(super) struct WorkCtx {
     pub key: String,
+    /// Its item's id in the list (`cited-<key>`).
+    pub anchor: String,
+    /// Its year, when it has one.
+    pub year: Option<i32>,
     /// Formatted entry (escaped HTML).
     pub html: String,
     /// Link to the work's reference page.
@@ -41,6 +45,8 @@ pub(super) fn works_cited(input: &RenderContext<'_>, i: usize) -> Vec<WorkCtx> {
         .into_iter()
         .map(|(_, r)| WorkCtx {
             key: input.bib.refs[r].key.clone(),
+            anchor: format!("cited-{}", urls::slugify(&input.bib.refs[r].key)),
+            year: input.bib.refs[r].year(),
             html: input.cites.entries[r].html.clone(),
             href: super::reference_href(input, &sp.url, r),
         })

@@ -121,6 +121,26 @@ fn pictures_of_the_analysis_link_to_what_they_count() {
     assert_eq!(listed.len(), first, "Colin × Agency/Dependency: {listed:?}");
     assert!(first > 0);
 
+    // On a tension page, the years of the works it cites: each bar leads
+    // to a work of that year in its works cited.
+    let years = svg(&ad, "histogram");
+    let bars = attr_values(years, "href");
+    assert!(!bars.is_empty());
+    for bar in &bars {
+        let id = bar.strip_prefix("#cited-").expect("a work cited here");
+        let item = &ad[ad
+            .find(&format!("<li id=\"cited-{id}\">"))
+            .unwrap_or_else(|| panic!("{id}"))..];
+        let item = &item[..item.find("</li>").unwrap()];
+        let year = years[years.find(&format!("href=\"{bar}\"")).unwrap()..]
+            .split("<title>")
+            .nth(1)
+            .and_then(|t| t.split(':').next())
+            .unwrap()
+            .to_string();
+        assert!(item.contains(&year), "{id} is from {year}: {item}");
+    }
+
     // References by year: a bar per year, linking to the year's works.
     let refs = read(&site.join("references/index.html"));
     let years = svg(&refs, "histogram");
