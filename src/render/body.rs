@@ -229,16 +229,17 @@ fn href_for(site: &Site, from: &str, resolved: &Resolved, index_html: bool) -> S
     }
 }
 
+/// A code block; it scrolls sideways, so it takes keyboard focus.
 pub(super) fn code_block(lang: &str, code: &str) -> String {
     if lang.is_empty() {
         return format!(
-            "<pre class=\"code\"><code>{}</code></pre>\n",
+            "<pre class=\"code\" tabindex=\"0\"><code>{}</code></pre>\n",
             html::escape(code)
         );
     }
     let lang_attr = html::escape(lang);
     format!(
-        "<pre class=\"code hl-code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{}</code></pre>\n",
+        "<pre class=\"code hl-code\" tabindex=\"0\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{}</code></pre>\n",
         highlight::highlight(lang, code)
     )
 }

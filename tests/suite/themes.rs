@@ -63,10 +63,12 @@ fn code_is_highlighted_with_classes_and_two_stylesheets() {
     test.build().clean();
     let html = test.page("index.html");
     assert!(html
-        .contains("<pre class=\"code hl-code\" data-lang=\"rust\"><code class=\"language-rust\">"));
+        .contains("<pre class=\"code hl-code\" tabindex=\"0\" data-lang=\"rust\"><code class=\"language-rust\">"));
     assert!(html.contains("<span class=\"hl-"), "classed spans");
     assert!(html.contains("&lt;b&gt;"), "code text escaped");
-    assert!(html.contains("<pre class=\"code\"><code>plain &lt;text&gt;\n</code></pre>"));
+    assert!(
+        html.contains("<pre class=\"code\" tabindex=\"0\"><code>plain &lt;text&gt;\n</code></pre>")
+    );
     let body = &html[html.find("<main").unwrap()..];
     assert!(!body.contains("style="), "no inline styles");
     let light = test.page("assets/syntax-light.css");
