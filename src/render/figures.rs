@@ -14,6 +14,11 @@ use crate::parse::crossref::{self, Numbered};
 /// `labels` are the page's, from the parse.
 pub(super) fn number<'a>(events: Vec<Event<'a>>, labels: &[Label]) -> Vec<Event<'a>> {
     let found = crossref::scan(&events);
+    let refers =
+        |e: &Event<'_>| matches!(e, Event::Text(t) if t.contains("@fig:") || t.contains("@tbl:"));
+    if found.is_empty() && !events.iter().any(refers) {
+        return events; // most pages: nothing to number
+    }
     let mut out = Vec::with_capacity(events.len());
     let mut events = events.into_iter().enumerate().peekable();
     let mut next = found.into_iter().peekable();

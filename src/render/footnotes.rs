@@ -18,6 +18,15 @@ use crate::urls;
 /// definitions taken out, and the notes' HTML (empty when there are none).
 /// `prefix` keeps the ids of a body shown inside another page apart.
 pub(super) fn collect<'a>(events: Vec<Event<'a>>, prefix: &str) -> (Vec<Event<'a>>, String) {
+    let notes = |e: &Event<'_>| {
+        matches!(
+            e,
+            Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_))
+        )
+    };
+    if !events.iter().any(notes) {
+        return (events, String::new()); // most pages: no notes
+    }
     let mut defs: HashMap<CowStr<'a>, Vec<Event<'a>>> = HashMap::new();
     let mut flow = Vec::with_capacity(events.len());
     let mut inside: Option<(CowStr<'a>, Vec<Event<'a>>, usize)> = None;

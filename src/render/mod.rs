@@ -284,7 +284,7 @@ fn base_context(input: &RenderContext<'_>, from: &str, current: Option<usize>) -
     ctx.insert("home", &urls::relative_href(from, "", None, index_html));
     ctx.insert("nav", &nav(input, from, current, index_html));
     let root = urls::root_prefix(from);
-    ctx.insert("sidebar", &nav::sidebar(input, &root, current));
+    ctx.insert("sidebar_html", &nav::sidebar(input, &root, current));
     ctx.insert(
         "prev_next",
         &current.and_then(|i| nav::prev_next(input, &root, i)),

@@ -317,3 +317,83 @@ fn no_page_logs_a_console_error() {
         );
     }
 }
+
+/// On a phone (390 px) no page scrolls sideways, long URLs and the
+/// pictures included, and the Menu link leads to the site's tree; on a
+/// desktop (1280 px) the tree sits beside the text; the → key goes to the
+/// next page in reading order.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs chromium and chromedriver"]
+async fn pages_fit_a_phone_and_a_desktop_and_arrows_turn_pages() {
+    require_browser();
+    let (_dir, site) = built_shipped_site();
+    let driver = Chromedriver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let c = driver.session(profile.path()).await;
+    let pages = [
+        "index.html",
+        "tensions/index.html",
+        "participants/index.html",
+        "references/index.html",
+        "references/huxham2005/index.html",
+        "print/index.html",
+        "paper/introduction/index.html",
+    ];
+    let number = |v: serde_json::Value| v.as_f64().unwrap();
+    c.set_window_size(390, 900).await.unwrap();
+    for page in pages {
+        c.goto(&url(&site, page)).await.unwrap();
+        let wide = c
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (scroll, inner) = (number(wide[0].clone()), number(wide[1].clone()));
+        assert!(
+            scroll <= inner,
+            "{page} scrolls sideways at 390 px: {scroll} > {inner}"
+        );
+    }
+    c.goto(&url(&site, "paper/introduction/index.html"))
+        .await
+        .unwrap();
+    c.find(Locator::Css("a.menu-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_url(&c, "#site-menu").await;
+    assert!(in_view(&c, "#site-menu").await, "the menu is in view");
+
+    c.set_window_size(1280, 900).await.unwrap();
+    c.goto(&url(&site, "paper/introduction/index.html"))
+        .await
+        .unwrap();
+    let beside = c
+        .execute(
+            "const s = document.querySelector('.sidebar').getBoundingClientRect(); \
+             const m = document.querySelector('main').getBoundingClientRect(); \
+             const cur = document.querySelector('.sidebar [aria-current=page]'); \
+             return [s.right <= m.left, s.top < 200, cur ? cur.textContent : null, \
+                     getComputedStyle(document.querySelector('.menu-link')).display];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        beside,
+        serde_json::json!([true, true, "Introduction", "none"]),
+        "the sidebar beside the text, the current page marked, no Menu link"
+    );
+    c.execute(
+        "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true}));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_for_url(&c, "paper/context/index.html").await;
+    c.close().await.unwrap();
+}

@@ -89,6 +89,60 @@ fn nu_html_checker_accepts_paginated_listings() {
     assert!(report.is_empty(), "Nu Html Checker errors:\n{report}");
 }
 
+/// A note with math, numbered figures and tables, cross-references and
+/// footnotes, in a folder without an index (which gets one).
+fn typography_site() -> crate::site::SiteTest {
+    crate::site::SiteTest::new()
+        .file("content/index.md", "---\ntitle: Home\n---\nSee [[essay#fig:pathway]].\n")
+        .file("content/figures/p.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><rect width=\"10\" height=\"10\"/></svg>")
+        .file(
+            "content/essays/essay.md",
+            "---\ntitle: Essay\n---\nAs @fig:pathway and @tbl:counts show[^n], the share is $p = \\frac{a}{a+b}$.\n\n\
+             $$\\sum_{i=1}^{n} x_i^2 \\le \\sqrt{\\alpha}$$\n\n\
+             ![Stages](../figures/p.svg \"The pathway\"){#fig:pathway}\n\n\
+             | Sector | Quotes |\n|---|---|\n| Voluntary | 12 |\n\n\
+             Table: Quotes by sector {#tbl:counts}\n\n\
+             [^n]: A note, with a [[index|link]].\n",
+        )
+}
+
+/// Math, figures, tables, footnotes and a generated folder index are
+/// valid HTML.
+#[test]
+#[ignore = "needs java and the Nu Html Checker (COMPANION_VNU_JAR)"]
+fn nu_html_checker_accepts_math_figures_and_footnotes() {
+    let _turn = one_at_a_time().blocking_lock();
+    let jar = tool("COMPANION_VNU_JAR");
+    let test = typography_site();
+    test.build().clean();
+    assert!(test.output().join("essays/index.html").exists());
+    assert!(test.page("essays/essay/index.html").contains("<math"));
+    let report = nu_errors(&jar, &test.output());
+    assert!(report.is_empty(), "Nu Html Checker errors:\n{report}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs axe-core (COMPANION_AXE_JS), chromium and chromedriver"]
+async fn axe_finds_no_violation_with_math_figures_and_footnotes() {
+    let _turn = one_at_a_time().lock().await;
+    let test = typography_site();
+    test.build().clean();
+    let problems = axe_violations(
+        &test.output(),
+        &[
+            "essays/essay/index.html",
+            "essays/index.html",
+            "print/index.html",
+        ],
+    )
+    .await;
+    assert!(
+        problems.is_empty(),
+        "axe violations:\n{}",
+        problems.join("\n")
+    );
+}
+
 /// axe's WCAG 2.1 A/AA violations on each of `pages` of `site`.
 async fn axe_violations(site: &Path, pages: &[&str]) -> Vec<String> {
     let axe_source = std::fs::read_to_string(tool("COMPANION_AXE_JS")).unwrap();
