@@ -336,6 +336,7 @@ async fn pages_fit_a_phone_and_a_desktop_and_arrows_turn_pages() {
         "participants/index.html",
         "references/index.html",
         "references/huxham2005/index.html",
+        "tensions/distinctiveness-incorporation/index.html",
         "print/index.html",
         "paper/introduction/index.html",
     ];
@@ -351,10 +352,20 @@ async fn pages_fit_a_phone_and_a_desktop_and_arrows_turn_pages() {
             .await
             .unwrap();
         let (scroll, inner) = (number(wide[0].clone()), number(wide[1].clone()));
-        assert!(
-            scroll <= inner,
-            "{page} scrolls sideways at 390 px: {scroll} > {inner}"
-        );
+        if scroll > inner {
+            // Name the elements that stick out, for whoever fixes it.
+            let wide = c
+                .execute(
+                    "return Array.from(document.querySelectorAll('body *')) \
+                     .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible') \
+                     .slice(0, 6).map(e => e.tagName + '.' + e.className + ' ' + e.scrollWidth + ' ' + \
+                     Math.round(e.getBoundingClientRect().right) + ' ' + (e.textContent || '').slice(0, 60));",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            panic!("{page} scrolls sideways at 390 px: {scroll} > {inner}: {wide}");
+        }
     }
     c.goto(&url(&site, "paper/introduction/index.html"))
         .await
