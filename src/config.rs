@@ -174,7 +174,7 @@ impl Default for Build {
 }
 
 fn default_print_limit() -> usize {
-    2000
+    500
 }
 fn default_page_size() -> NonZeroUsize {
     NonZeroUsize::new(50).expect("not zero")

@@ -30,6 +30,8 @@ pub struct Tree {
     children: Vec<Vec<usize>>,
     /// Each page's place in the reading order.
     position: Vec<Option<usize>>,
+    /// Each page's place among its folder's pages.
+    rank: Vec<usize>,
     /// Every page in the tree, depth first.
     reading: Vec<usize>,
     /// Each page's URL as a link from the site root (`index.html` added
@@ -89,8 +91,12 @@ impl Tree {
                 children[f].push(i);
             }
         }
+        let mut rank = vec![0; n];
         for kids in &mut children {
             kids.sort_by(|&a, &b| sort_key(&site.pages[a]).cmp(&sort_key(&site.pages[b])));
+            for (r, &k) in kids.iter().enumerate() {
+                rank[k] = r;
+            }
         }
         let top = home.map(|h| children[h].clone()).unwrap_or_default();
         let mut reading = Vec::with_capacity(n);
@@ -124,6 +130,7 @@ impl Tree {
             parent,
             children,
             position,
+            rank,
             reading,
             hrefs,
             titles,
@@ -208,7 +215,13 @@ fn item(
     let kids = tree.children(i);
     let open = path.contains(&i) && !kids.is_empty();
     if !kids.is_empty() && (open || (expand && kids.len() <= SIDEBAR_WINDOW)) {
-        let shown = window(kids, path);
+        // The folder's page on the way to the current one, if any.
+        let on_path = path
+            .iter()
+            .position(|&p| p == i)
+            .and_then(|at| at.checked_sub(1))
+            .map(|at| tree.rank[path[at]]);
+        let shown = window(kids, on_path);
         let n = kids.len();
         out.push_str(if open {
             "\n<details open>"
@@ -236,12 +249,12 @@ fn item(
 }
 
 /// The pages of a folder a sidebar shows: all of a short folder; of a long
-/// one, a window around the page on `path` (or its first pages).
-fn window<'a>(kids: &'a [usize], path: &[usize]) -> &'a [usize] {
+/// one, a window around its page at `at` (or its first pages).
+fn window(kids: &[usize], at: Option<usize>) -> &[usize] {
     if kids.len() <= SIDEBAR_WINDOW {
         return kids;
     }
-    let at = kids.iter().position(|k| path.contains(k)).unwrap_or(0);
+    let at = at.unwrap_or(0);
     let start = at
         .saturating_sub(SIDEBAR_WINDOW / 2)
         .min(kids.len() - SIDEBAR_WINDOW);
@@ -280,12 +293,12 @@ mod tests {
     #[test]
     fn a_long_folder_shows_a_window_around_the_current_page() {
         let kids: Vec<usize> = (100..200).collect();
-        assert_eq!(window(&kids, &[]), &kids[..SIDEBAR_WINDOW]);
-        let w = window(&kids, &[150]);
+        assert_eq!(window(&kids, None), &kids[..SIDEBAR_WINDOW]);
+        let w = window(&kids, Some(50));
         assert_eq!(w.len(), SIDEBAR_WINDOW);
         assert!(w.contains(&150) && w[0] == 150 - SIDEBAR_WINDOW / 2);
-        let end = window(&kids, &[199]);
+        let end = window(&kids, Some(99));
         assert_eq!(end.last(), Some(&199));
-        assert_eq!(window(&kids[..3], &[101]), &kids[..3]);
+        assert_eq!(window(&kids[..3], Some(1)), &kids[..3]);
     }
 }
