@@ -23,6 +23,7 @@ mod html;
 mod math;
 pub mod model;
 pub mod parse;
+mod qda;
 mod render;
 mod resolve;
 mod timings;

@@ -76,12 +76,30 @@ pub enum Command {
     },
     /// List the bundled citation styles, their class and whether a site can use them
     Styles,
+    /// Write the analysis for qualitative data analysis software (REFI-QDA):
+    /// tensions as codes with their poles, participants as cases, quotes as
+    /// coded selections
+    Export {
+        /// `qdpx`: the whole project (a zip); `qdc`: the codebook alone
+        format: ExportFormat,
+        /// The file to write, such as `companion.qdpx`
+        file: PathBuf,
+    },
     /// Delete the output folder (only if companion created it)
     Clean {
         /// Output folder (default: build.output in book.toml, "site")
         #[arg(long, short, value_name = "DIR")]
         output: Option<PathBuf>,
     },
+}
+
+/// What `companion export` writes.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// A REFI-QDA project: `project.qde` and the participants' texts, zipped
+    Qdpx,
+    /// A REFI-QDA codebook
+    Qdc,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -136,6 +154,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             print!("{}", styles_table());
             return Ok(ExitCode::SUCCESS);
         }
+        Command::Export { format, file } => return export(&opts, format, &file, cli.quiet),
         Command::Clean { output } => {
             opts.output = output;
             let config = build::load_config(&opts)?;
@@ -190,6 +209,52 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 plural(report.pages)
             );
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `companion export`: checks the project like `check`, then writes the
+/// analysis to `file`.
+fn export(
+    opts: &Options,
+    format: ExportFormat,
+    file: &std::path::Path,
+    quiet: bool,
+) -> Result<ExitCode, Error> {
+    let config = build::load_config(opts)?;
+    let (_, prepared, diagnostics) = build::prepare(&opts.root, &config)?;
+    let mut err = std::io::stderr().lock();
+    for d in &diagnostics {
+        let _ = writeln!(err, "{d}");
+    }
+    let Some(prepared) = prepared else {
+        let _ = writeln!(
+            err,
+            "{}",
+            diagnostic::failure_summary(&diagnostics, "export")
+        );
+        return Ok(ExitCode::from(1));
+    };
+    let site = &prepared.site;
+    let bytes = match format {
+        ExportFormat::Qdc => crate::qda::codebook(site),
+        ExportFormat::Qdpx => {
+            crate::qda::qdpx(site, &config.site.title).map_err(|e| Error::io(file, e))?
+        }
+    };
+    std::fs::write(file, bytes).map_err(|e| Error::io(file, e))?;
+    if !quiet {
+        let q = &site.qual;
+        println!(
+            "wrote {}: {} tension{} as codes, {} participant{} as cases, {} quote{} as coded selections",
+            file.display(),
+            q.tensions.len(),
+            plural(q.tensions.len()),
+            q.participants.len(),
+            plural(q.participants.len()),
+            q.quotes.len(),
+            plural(q.quotes.len())
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -26,6 +26,7 @@ mod output_safety;
 pub(crate) mod pagination;
 mod pandoc;
 mod pictures;
+mod qda;
 mod quotes;
 mod readme;
 mod repo_paths;

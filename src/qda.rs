@@ -1,0 +1,308 @@
+//! REFI-QDA export: the companion's analysis for qualitative data analysis
+//! software (NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette's codebook).
+//!
+//! - tensions are codes, their poles sub-codes;
+//! - participants are cases;
+//! - each participant's quotes are the coded selections of one text source
+//!   (their quotes one after the other, a blank line apart), coded with
+//!   their tensions, or the pole they lean to.
+//!
+//! A `.qdc` is the codebook alone (`urn:QDA-XML:codebook:1.0`); a `.qdpx`
+//! is a zip of `project.qde` (`urn:QDA-XML:project:1.0`) and the sources'
+//! texts under `sources/`. Positions count Unicode code points, as the
+//! standard says. GUIDs are UUIDs derived from each item's id (version 5),
+//! and the zip's dates are fixed, so an export of the same site is
+//! byte-identical.
+
+use std::io::Write;
+
+use crate::model::Site;
+
+/// The namespace companion's GUIDs are derived in.
+const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x5a1d_2c0e_8b7f_4e0a_9c3d_6f21_b4e8_0d17);
+
+/// A stable GUID for the item `kind`/`id`.
+fn guid(kind: &str, id: &str) -> String {
+    uuid::Uuid::new_v5(&NAMESPACE, format!("{kind}/{id}").as_bytes())
+        .hyphenated()
+        .to_string()
+}
+
+/// XML text and attribute values.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            // XML 1.0 cannot carry most control characters.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A code: a tension or one of its poles.
+struct Code {
+    guid: String,
+    name: String,
+    description: Option<String>,
+    children: Vec<Code>,
+}
+
+/// One participant's text and the quotes in it.
+struct Source {
+    guid: String,
+    case_guid: String,
+    /// The participant's pseudonym.
+    name: String,
+    role: Option<String>,
+    text: String,
+    selections: Vec<Selection>,
+}
+
+struct Selection {
+    guid: String,
+    /// The quote's title.
+    name: String,
+    /// Code points from the start of the source's text.
+    start: usize,
+    end: usize,
+    codes: Vec<String>,
+}
+
+/// The analysis of `site`, ready to write.
+struct Project {
+    codes: Vec<Code>,
+    sources: Vec<Source>,
+}
+
+impl Project {
+    fn of(site: &Site) -> Project {
+        let qual = &site.qual;
+        let id_of = |page: usize| site.pages[page].id.as_str();
+        let codes = qual
+            .tensions
+            .iter()
+            .map(|t| {
+                let front = &site.pages[t.page].page.front;
+                Code {
+                    guid: guid("tension", id_of(t.page)),
+                    name: front.title.clone(),
+                    description: front.summary.clone(),
+                    children: t
+                        .poles
+                        .iter()
+                        .map(|pole| Code {
+                            guid: guid("pole", &format!("{}/{pole}", id_of(t.page))),
+                            name: pole.clone(),
+                            description: None,
+                            children: Vec::new(),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let sources = qual
+            .participants
+            .iter()
+            .map(|p| {
+                let id = id_of(p.page);
+                let mut text = String::new();
+                let mut at = 0usize;
+                let mut selections = Vec::new();
+                for &q in &p.quotes {
+                    let quote = &qual.quotes[q];
+                    let page = &site.pages[quote.page].page;
+                    let words = page.source[page.body_start..].trim();
+                    if !text.is_empty() {
+                        text.push_str("\n\n");
+                        at += 2;
+                    }
+                    let len = words.chars().count();
+                    text.push_str(words);
+                    let codes = quote
+                        .tags
+                        .iter()
+                        .map(|(t, pole)| {
+                            let tension = id_of(qual.tensions[*t].page);
+                            match pole {
+                                Some(pole) => guid("pole", &format!("{tension}/{pole}")),
+                                None => guid("tension", tension),
+                            }
+                        })
+                        .collect();
+                    selections.push(Selection {
+                        guid: guid("quote", id_of(quote.page)),
+                        name: page.front.title.clone(),
+                        start: at,
+                        end: at + len,
+                        codes,
+                    });
+                    at += len;
+                }
+                Source {
+                    guid: guid("source", id),
+                    case_guid: guid("case", id),
+                    name: p.pseudonym.clone(),
+                    role: p.role.clone(),
+                    text,
+                    selections,
+                }
+            })
+            .collect();
+        Project { codes, sources }
+    }
+
+    fn codes_xml(&self, out: &mut String, indent: &str) {
+        fn code(out: &mut String, c: &Code, indent: &str) {
+            out.push_str(&format!(
+                "{indent}<Code guid=\"{}\" name=\"{}\" isCodable=\"true\"",
+                c.guid,
+                esc(&c.name)
+            ));
+            if c.description.is_none() && c.children.is_empty() {
+                out.push_str("/>\n");
+                return;
+            }
+            out.push_str(">\n");
+            if let Some(d) = &c.description {
+                out.push_str(&format!(
+                    "{indent}  <Description>{}</Description>\n",
+                    esc(d)
+                ));
+            }
+            for child in &c.children {
+                code(out, child, &format!("{indent}  "));
+            }
+            out.push_str(&format!("{indent}</Code>\n"));
+        }
+        out.push_str(&format!("{indent}<Codes>\n"));
+        for c in &self.codes {
+            code(out, c, &format!("{indent}  "));
+        }
+        out.push_str(&format!("{indent}</Codes>\n"));
+    }
+
+    /// The codebook alone, a `.qdc`.
+    fn codebook(&self, origin: &str) -> String {
+        let mut out = format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\" origin=\"{}\">\n",
+            esc(origin)
+        );
+        self.codes_xml(&mut out, "  ");
+        out.push_str("</CodeBook>\n");
+        out
+    }
+
+    /// `project.qde`.
+    fn project(&self, name: &str, origin: &str) -> String {
+        let mut out = format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"{}\" origin=\"{}\">\n",
+            esc(name),
+            esc(origin)
+        );
+        if !self.codes.is_empty() {
+            out.push_str("  <CodeBook>\n");
+            self.codes_xml(&mut out, "    ");
+            out.push_str("  </CodeBook>\n");
+        }
+        if !self.sources.is_empty() {
+            out.push_str("  <Cases>\n");
+            for s in &self.sources {
+                out.push_str(&format!(
+                    "    <Case guid=\"{}\" name=\"{}\">\n",
+                    s.case_guid,
+                    esc(&s.name)
+                ));
+                if let Some(role) = &s.role {
+                    out.push_str(&format!("      <Description>{}</Description>\n", esc(role)));
+                }
+                out.push_str(&format!("      <SourceRef targetGUID=\"{}\"/>\n", s.guid));
+                out.push_str("    </Case>\n");
+            }
+            out.push_str("  </Cases>\n  <Sources>\n");
+            for s in &self.sources {
+                out.push_str(&format!(
+                    "    <TextSource guid=\"{}\" name=\"{}\" plainTextPath=\"internal://{}.txt\">\n",
+                    s.guid,
+                    esc(&s.name),
+                    s.guid
+                ));
+                for sel in &s.selections {
+                    out.push_str(&format!(
+                        "      <PlainTextSelection guid=\"{}\" name=\"{}\" startPosition=\"{}\" endPosition=\"{}\">\n",
+                        sel.guid,
+                        esc(&sel.name),
+                        sel.start,
+                        sel.end
+                    ));
+                    for code in &sel.codes {
+                        out.push_str(&format!(
+                            "        <Coding guid=\"{}\">\n          <CodeRef targetGUID=\"{code}\"/>\n        </Coding>\n",
+                            guid("coding", &format!("{}/{code}", sel.guid))
+                        ));
+                    }
+                    out.push_str("      </PlainTextSelection>\n");
+                }
+                out.push_str("    </TextSource>\n");
+            }
+            out.push_str("  </Sources>\n");
+        }
+        out.push_str("</Project>\n");
+        out
+    }
+}
+
+/// What `companion` says it is, in `origin`.
+fn origin() -> String {
+    format!("companion {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The codebook of `site` as a `.qdc` file.
+pub(crate) fn codebook(site: &Site) -> Vec<u8> {
+    Project::of(site).codebook(&origin()).into_bytes()
+}
+
+/// The analysis of `site` as a `.qdpx` file (a zip), the project named
+/// `name`.
+pub(crate) fn qdpx(site: &Site, name: &str) -> std::io::Result<Vec<u8>> {
+    let project = Project::of(site);
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    // Fixed dates and permissions: the same site, the same bytes.
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    let to_io = |e: zip::result::ZipError| std::io::Error::other(e.to_string());
+    zip.start_file("project.qde", options).map_err(to_io)?;
+    zip.write_all(project.project(name, &origin()).as_bytes())?;
+    for s in &project.sources {
+        zip.start_file(format!("sources/{}.txt", s.guid), options)
+            .map_err(to_io)?;
+        zip.write_all(s.text.as_bytes())?;
+    }
+    Ok(zip.finish().map_err(to_io)?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guids_are_stable_uuids() {
+        let g = guid("tension", "power");
+        assert_eq!(g, guid("tension", "power"));
+        assert_ne!(g, guid("pole", "power"));
+        assert_eq!(g.len(), 36);
+        assert_eq!(g.matches('-').count(), 4);
+    }
+
+    #[test]
+    fn text_is_escaped_for_xml() {
+        assert_eq!(esc("a < b & \"c\"\u{1}"), "a &lt; b &amp; &quot;c&quot;");
+    }
+}
