@@ -76,6 +76,20 @@ pub enum Command {
     },
     /// List the bundled citation styles, their class and whether a site can use them
     Styles,
+    /// Read a REFI-QDA codebook (`.qdc`) into tension notes: a code with two
+    /// sub-codes becomes a tension with those poles; nothing is overwritten
+    Import {
+        /// `qdc`: a codebook, as Taguette and other QDA software export it
+        format: ImportFormat,
+        /// The file to read
+        file: PathBuf,
+        /// The level of tensions whose parent code names none
+        #[arg(long, value_enum, default_value = "experienced")]
+        level: LevelArg,
+        /// Print what would be written, and write nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Write the analysis for qualitative data analysis software (REFI-QDA):
     /// tensions as codes with their poles, participants as cases, quotes as
     /// coded selections
@@ -100,6 +114,21 @@ pub enum ExportFormat {
     Qdpx,
     /// A REFI-QDA codebook
     Qdc,
+}
+
+/// What `companion import` reads.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ImportFormat {
+    /// A REFI-QDA codebook
+    Qdc,
+}
+
+/// A tension level, for `import --level`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum LevelArg {
+    Experienced,
+    Inherent,
+    Management,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -155,6 +184,42 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             return Ok(ExitCode::SUCCESS);
         }
         Command::Export { format, file } => return export(&opts, format, &file, cli.quiet),
+        Command::Import {
+            format: ImportFormat::Qdc,
+            file,
+            level,
+            dry_run,
+        } => {
+            let level = match level {
+                LevelArg::Experienced => crate::model::Level::Experienced,
+                LevelArg::Inherent => crate::model::Level::Inherent,
+                LevelArg::Management => crate::model::Level::Management,
+            };
+            let plan = crate::qda::import_codebook(&opts.root, &file, level)?;
+            if !dry_run {
+                for (rel, text) in &plan.write {
+                    let path = opts.root.join(rel);
+                    if let Some(dir) = path.parent() {
+                        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+                    }
+                    // `create_new`: a note that appeared meanwhile is not overwritten.
+                    let mut f = std::fs::OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .open(&path)
+                        .map_err(|e| Error::io(&path, e))?;
+                    f.write_all(text.as_bytes())
+                        .map_err(|e| Error::io(&path, e))?;
+                }
+            }
+            if !cli.quiet || dry_run {
+                print!(
+                    "{}",
+                    plan.report(if dry_run { "would write" } else { "wrote" })
+                );
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Clean { output } => {
             opts.output = output;
             let config = build::load_config(&opts)?;

@@ -68,7 +68,7 @@ fn the_shipped_analysis_exports_as_a_project_and_a_codebook() {
             .find(&format!("name=\"{tension}\" isCodable=\"true\">"))
             .expect(tension);
         let code = &codebook[at..];
-        let code = &code[..code.find("\n      </Code>").unwrap()];
+        let code = &code[..code.find("\n        </Code>").unwrap()];
         for pole in poles {
             assert!(
                 code.contains(&format!("name=\"{pole}\" isCodable=\"true\"/>")),
@@ -132,9 +132,10 @@ fn the_shipped_analysis_exports_as_a_project_and_a_codebook() {
     assert!(codebook.contains("<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\""));
     assert_eq!(
         codebook.matches("<Code ").count(),
-        15,
-        "5 tensions and 10 poles"
+        18,
+        "3 levels, 5 tensions and 10 poles"
     );
+    assert!(codebook.contains("name=\"Experienced tensions\" isCodable=\"false\""));
 }
 
 #[test]
@@ -178,4 +179,99 @@ fn the_exported_project_is_valid_against_the_refi_qda_schema() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("validates"), "{stderr}");
+}
+
+/// A codebook exported from one companion imports into another as its
+/// tension notes (titles, poles, levels, summaries), and the import writes
+/// nothing that exists and lists what it did not map.
+#[test]
+fn a_codebook_imports_as_tension_notes() {
+    let shipped = shipped_project();
+    let qdc = shipped.path().join("companion.qdc");
+    assert_eq!(
+        run(shipped.path(), &["export", "qdc", qdc.to_str().unwrap()]).code,
+        0
+    );
+    let dir = crate::common::project(&[
+        ("book.toml", crate::common::BOOK),
+        ("content/index.md", "---\ntitle: Home\n---\n"),
+        (
+            "content/tensions/power.md",
+            "---\ntitle: Mine\nkind: tension\npoles: [a, b]\nlevel: inherent\n---\nMy own words.\n",
+        ),
+    ]);
+    let dry = run(
+        dir.path(),
+        &["import", "qdc", qdc.to_str().unwrap(), "--dry-run"],
+    );
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(
+        dry.stdout
+            .contains("would write content/tensions/agency-dependency.md"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        !dir.path()
+            .join("content/tensions/agency-dependency.md")
+            .exists(),
+        "a dry run writes nothing"
+    );
+    let r = run(dir.path(), &["import", "qdc", qdc.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("skipped content/tensions/the-power-tension.md")
+            || r.stdout
+                .contains("wrote content/tensions/the-power-tension.md"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        read(&dir.path().join("content/tensions/power.md")),
+        "---\ntitle: Mine\nkind: tension\npoles: [a, b]\nlevel: inherent\n---\nMy own words.\n",
+        "untouched"
+    );
+    let ad = read(&dir.path().join("content/tensions/agency-dependency.md"));
+    assert!(ad.starts_with("---\ntitle: \"Agency/Dependency\"\nkind: tension\npoles: [\"agency\", \"dependency\"]\nlevel: experienced\n"), "{ad}");
+    let ud = read(&dir.path().join("content/tensions/unity-diversity.md"));
+    assert!(
+        ud.contains("level: inherent"),
+        "the level from its group: {ud}"
+    );
+    // The imported notes build.
+    let build = run(dir.path(), &["build"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    // A second import writes nothing new.
+    let again = run(dir.path(), &["import", "qdc", qdc.to_str().unwrap()]);
+    assert!(!again.stdout.contains("wrote "), "{}", again.stdout);
+    assert!(again
+        .stdout
+        .contains("skipped content/tensions/agency-dependency.md"));
+}
+
+#[test]
+fn a_broken_codebook_is_an_error_at_its_place() {
+    let dir = crate::common::project(&[
+        ("book.toml", crate::common::BOOK),
+        ("content/index.md", "---\ntitle: Home\n---\n"),
+        (
+            "bad.qdc",
+            "<CodeBook>\n<Codes>\n<Code name=\"x\">\n</Codes>\n</CodeBook>\n",
+        ),
+    ]);
+    let r = run(
+        dir.path(),
+        &[
+            "import",
+            "qdc",
+            dir.path().join("bad.qdc").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("bad.qdc:4:"), "{}", r.stderr);
+    assert!(
+        !dir.path().join("content/tensions").exists(),
+        "nothing written"
+    );
 }

@@ -1,7 +1,7 @@
-//! REFI-QDA export: the companion's analysis for qualitative data analysis
-//! software (NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette's codebook).
+//! Export: the companion's analysis for qualitative data analysis software.
 //!
-//! - tensions are codes, their poles sub-codes;
+//! - tensions are codes, their poles sub-codes, grouped under a code for
+//!   their level ("Experienced tensions"), which `import` reads back;
 //! - participants are cases;
 //! - each participant's quotes are the coded selections of one text source
 //!   (their quotes one after the other, a blank line apart), coded with
@@ -49,6 +49,8 @@ fn esc(s: &str) -> String {
 struct Code {
     guid: String,
     name: String,
+    /// False for a level's group, which codes nothing itself.
+    codable: bool,
     description: Option<String>,
     children: Vec<Code>,
 }
@@ -84,28 +86,51 @@ impl Project {
     fn of(site: &Site) -> Project {
         let qual = &site.qual;
         let id_of = |page: usize| site.pages[page].id.as_str();
-        let codes = qual
-            .tensions
-            .iter()
-            .map(|t| {
-                let front = &site.pages[t.page].page.front;
-                Code {
-                    guid: guid("tension", id_of(t.page)),
-                    name: front.title.clone(),
-                    description: front.summary.clone(),
-                    children: t
-                        .poles
-                        .iter()
-                        .map(|pole| Code {
-                            guid: guid("pole", &format!("{}/{pole}", id_of(t.page))),
-                            name: pole.clone(),
-                            description: None,
-                            children: Vec::new(),
-                        })
-                        .collect(),
+        // Tensions come by level: each level is a group.
+        let mut codes: Vec<Code> = Vec::new();
+        for t in &qual.tensions {
+            let front = &site.pages[t.page].page.front;
+            let tension = Code {
+                guid: guid("tension", id_of(t.page)),
+                name: front.title.clone(),
+                codable: true,
+                description: front.summary.clone(),
+                children: t
+                    .poles
+                    .iter()
+                    .map(|pole| Code {
+                        guid: guid("pole", &format!("{}/{pole}", id_of(t.page))),
+                        name: pole.clone(),
+                        codable: true,
+                        description: None,
+                        children: Vec::new(),
+                    })
+                    .collect(),
+            };
+            let group = match t.level {
+                Some(level) => {
+                    let name = level.name();
+                    let mut title: String = name[..1].to_uppercase();
+                    title.push_str(&name[1..]);
+                    format!("{title} tensions")
                 }
-            })
-            .collect();
+                None => "Tensions".to_string(),
+            };
+            if codes.last().is_none_or(|c| c.name != group) {
+                codes.push(Code {
+                    guid: guid("level", &group),
+                    name: group,
+                    codable: false,
+                    description: None,
+                    children: Vec::new(),
+                });
+            }
+            codes
+                .last_mut()
+                .expect("just pushed")
+                .children
+                .push(tension);
+        }
         let sources = qual
             .participants
             .iter()
@@ -160,9 +185,10 @@ impl Project {
     fn codes_xml(&self, out: &mut String, indent: &str) {
         fn code(out: &mut String, c: &Code, indent: &str) {
             out.push_str(&format!(
-                "{indent}<Code guid=\"{}\" name=\"{}\" isCodable=\"true\"",
+                "{indent}<Code guid=\"{}\" name=\"{}\" isCodable=\"{}\"",
                 c.guid,
-                esc(&c.name)
+                esc(&c.name),
+                c.codable
             ));
             if c.description.is_none() && c.children.is_empty() {
                 out.push_str("/>\n");

@@ -1,0 +1,10 @@
+//! REFI-QDA, the exchange format of qualitative data analysis software
+//! (NVivo, ATLAS.ti, MAXQDA, QualCoder; Taguette's codebooks): `export`
+//! writes a companion's analysis as a project or a codebook, `import`
+//! reads a codebook's codes into tension notes.
+
+mod export;
+mod import;
+
+pub(crate) use export::{codebook, qdpx};
+pub(crate) use import::import_codebook;
