@@ -6,6 +6,11 @@
 //! after one (`Experienced tensions`), else from `--level`. Every other code
 //! is listed for the researcher to map by hand. A note that exists is never
 //! overwritten: it is listed as skipped.
+//!
+//! Taguette (1.5) writes its codebook flat, each tag a code named by its
+//! path (`Agency/Dependency.agency`: hierarchy by full stops) and without
+//! descriptions; a flat codebook whose names hold full stops is read as
+//! that tree.
 
 use std::path::{Path, PathBuf};
 
@@ -76,11 +81,61 @@ pub(crate) fn import_codebook(root: &Path, file: &Path, level: Level) -> Result<
             pos.col
         ))
     })?;
+    let codes = if codes.iter().all(|c| c.children.is_empty())
+        && codes.iter().any(|c| c.name.contains('.'))
+    {
+        tree_of_paths(codes)
+    } else {
+        codes
+    };
     let mut plan = Plan::default();
     for code in &codes {
         plan_code(root, code, None, level, &mut plan);
     }
     Ok(plan)
+}
+
+/// A flat list of codes named by path (`a.b.c`) as a tree; a path's
+/// missing parents become codes of their own (without a GUID).
+fn tree_of_paths(codes: Vec<Code>) -> Vec<Code> {
+    let mut top: Vec<Code> = Vec::new();
+    for code in codes {
+        let parts: Vec<String> = code
+            .name
+            .split('.')
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect();
+        let Some((leaf, parents)) = parts.split_last() else {
+            continue;
+        };
+        let mut level = &mut top;
+        for part in parents {
+            let at = match level.iter().position(|c| &c.name == part) {
+                Some(at) => at,
+                None => {
+                    level.push(Code {
+                        name: part.clone(),
+                        ..Code::default()
+                    });
+                    level.len() - 1
+                }
+            };
+            level = &mut level[at].children;
+        }
+        match level.iter_mut().find(|c| &c.name == leaf) {
+            // A parent met first as a path's prefix, now with its own code.
+            Some(existing) => {
+                existing.guid = code.guid;
+                existing.description = code.description;
+            }
+            None => level.push(Code {
+                name: leaf.clone(),
+                ..code
+            }),
+        }
+    }
+    top
 }
 
 /// The level a code's name stands for (`Experienced tensions`).
@@ -294,6 +349,19 @@ mod tests {
         );
         assert_eq!(plan.unmapped.len(), 1);
         assert!(plan.unmapped[0].starts_with("`Funding` (no sub-codes"));
+    }
+
+    #[test]
+    fn taguette_paths_are_a_tree() {
+        let flat = parse(r#"<CodeBook><Codes><Code guid="1" name="interesting" isCodable="true"/><Code guid="2" name="Agency/Dependency.agency" isCodable="true"/><Code guid="3" name="Agency/Dependency.dependency" isCodable="true"/><Code guid="4" name="Management.Power.within" isCodable="true"/><Code guid="5" name="Management.Power.challenging" isCodable="true"/></Codes></CodeBook>"#).unwrap();
+        let tree = tree_of_paths(flat);
+        let names: Vec<&str> = tree.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["interesting", "Agency/Dependency", "Management"]);
+        assert!(is_tension(&tree[1]));
+        assert_eq!(tree[1].children[1].name, "dependency");
+        assert_eq!(tree[1].children[1].guid, "3");
+        assert!(is_tension(&tree[2].children[0]));
+        assert_eq!(level_named(&tree[2].name), Some(Level::Management));
     }
 
     #[test]

@@ -275,3 +275,51 @@ fn a_broken_codebook_is_an_error_at_its_place() {
         "nothing written"
     );
 }
+
+/// A real Taguette (PyPI taguette 1.5.2), driven over HTTP on 127.0.0.1 by
+/// `tests/tools/taguette_codebook.py`, exports its tags as a codebook; the
+/// import reads Taguette's dotted tag paths as the tree they stand for.
+#[test]
+#[ignore = "needs taguette (pip install taguette==1.5.2) and python3"]
+fn a_codebook_from_a_running_taguette_imports_as_tensions() {
+    let dir = crate::common::project(&[
+        ("book.toml", crate::common::BOOK),
+        ("content/index.md", "---\ntitle: Home\n---\n"),
+    ]);
+    let qdc = dir.path().join("taguette.qdc");
+    let script = crate::common::repo().join("tests/tools/taguette_codebook.py");
+    let status = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(&qdc)
+        .args([
+            "Agency/Dependency.agency",
+            "Agency/Dependency.dependency",
+            "Funding",
+            "Management.Power.within",
+            "Management.Power.challenging",
+        ])
+        .status()
+        .expect("python3 runs");
+    assert!(status.success(), "the Taguette driver failed");
+    let codebook = read(&qdc);
+    assert!(codebook.contains("origin=\"Taguette 1.5.2\""), "{codebook}");
+    let r = run(dir.path(), &["import", "qdc", qdc.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ad = read(&dir.path().join("content/tensions/agency-dependency.md"));
+    assert!(
+        ad.contains("poles: [\"agency\", \"dependency\"]\nlevel: experienced"),
+        "{ad}"
+    );
+    let power = read(&dir.path().join("content/tensions/power.md"));
+    assert!(
+        power.contains("poles: [\"within\", \"challenging\"]\nlevel: management"),
+        "{power}"
+    );
+    assert!(r.stdout.contains("not imported: `Funding`"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("not imported: `interesting`"),
+        "Taguette's default tag: {}",
+        r.stdout
+    );
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+}
