@@ -28,21 +28,11 @@ fn guid(kind: &str, id: &str) -> String {
         .to_string()
 }
 
-/// XML text and attribute values.
+/// XML text and attribute values: HTML's escaping, less the control
+/// characters XML 1.0 cannot carry.
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            // XML 1.0 cannot carry most control characters.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
+    let allowed = |c: &char| (*c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r');
+    crate::html::escape(&s.chars().filter(allowed).collect::<String>())
 }
 
 /// A code: a tension or one of its poles.
@@ -329,6 +319,9 @@ mod tests {
 
     #[test]
     fn text_is_escaped_for_xml() {
-        assert_eq!(esc("a < b & \"c\"\u{1}"), "a &lt; b &amp; &quot;c&quot;");
+        assert_eq!(
+            esc("a < b & \"c\" 'd'\u{1}"),
+            "a &lt; b &amp; &quot;c&quot; &#39;d&#39;"
+        );
     }
 }
