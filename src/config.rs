@@ -27,6 +27,28 @@ pub struct Config {
     pub paper: Option<Paper>,
     #[serde(default)]
     pub ethics: Ethics,
+    /// How `companion import qdpx` maps a coding project onto notes.
+    #[serde(default)]
+    pub import: Import,
+}
+
+/// `[import]`: the map from a REFI-QDA project's cases and codes to
+/// participants and tensions (also the shape of an `--codes` file).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Import {
+    /// Case or source name (or GUID) → participant id. Names that identify
+    /// someone belong in an `--codes` file kept out of the repository, not
+    /// here: the ethics guard reads `book.toml`.
+    #[serde(default)]
+    pub speakers: std::collections::BTreeMap<String, String>,
+    /// Code name, path (`Parent.Child`) or GUID → `tension` or
+    /// `tension/pole`.
+    #[serde(default)]
+    pub codes: std::collections::BTreeMap<String, String>,
+    /// Only selections carrying this code (name, path or GUID) are imported.
+    #[serde(default)]
+    pub only: Option<String>,
 }
 
 /// What must never be published.

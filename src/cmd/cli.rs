@@ -76,16 +76,27 @@ pub enum Command {
     },
     /// List the bundled citation styles, their class and whether a site can use them
     Styles,
-    /// Read a REFI-QDA codebook (`.qdc`) into tension notes: a code with two
-    /// sub-codes becomes a tension with those poles; nothing is overwritten
+    /// Read a REFI-QDA project (`.qdpx`) into quote notes, or a codebook
+    /// (`.qdc`) into tension notes: a code with two sub-codes becomes a
+    /// tension with those poles; nothing a researcher wrote is overwritten
     Import {
-        /// `qdc`: a codebook, as Taguette and other QDA software export it
+        /// `qdpx`: a whole project (NVivo, ATLAS.ti, MAXQDA, QualCoder…);
+        /// `qdc`: a codebook, as Taguette and the others export it
         format: ImportFormat,
         /// The file to read
         file: PathBuf,
-        /// The level of tensions whose parent code names none
+        /// The level of new tensions whose parent code names none
         #[arg(long, value_enum, default_value = "experienced")]
         level: LevelArg,
+        /// A TOML file mapping cases to participants and codes to tensions
+        /// (`[speakers]`, `[codes]`, as `[import]` in book.toml); keep it
+        /// out of the repository when it holds real names (qdpx only)
+        #[arg(long, value_name = "MAP")]
+        codes: Option<PathBuf>,
+        /// Import only the selections carrying this code, such as `publish`
+        /// (qdpx only)
+        #[arg(long, value_name = "CODE")]
+        only: Option<String>,
         /// Print what would be written, and write nothing
         #[arg(long)]
         dry_run: bool,
@@ -119,7 +130,9 @@ pub enum ExportFormat {
 /// What `companion import` reads.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum ImportFormat {
-    /// A REFI-QDA codebook
+    /// A REFI-QDA project: coded selections become quote notes
+    Qdpx,
+    /// A REFI-QDA codebook: codes become tension notes
     Qdc,
 }
 
@@ -185,9 +198,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Export { format, file } => return export(&opts, format, &file, cli.quiet),
         Command::Import {
-            format: ImportFormat::Qdc,
+            format,
             file,
             level,
+            codes,
+            only,
             dry_run,
         } => {
             let level = match level {
@@ -195,22 +210,38 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 LevelArg::Inherent => crate::model::Level::Inherent,
                 LevelArg::Management => crate::model::Level::Management,
             };
-            let plan = crate::qda::import_codebook(&opts.root, &file, level)?;
-            if !dry_run {
-                for (rel, text) in &plan.write {
-                    let path = opts.root.join(rel);
-                    if let Some(dir) = path.parent() {
-                        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            let plan = match format {
+                ImportFormat::Qdc => {
+                    if codes.is_some() || only.is_some() {
+                        return Err(Error::Config(
+                            "error: --codes and --only are for `import qdpx`; a codebook has no selections".into(),
+                        ));
                     }
-                    // `create_new`: a note that appeared meanwhile is not overwritten.
-                    let mut f = std::fs::OpenOptions::new()
-                        .write(true)
-                        .create_new(true)
-                        .open(&path)
-                        .map_err(|e| Error::io(&path, e))?;
-                    f.write_all(text.as_bytes())
-                        .map_err(|e| Error::io(&path, e))?;
+                    crate::qda::import_codebook(&opts.root, &file, level)?
                 }
+                ImportFormat::Qdpx => {
+                    let config = build::load_config(&opts)?;
+                    let request = crate::qda::Request::new(&config, codes.as_deref(), only, level)?;
+                    match crate::qda::import_project(&opts.root, &file, &request)? {
+                        Ok(plan) => plan,
+                        Err(mut diagnostics) => {
+                            diagnostic::sort(&mut diagnostics);
+                            let mut err = std::io::stderr().lock();
+                            for d in &diagnostics {
+                                let _ = writeln!(err, "{d}");
+                            }
+                            let _ = writeln!(
+                                err,
+                                "{}",
+                                diagnostic::failure_summary(&diagnostics, "import")
+                            );
+                            return Ok(ExitCode::from(1));
+                        }
+                    }
+                }
+            };
+            if !dry_run {
+                write_plan(&opts.root, &plan)?;
             }
             if !cli.quiet || dry_run {
                 print!(
@@ -278,6 +309,29 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes an import's plan: new notes only where none exists (a note that
+/// appeared meanwhile is not overwritten), updates over the import's own.
+fn write_plan(root: &std::path::Path, plan: &crate::qda::Plan) -> Result<(), Error> {
+    for (rel, text) in &plan.write {
+        let path = root.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        f.write_all(text.as_bytes())
+            .map_err(|e| Error::io(&path, e))?;
+    }
+    for (rel, text) in &plan.update {
+        let path = root.join(rel);
+        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
+}
+
 /// `companion export`: checks the project like `check`, then writes the
 /// analysis to `file`.
 fn export(
@@ -304,7 +358,11 @@ fn export(
     let bytes = match format {
         ExportFormat::Qdc => crate::qda::codebook(site),
         ExportFormat::Qdpx => {
-            crate::qda::qdpx(site, &config.site.title).map_err(|e| Error::io(file, e))?
+            crate::qda::qdpx(
+                site,
+                &config.site.title,
+                config.site.author.as_deref().unwrap_or("companion"),
+            ).map_err(|e| Error::io(file, e))?
         }
     };
     std::fs::write(file, bytes).map_err(|e| Error::io(file, e))?;

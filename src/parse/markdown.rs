@@ -106,7 +106,7 @@ pub fn parse_page(file: &SourceFile) -> (Page, Vec<Diagnostic>) {
 
 /// The kind of a note that names none: `reference` in
 /// `content/references/`, else `note`.
-fn default_kind(rel: &str) -> Kind {
+pub(crate) fn default_kind(rel: &str) -> Kind {
     if rel.starts_with("references/") && rel != "references/index.md" {
         Kind::Reference
     } else {

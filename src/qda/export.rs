@@ -19,10 +19,11 @@ use std::io::Write;
 use crate::model::Site;
 
 /// The namespace companion's GUIDs are derived in.
-const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x5a1d_2c0e_8b7f_4e0a_9c3d_6f21_b4e8_0d17);
+pub(super) const NAMESPACE: uuid::Uuid =
+    uuid::Uuid::from_u128(0x5a1d_2c0e_8b7f_4e0a_9c3d_6f21_b4e8_0d17);
 
 /// A stable GUID for the item `kind`/`id`.
-fn guid(kind: &str, id: &str) -> String {
+pub(super) fn guid(kind: &str, id: &str) -> String {
     uuid::Uuid::new_v5(&NAMESPACE, format!("{kind}/{id}").as_bytes())
         .hyphenated()
         .to_string()
@@ -64,6 +65,8 @@ struct Selection {
     start: usize,
     end: usize,
     codes: Vec<String>,
+    /// The quote's other front matter, for `import` to restore.
+    description: String,
 }
 
 /// The analysis of `site`, ready to write.
@@ -132,7 +135,8 @@ impl Project {
                 for &q in &p.quotes {
                     let quote = &qual.quotes[q];
                     let page = &site.pages[quote.page].page;
-                    let words = page.source[page.body_start..].trim();
+                    let plain = plain_text(&page.source[page.body_start..]);
+                    let words = plain.as_str();
                     if !text.is_empty() {
                         text.push_str("\n\n");
                         at += 2;
@@ -156,6 +160,7 @@ impl Project {
                         start: at,
                         end: at + len,
                         codes,
+                        description: carried(id_of(quote.page), &page.source),
                     });
                     at += len;
                 }
@@ -214,12 +219,14 @@ impl Project {
         out
     }
 
-    /// `project.qde`.
-    fn project(&self, name: &str, origin: &str) -> String {
+    /// `project.qde`, its selections and codings made by `user`.
+    fn project(&self, name: &str, origin: &str, user: &str) -> String {
+        let user_guid = guid("user", user);
         let mut out = format!(
-            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"{}\" origin=\"{}\">\n",
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"{}\" origin=\"{}\">\n  <Users>\n    <User guid=\"{user_guid}\" name=\"{}\"/>\n  </Users>\n",
             esc(name),
-            esc(origin)
+            esc(origin),
+            esc(user)
         );
         if !self.codes.is_empty() {
             out.push_str("  <CodeBook>\n");
@@ -250,15 +257,19 @@ impl Project {
                 ));
                 for sel in &s.selections {
                     out.push_str(&format!(
-                        "      <PlainTextSelection guid=\"{}\" name=\"{}\" startPosition=\"{}\" endPosition=\"{}\">\n",
+                        "      <PlainTextSelection guid=\"{}\" name=\"{}\" startPosition=\"{}\" endPosition=\"{}\" creatingUser=\"{user_guid}\">\n",
                         sel.guid,
                         esc(&sel.name),
                         sel.start,
                         sel.end
                     ));
+                    out.push_str(&format!(
+                        "        <Description>{}</Description>\n",
+                        esc(&sel.description)
+                    ));
                     for code in &sel.codes {
                         out.push_str(&format!(
-                            "        <Coding guid=\"{}\">\n          <CodeRef targetGUID=\"{code}\"/>\n        </Coding>\n",
+                            "        <Coding guid=\"{}\" creatingUser=\"{user_guid}\">\n          <CodeRef targetGUID=\"{code}\"/>\n        </Coding>\n",
                             guid("coding", &format!("{}/{code}", sel.guid))
                         ));
                     }
@@ -273,6 +284,47 @@ impl Project {
     }
 }
 
+/// A quote's words as plain text: what its Markdown shows, paragraphs a
+/// blank line apart, without the markup.
+fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut out = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push('\n'),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                out.push_str("\n\n")
+            }
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+/// The front matter of a quote that its codes and name do not carry (its
+/// id, section, metaphor…), as YAML under `companion:`, so that `import`
+/// restores the same note. Co-authors see it as the selection's memo.
+fn carried(id: &str, source: &str) -> String {
+    let mut m = serde_yaml::Mapping::new();
+    m.insert("id".into(), id.into());
+    if let Ok(Some(split)) = crate::parse::frontmatter::split(source) {
+        if let Ok(serde_yaml::Value::Mapping(front)) = serde_yaml::from_str(split.yaml) {
+            for (k, v) in front {
+                let skip = k.as_str().is_some_and(|k| {
+                    ["id", "title", "kind", "speaker", "tensions", "pole"].contains(&k)
+                });
+                if !skip {
+                    m.insert(k, v);
+                }
+            }
+        }
+    }
+    let mut top = serde_yaml::Mapping::new();
+    top.insert("companion".into(), serde_yaml::Value::Mapping(m));
+    serde_yaml::to_string(&top).unwrap_or_default()
+}
+
 /// What `companion` says it is, in `origin`.
 fn origin() -> String {
     format!("companion {}", env!("CARGO_PKG_VERSION"))
@@ -284,8 +336,8 @@ pub(crate) fn codebook(site: &Site) -> Vec<u8> {
 }
 
 /// The analysis of `site` as a `.qdpx` file (a zip), the project named
-/// `name`.
-pub(crate) fn qdpx(site: &Site, name: &str) -> std::io::Result<Vec<u8>> {
+/// `name`, its codings made by the user `user` (the site's author).
+pub(crate) fn qdpx(site: &Site, name: &str, user: &str) -> std::io::Result<Vec<u8>> {
     let project = Project::of(site);
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     // Fixed dates and permissions: the same site, the same bytes.
@@ -295,7 +347,7 @@ pub(crate) fn qdpx(site: &Site, name: &str) -> std::io::Result<Vec<u8>> {
         .unix_permissions(0o644);
     let to_io = |e: zip::result::ZipError| std::io::Error::other(e.to_string());
     zip.start_file("project.qde", options).map_err(to_io)?;
-    zip.write_all(project.project(name, &origin()).as_bytes())?;
+    zip.write_all(project.project(name, &origin(), user).as_bytes())?;
     for s in &project.sources {
         zip.start_file(format!("sources/{}.txt", s.guid), options)
             .map_err(to_io)?;

@@ -23,21 +23,31 @@ use crate::urls;
 
 /// A code as the codebook has it.
 #[derive(Debug, Default)]
-struct Code {
-    guid: String,
-    name: String,
-    description: Option<String>,
-    children: Vec<Code>,
+pub(super) struct Code {
+    pub guid: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub children: Vec<Code>,
+    /// Byte offset of its `<Code>` element.
+    pub at: usize,
 }
 
 /// What an import does, or would do with `--dry-run`.
 #[derive(Debug, Default)]
 pub(crate) struct Plan {
+    /// What the import found out (such as how positions are counted).
+    pub notes: Vec<String>,
     /// New notes: path (relative to the project) and text.
     pub write: Vec<(PathBuf, String)>,
-    /// Notes that exist already, left as they are.
-    pub skip: Vec<PathBuf>,
-    /// Codes that are not tensions, with why.
+    /// Notes the import wrote earlier, unedited since, whose selection
+    /// changed: rewritten.
+    pub update: Vec<(PathBuf, String)>,
+    /// Notes the import wrote earlier that would not change.
+    pub unchanged: Vec<PathBuf>,
+    /// Notes that exist already, left as they are, with why.
+    pub skip: Vec<(PathBuf, String)>,
+    /// What was not imported (codes that are no tension, selections
+    /// without one), with why.
     pub unmapped: Vec<String>,
 }
 
@@ -45,14 +55,32 @@ impl Plan {
     /// The plan, a line each, as `verb` (`wrote`, `would write`) says.
     pub(crate) fn report(&self, verb: &str) -> String {
         let mut out = String::new();
+        for note in &self.notes {
+            out.push_str(&format!("{note}\n"));
+        }
         for (path, _) in &self.write {
             out.push_str(&format!("{verb} {}\n", path.display()));
         }
-        for path in &self.skip {
+        let updated = if verb == "wrote" {
+            "updated"
+        } else {
+            "would update"
+        };
+        for (path, _) in &self.update {
             out.push_str(&format!(
-                "skipped {} (it exists; nothing overwritten)\n",
+                "{updated} {} (written by an earlier import, its selection changed)\n",
                 path.display()
             ));
+        }
+        if !self.unchanged.is_empty() {
+            out.push_str(&format!(
+                "unchanged: {} note{} from an earlier import\n",
+                self.unchanged.len(),
+                if self.unchanged.len() == 1 { "" } else { "s" }
+            ));
+        }
+        for (path, why) in &self.skip {
+            out.push_str(&format!("skipped {} ({why})\n", path.display()));
         }
         for why in &self.unmapped {
             out.push_str(&format!("not imported: {why}\n"));
@@ -97,7 +125,7 @@ pub(crate) fn import_codebook(root: &Path, file: &Path, level: Level) -> Result<
 
 /// A flat list of codes named by path (`a.b.c`) as a tree; a path's
 /// missing parents become codes of their own (without a GUID).
-fn tree_of_paths(codes: Vec<Code>) -> Vec<Code> {
+pub(super) fn tree_of_paths(codes: Vec<Code>) -> Vec<Code> {
     let mut top: Vec<Code> = Vec::new();
     for code in codes {
         let parts: Vec<String> = code
@@ -139,7 +167,7 @@ fn tree_of_paths(codes: Vec<Code>) -> Vec<Code> {
 }
 
 /// The level a code's name stands for (`Experienced tensions`).
-fn level_named(name: &str) -> Option<Level> {
+pub(super) fn level_named(name: &str) -> Option<Level> {
     let lower = name.to_lowercase();
     Level::ALL
         .iter()
@@ -147,7 +175,7 @@ fn level_named(name: &str) -> Option<Level> {
         .map(|&(_, l)| l)
 }
 
-fn is_tension(code: &Code) -> bool {
+pub(super) fn is_tension(code: &Code) -> bool {
     code.children.len() == 2 && code.children.iter().all(|c| c.children.is_empty())
 }
 
@@ -159,7 +187,8 @@ fn plan_code(root: &Path, code: &Code, parent: Option<Level>, level: Level, plan
             plan.unmapped
                 .push(format!("`{}` (its name makes no file name)", code.name));
         } else if root.join(&rel).exists() || plan.write.iter().any(|(p, _)| *p == rel) {
-            plan.skip.push(rel);
+            plan.skip
+                .push((rel, "it exists; nothing overwritten".into()));
         } else {
             plan.write.push((rel, note(code, parent.unwrap_or(level))));
         }
@@ -180,7 +209,7 @@ fn plan_code(root: &Path, code: &Code, parent: Option<Level>, level: Level, plan
 }
 
 /// A YAML string, double-quoted.
-fn quoted(s: &str) -> String {
+pub(super) fn quoted(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
@@ -196,7 +225,7 @@ fn quoted(s: &str) -> String {
 }
 
 /// The tension note for `code`.
-fn note(code: &Code, level: Level) -> String {
+pub(super) fn note(code: &Code, level: Level) -> String {
     let poles: Vec<String> = code.children.iter().map(|c| quoted(&c.name)).collect();
     let mut out = format!(
         "---\ntitle: {}\nkind: tension\npoles: [{}]\nlevel: {}\nextra:\n  refi-qda-guid: {}\n---\n",
@@ -215,7 +244,7 @@ fn note(code: &Code, level: Level) -> String {
 
 /// The codes of a codebook (`<CodeBook><Codes>…`) or of a project's
 /// codebook (`<Project><CodeBook><Codes>…`). Errors carry a byte offset.
-fn parse(text: &str) -> std::result::Result<Vec<Code>, (usize, String)> {
+pub(super) fn parse(text: &str) -> std::result::Result<Vec<Code>, (usize, String)> {
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<Code> = Vec::new();
     let mut top: Vec<Code> = Vec::new();
@@ -233,7 +262,10 @@ fn parse(text: &str) -> std::result::Result<Vec<Code>, (usize, String)> {
             ref ev @ (Event::Start(ref e) | Event::Empty(ref e))
                 if e.local_name().as_ref() == b"Code" =>
             {
-                let mut code = Code::default();
+                let mut code = Code {
+                    at,
+                    ..Code::default()
+                };
                 for a in e.attributes() {
                     let a = a.map_err(|err| (at, format!("XML: {err}")))?;
                     let value = a
@@ -269,14 +301,15 @@ fn parse(text: &str) -> std::result::Result<Vec<Code>, (usize, String)> {
             }
             Event::Start(e) if e.local_name().as_ref() == b"Description" => in_description = true,
             Event::End(e) if e.local_name().as_ref() == b"Description" => in_description = false,
-            Event::Text(t) if in_description => {
+            ref ev @ (Event::Text(_) | Event::CData(_) | Event::GeneralRef(_))
+                if in_description =>
+            {
                 if let Some(code) = stack.last_mut() {
-                    let t = t.decode().map_err(|err| (at, format!("XML: {err}")))?;
-                    let t = quick_xml::escape::unescape(&t)
-                        .map_err(|err| (at, format!("XML: {err}")))?;
-                    code.description
-                        .get_or_insert_with(String::new)
-                        .push_str(&t);
+                    super::project::push_text(
+                        ev,
+                        code.description.get_or_insert_with(String::new),
+                        at,
+                    )?;
                 }
             }
             Event::Eof => break,
@@ -304,7 +337,7 @@ mod tests {
   <Codes>
     <Code guid="a" name="Management tensions" isCodable="false">
       <Code guid="b" name="Power &amp; trust" isCodable="true">
-        <Description>Who decides.</Description>
+        <Description>Who &amp; how decides.</Description>
         <Code guid="c" name="within" isCodable="true"/>
         <Code guid="d" name="challenging" isCodable="true"/>
       </Code>
@@ -341,7 +374,7 @@ mod tests {
         );
         assert_eq!(
             plan.write[0].1,
-            "---\ntitle: \"Power & trust\"\nkind: tension\npoles: [\"within\", \"challenging\"]\nlevel: management\nextra:\n  refi-qda-guid: \"b\"\n---\n\nWho decides.\n"
+            "---\ntitle: \"Power & trust\"\nkind: tension\npoles: [\"within\", \"challenging\"]\nlevel: management\nextra:\n  refi-qda-guid: \"b\"\n---\n\nWho & how decides.\n"
         );
         assert!(
             plan.write[1].1.contains("level: experienced"),

