@@ -23,7 +23,7 @@ mod html;
 mod math;
 pub mod model;
 pub mod parse;
-mod qda;
+pub mod qda;
 mod render;
 mod resolve;
 mod timings;

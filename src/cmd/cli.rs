@@ -357,13 +357,12 @@ fn export(
     let site = &prepared.site;
     let bytes = match format {
         ExportFormat::Qdc => crate::qda::codebook(site),
-        ExportFormat::Qdpx => {
-            crate::qda::qdpx(
-                site,
-                &config.site.title,
-                config.site.author.as_deref().unwrap_or("companion"),
-            ).map_err(|e| Error::io(file, e))?
-        }
+        ExportFormat::Qdpx => crate::qda::qdpx(
+            site,
+            &config.site.title,
+            config.site.author.as_deref().unwrap_or("companion"),
+        )
+        .map_err(|e| Error::io(file, e))?,
     };
     std::fs::write(file, bytes).map_err(|e| Error::io(file, e))?;
     if !quiet {

@@ -12,4 +12,6 @@ mod qdpx;
 
 pub(crate) use export::{codebook, qdpx};
 pub(crate) use import::{import_codebook, Plan};
+#[doc(hidden)]
+pub use qdpx::fuzz_plan;
 pub(crate) use qdpx::{import_project, Request};

@@ -683,6 +683,11 @@ pub(crate) fn plan(
 
     // Speakers and quote notes.
     let mut speakers: HashMap<String, String> = HashMap::new();
+    let quote_by_guid: HashMap<&str, &Note> = existing
+        .quotes
+        .iter()
+        .filter_map(|q| Some((q.guid.as_deref()?, q)))
+        .collect();
     let mut quote_ids: BTreeSet<String> = BTreeSet::new();
     for (c, range) in chosen.iter().zip(found) {
         let range = range.expect("checked above");
@@ -746,10 +751,7 @@ pub(crate) fn plan(
             }
         }
         let Some(speaker) = speaker else { continue };
-        let existing_note = existing
-            .quotes
-            .iter()
-            .find(|q| q.guid.as_deref() == Some(sel.guid.as_str()));
+        let existing_note = quote_by_guid.get(sel.guid.as_str());
         let rel = match existing_note {
             Some(note) => note.rel.clone(),
             None => {
@@ -805,6 +807,24 @@ pub(crate) fn plan(
         return fail(errors);
     }
     Ok(plan)
+}
+
+/// The import of the archive `bytes` into the project at `root`, for the
+/// fuzz target: the number of notes it would write, or of its errors.
+#[doc(hidden)]
+pub fn fuzz_plan(
+    root: &Path,
+    bytes: &[u8],
+    never_publish: &[String],
+) -> std::result::Result<usize, usize> {
+    let request = Request {
+        map: Mapping::default(),
+        level: Level::Experienced,
+        names: Names::new(never_publish),
+    };
+    plan(root, "fuzz.qdpx", bytes, &request)
+        .map(|p| p.write.len() + p.update.len())
+        .map_err(|e| e.len())
 }
 
 fn plural(n: usize) -> &'static str {
@@ -1386,5 +1406,109 @@ mod tests {
         assert_eq!(title_of("1 2 3 4 5 6 7 8 9"), "1 2 3 4 5 6 7 8…");
         let long = short_slug(&"word ".repeat(30));
         assert!(long.len() <= 60 && !long.ends_with('-'), "{long}");
+    }
+
+    const QDE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="P">
+  <CodeBook><Codes>
+    <Code guid="t" name="Trust" isCodable="true"><Code guid="a" name="within" isCodable="true"/><Code guid="b" name="across" isCodable="true"/></Code>
+    <Code guid="p" name="publish" isCodable="true"/>
+  </Codes></CodeBook>
+  <Cases><Case guid="k" name="Ruth"><Description>Chair</Description><SourceRef targetGUID="s"/></Case></Cases>
+  <Sources>
+    <TextSource guid="s" name="One" plainTextPath="internal://s.txt">
+      <PlainTextSelection guid="x" name="" startPosition="6" endPosition="33"><Coding guid="c1"><CodeRef targetGUID="a"/></Coding><Coding guid="c2"><CodeRef targetGUID="p"/></Coding></PlainTextSelection>
+      <PlainTextSelection guid="y" name="Two" startPosition="35" endPosition="68"><Description>companion:
+  id: y-quote
+  section: Findings
+</Description><Coding guid="c3"><CodeRef targetGUID="t"/></Coding></PlainTextSelection>
+    </TextSource>
+    <TextSource guid="u" name="Inline"><PlainTextContent>caf&#233; 😀 *we* said [x](y)</PlainTextContent><PlainTextSelection guid="z" startPosition="0" endPosition="4"><Coding guid="c4"><CodeRef targetGUID="b"/></Coding></PlainTextSelection></TextSource>
+  </Sources>
+</Project>"#;
+    const TEXT: &str = "Ruth: We trusted them 😀 at first.\nThen we did not, Ruth Ellis said.\n";
+
+    fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, bytes) in entries {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn the_sample_plans_and_its_leak_is_caught() {
+        let root = Path::new("/nonexistent-companion-root");
+        let bytes = zip_of(&[
+            ("project.qde", QDE.as_bytes()),
+            ("sources/s.txt", TEXT.as_bytes()),
+        ]);
+        assert_eq!(
+            fuzz_plan(root, &bytes, &[]),
+            Ok(6),
+            "a tension, a participant, an inline source's speaker, three quotes"
+        );
+        assert!(fuzz_plan(root, &bytes, &["Ruth Ellis".to_string()]).is_err());
+    }
+
+    /// A deterministic fuzz of the importer (the `import_qdpx` target of
+    /// `fuzz/` runs the same on libFuzzer): mangled project XML, source
+    /// texts and zip bytes are refused or planned, never a panic.
+    #[test]
+    fn mangled_archives_never_panic() {
+        let root = Path::new("/nonexistent-companion-root");
+        let names = vec!["Ruth Ellis".to_string()];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (mut planned, mut refused) = (0, 0);
+        for _ in 0..1500 {
+            let mut qde = QDE.as_bytes().to_vec();
+            let mut text = TEXT.as_bytes().to_vec();
+            for _ in 0..1 + next() % 3 {
+                let target = if next() % 4 == 0 { &mut text } else { &mut qde };
+                let at = (next() as usize) % target.len().max(1);
+                match next() % 5 {
+                    0 => target[at] = b"0123456789"[(next() % 10) as usize],
+                    1 => target[at] = (next() % 256) as u8,
+                    2 => {
+                        let end = (at + (next() % 40) as usize).min(target.len());
+                        target.drain(at..end);
+                    }
+                    3 => target.insert(at, b"<>&\"'/=9"[(next() % 8) as usize]),
+                    _ => {
+                        let piece = "😀".as_bytes();
+                        target.splice(at..at, piece.iter().copied());
+                    }
+                }
+            }
+            let mut bytes = zip_of(&[("project.qde", &qde), ("sources/s.txt", &text)]);
+            // Half the rounds with the guard's list (selection `y` names
+            // someone on it), half without.
+            let list = if next() % 2 == 0 { &names[..] } else { &[] };
+            match fuzz_plan(root, &bytes, list) {
+                Ok(_) => planned += 1,
+                Err(n) => {
+                    assert!(n > 0);
+                    refused += 1;
+                }
+            }
+            if next() % 3 == 0 {
+                let at = (next() as usize) % bytes.len();
+                bytes[at] ^= 1 << (next() % 8);
+                let _ = fuzz_plan(root, &bytes, &names);
+            }
+        }
+        assert!(
+            planned > 50 && refused > 50,
+            "{planned} planned, {refused} refused"
+        );
     }
 }

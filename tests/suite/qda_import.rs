@@ -753,3 +753,27 @@ fn pyqdpx_reads_the_shipped_export() {
         );
     }
 }
+
+/// `companion new` points at the import, and a project coded elsewhere
+/// imports into the new companion, which builds without a warning.
+#[test]
+fn a_new_companion_says_how_to_import_and_takes_an_import() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("site");
+    let r = run(parent.path(), &["new", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let home = read(&dir.join("content/index.md"));
+    assert!(
+        home.contains("`companion import qdpx interviews.qdpx --only publish`"),
+        "{home}"
+    );
+    assert!(read(&dir.join("content/quotes/alex-own-way.md")).contains("`companion import qdpx`"));
+    let file = write_qdpx(&dir, &interviews(TRANSCRIPT, FIRST, true, ""));
+    let r = run(&dir, &["import", "qdpx", &file, "--only", "publish"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::fs::remove_file(&file).unwrap();
+    let b = run(&dir, &["build"]);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    assert!(!b.stderr.contains("warning"), "{}", b.stderr);
+    assert!(read(&dir.join("site/tensions/trust/index.html")).contains("We trusted each other"));
+}
