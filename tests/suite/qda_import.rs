@@ -777,3 +777,61 @@ fn a_new_companion_says_how_to_import_and_takes_an_import() {
     assert!(!b.stderr.contains("warning"), "{}", b.stderr);
     assert!(read(&dir.join("site/tensions/trust/index.html")).contains("We trusted each other"));
 }
+
+/// The README's worked example: `examples/refi-qda/interviews.qdpx` (this
+/// file's `interviews` fixture) imported into a new companion with the map
+/// beside it prints what the README shows, and builds.
+#[test]
+fn the_readme_worked_example_prints_what_the_readme_shows() {
+    let example = crate::common::repo().join("examples/refi-qda");
+    let fixture = interviews(TRANSCRIPT, FIRST, true, "");
+    if std::env::var_os("COMPANION_WRITE_EXAMPLE").is_some() {
+        std::fs::write(example.join("interviews.qdpx"), &fixture).unwrap();
+    }
+    assert_eq!(
+        std::fs::read(example.join("interviews.qdpx")).unwrap(),
+        fixture,
+        "the example is the fixture (COMPANION_WRITE_EXAMPLE=1 rewrites it)"
+    );
+    let readme = read(&crate::common::repo().join("README.md"));
+    let block = readme
+        .split("```\n")
+        .find(|b| b.contains("$ companion import qdpx interviews.qdpx"))
+        .expect("the worked example");
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("my-companion");
+    assert_eq!(run(parent.path(), &["new", dir.to_str().unwrap()]).code, 0);
+    for file in ["interviews.qdpx", "private-map.toml"] {
+        std::fs::copy(example.join(file), dir.join(file)).unwrap();
+    }
+    let mut commands = 0;
+    let mut lines = block.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(command) = line.strip_prefix("$ companion ") else {
+            continue;
+        };
+        let args: Vec<&str> = command.split_whitespace().collect();
+        let r = crate::common::run_in(&dir, &args);
+        assert_eq!(r.code, 0, "{command}: {}", r.stderr);
+        let mut shown = String::new();
+        while let Some(next) = lines.peek() {
+            if next.starts_with('$') {
+                break;
+            }
+            shown.push_str(lines.next().unwrap());
+            shown.push('\n');
+        }
+        if !command.starts_with("build") {
+            assert_eq!(r.stdout.trim_end(), shown.trim_end(), "{command}");
+        }
+        commands += 1;
+    }
+    assert!(commands >= 3, "{block}");
+    let quote = read(&dir.join("content/quotes/alex-we-trusted-each-other-at-first-then.md"));
+    let note = readme
+        .split("```yaml\n")
+        .find(|b| b.contains("kind: quote\nspeaker: alex"))
+        .and_then(|b| b.split("```").next())
+        .expect("the note in the README");
+    assert_eq!(quote, note, "the README shows the note as written");
+}
