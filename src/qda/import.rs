@@ -109,13 +109,7 @@ pub(crate) fn import_codebook(root: &Path, file: &Path, level: Level) -> Result<
             pos.col
         ))
     })?;
-    let codes = if codes.iter().all(|c| c.children.is_empty())
-        && codes.iter().any(|c| c.name.contains('.'))
-    {
-        tree_of_paths(codes)
-    } else {
-        codes
-    };
+    let codes = as_tree(codes, &["::", "."]);
     let mut plan = Plan::default();
     for code in &codes {
         plan_code(root, code, None, level, &mut plan);
@@ -123,14 +117,32 @@ pub(crate) fn import_codebook(root: &Path, file: &Path, level: Level) -> Result<
     Ok(plan)
 }
 
-/// A flat list of codes named by path (`a.b.c`) as a tree; a path's
-/// missing parents become codes of their own (without a GUID).
-pub(super) fn tree_of_paths(codes: Vec<Code>) -> Vec<Code> {
+/// A flat codebook whose names carry the hierarchy as a tree: the first
+/// of `separators` that some name contains splits them all (ATLAS.ti
+/// writes `parent::child`, Taguette `parent.child`). A nested codebook,
+/// or one without such names, as it is.
+pub(super) fn as_tree(codes: Vec<Code>, separators: &[&str]) -> Vec<Code> {
+    if codes.iter().any(|c| !c.children.is_empty()) {
+        return codes;
+    }
+    match separators
+        .iter()
+        .find(|sep| codes.iter().any(|c| c.name.contains(**sep)))
+    {
+        Some(sep) => tree_of_paths(codes, sep),
+        None => codes,
+    }
+}
+
+/// A flat list of codes named by path (`a.b.c` with `.` as `separator`)
+/// as a tree; a path's missing parents become codes of their own (without
+/// a GUID, at the place of the first code under them).
+fn tree_of_paths(codes: Vec<Code>, separator: &str) -> Vec<Code> {
     let mut top: Vec<Code> = Vec::new();
     for code in codes {
         let parts: Vec<String> = code
             .name
-            .split('.')
+            .split(separator)
             .map(|p| p.trim().to_string())
             .filter(|p| !p.is_empty())
             .collect();
@@ -144,6 +156,7 @@ pub(super) fn tree_of_paths(codes: Vec<Code>) -> Vec<Code> {
                 None => {
                     level.push(Code {
                         name: part.clone(),
+                        at: code.at,
                         ..Code::default()
                     });
                     level.len() - 1
@@ -156,6 +169,7 @@ pub(super) fn tree_of_paths(codes: Vec<Code>) -> Vec<Code> {
             Some(existing) => {
                 existing.guid = code.guid;
                 existing.description = code.description;
+                existing.at = code.at;
             }
             None => level.push(Code {
                 name: leaf.clone(),
@@ -387,7 +401,7 @@ mod tests {
     #[test]
     fn taguette_paths_are_a_tree() {
         let flat = parse(r#"<CodeBook><Codes><Code guid="1" name="interesting" isCodable="true"/><Code guid="2" name="Agency/Dependency.agency" isCodable="true"/><Code guid="3" name="Agency/Dependency.dependency" isCodable="true"/><Code guid="4" name="Management.Power.within" isCodable="true"/><Code guid="5" name="Management.Power.challenging" isCodable="true"/></Codes></CodeBook>"#).unwrap();
-        let tree = tree_of_paths(flat);
+        let tree = as_tree(flat, &["::", "."]);
         let names: Vec<&str> = tree.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["interesting", "Agency/Dependency", "Management"]);
         assert!(is_tension(&tree[1]));
@@ -395,6 +409,23 @@ mod tests {
         assert_eq!(tree[1].children[1].guid, "3");
         assert!(is_tension(&tree[2].children[0]));
         assert_eq!(level_named(&tree[2].name), Some(Level::Management));
+    }
+
+    #[test]
+    fn atlas_ti_paths_are_a_tree_and_keep_their_dots() {
+        // The parent's own code comes after its children, as ATLAS.ti 8
+        // writes them; a dot inside a name is no separator here.
+        let flat = parse(r#"<CodeBook><Codes><Code guid="a" name="Trust::within" isCodable="true"/><Code guid="b" name="Trust::across" isCodable="true"/><Code guid="t" name="Trust" isCodable="true"><Description>Reliance.</Description></Code><Code guid="d" name="Dr. Who" isCodable="true"/></Codes></CodeBook>"#).unwrap();
+        let tree = as_tree(flat, &["::", "."]);
+        let names: Vec<&str> = tree.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Trust", "Dr. Who"]);
+        assert!(is_tension(&tree[0]));
+        assert_eq!(tree[0].guid, "t");
+        assert_eq!(tree[0].description.as_deref(), Some("Reliance."));
+        assert_eq!(tree[0].children[0].name, "within");
+        // A nested codebook stays as it is.
+        let nested = parse(r#"<CodeBook><Codes><Code guid="p" name="a::b" isCodable="true"><Code guid="c" name="c" isCodable="true"/></Code></Codes></CodeBook>"#).unwrap();
+        assert_eq!(as_tree(nested, &["::"])[0].name, "a::b");
     }
 
     #[test]

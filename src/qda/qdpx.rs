@@ -222,7 +222,9 @@ fn flatten<'c>(codes: &'c [Code], prefix: &str, out: &mut Vec<Flat<'c>>) {
 /// Whether `key` (a map's or `--only`'s) names this code.
 fn names_code(key: &str, flat: &Flat<'_>) -> bool {
     let key = key.trim();
-    key == flat.code.guid
+    // ATLAS.ti shows a code's path as `parent::child`.
+    let key = key.replace("::", ".");
+    key.eq_ignore_ascii_case(&flat.code.guid)
         || key.eq_ignore_ascii_case(&flat.path)
         || key.to_lowercase() == flat.code.name.to_lowercase()
         || key.to_lowercase() == flat.path.to_lowercase()
@@ -296,7 +298,10 @@ pub(crate) fn plan(
             return fail(errors);
         }
     };
-    let parsed = import::parse(&qde).and_then(|codes| project::parse(&qde).map(|p| (codes, p)));
+    // A flat codebook with `parent::child` names (ATLAS.ti) is a tree.
+    let parsed = import::parse(&qde)
+        .map(|codes| import::as_tree(codes, &["::"]))
+        .and_then(|codes| project::parse(&qde).map(|p| (codes, p)));
     let (codes, project) = match parsed {
         Ok(p) => p,
         Err((at, msg)) => {
@@ -308,10 +313,13 @@ pub(crate) fn plan(
     let mut plan = Plan::default();
     let mut flat = Vec::new();
     flatten(&codes, "", &mut flat);
-    let by_guid: HashMap<&str, usize> = flat
+    // GUIDs are compared without regard to case: some programs write the
+    // references in another case than the definitions.
+    let by_guid: HashMap<String, usize> = flat
         .iter()
         .enumerate()
-        .map(|(i, f)| (f.code.guid.as_str(), i))
+        .filter(|(_, f)| !f.code.guid.is_empty())
+        .map(|(i, f)| (f.code.guid.to_ascii_lowercase(), i))
         .collect();
 
     // Codes → tensions.
@@ -472,7 +480,7 @@ pub(crate) fn plan(
             unused.clear();
             let mut tensions: Vec<(String, Option<String>)> = Vec::new();
             for (guid, at) in &sel.codes {
-                let Some(&i) = by_guid.get(guid.as_str()) else {
+                let Some(&i) = by_guid.get(&guid.to_ascii_lowercase()) else {
                     errors.at(
                         "project.qde",
                         &qde,
@@ -683,10 +691,10 @@ pub(crate) fn plan(
 
     // Speakers and quote notes.
     let mut speakers: HashMap<String, String> = HashMap::new();
-    let quote_by_guid: HashMap<&str, &Note> = existing
+    let quote_by_guid: HashMap<String, &Note> = existing
         .quotes
         .iter()
-        .filter_map(|q| Some((q.guid.as_deref()?, q)))
+        .filter_map(|q| Some((q.guid.as_deref()?.to_ascii_lowercase(), q)))
         .collect();
     let mut quote_ids: BTreeSet<String> = BTreeSet::new();
     for (c, range) in chosen.iter().zip(found) {
@@ -706,10 +714,11 @@ pub(crate) fn plan(
                 .at(where_, in_text, offset, leak(name, &format!("the text of selection `{}`", label(sel))))
                 .help = Some("replace it in the transcript (or leave the selection out); the import writes nothing until then".into());
         }
-        let case = project
-            .cases
-            .iter()
-            .find(|k| k.refs.iter().any(|r| *r == source.guid || *r == sel.guid));
+        let case = project.cases.iter().find(|k| {
+            k.refs
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(&source.guid) || r.eq_ignore_ascii_case(&sel.guid))
+        });
         let speaker = speaker(
             case,
             source,
@@ -751,7 +760,7 @@ pub(crate) fn plan(
             }
         }
         let Some(speaker) = speaker else { continue };
-        let existing_note = quote_by_guid.get(sel.guid.as_str());
+        let existing_note = quote_by_guid.get(&sel.guid.to_ascii_lowercase());
         let rel = match existing_note {
             Some(note) => note.rel.clone(),
             None => {
@@ -962,9 +971,12 @@ impl Tensions<'_, '_, '_> {
     }
 
     fn tension(&mut self, code: &Code, level: Level) {
-        let own_guid = |id: &str| super::export::guid("tension", id) == code.guid;
+        let own_guid =
+            |id: &str| super::export::guid("tension", id).eq_ignore_ascii_case(&code.guid);
         let found = self.existing.tensions.iter().find(|t| {
-            t.guid.as_deref() == Some(code.guid.as_str())
+            t.guid
+                .as_deref()
+                .is_some_and(|g| g.eq_ignore_ascii_case(&code.guid))
                 || own_guid(&t.id)
                 || t.title.eq_ignore_ascii_case(code.name.trim())
                 || t.id == urls::slugify(&code.name)
@@ -1051,8 +1063,15 @@ fn speaker(
     errors: &mut Errors<'_>,
 ) -> Option<String> {
     let (guid, name, description, at) = match case {
-        Some(c) => (&c.guid, &c.name, c.description.as_deref(), c.at),
-        None => (&source.guid, &source.name, None, source.at),
+        Some(c) => (&c.guid, c.name.as_str(), c.description.as_deref(), c.at),
+        // A source is often named after its file (`Mabel.docx`): the
+        // speaker is `Mabel`.
+        None => (
+            &source.guid,
+            without_document_extension(&source.name),
+            None,
+            source.at,
+        ),
     };
     if let Some(id) = planned.get(guid) {
         return Some(id.clone());
@@ -1061,7 +1080,11 @@ fn speaker(
         .map
         .speakers
         .iter()
-        .find(|(k, _)| k.as_str() == guid || k.trim().eq_ignore_ascii_case(name.trim()))
+        .find(|(k, _)| {
+            k.eq_ignore_ascii_case(guid)
+                || k.trim().eq_ignore_ascii_case(name.trim())
+                || (case.is_none() && k.trim().eq_ignore_ascii_case(source.name.trim()))
+        })
         .map(|(_, v)| v.trim().to_string());
     let id = if let Some(id) = mapped {
         if !existing.participants.iter().any(|p| p.id == id) {
@@ -1083,8 +1106,10 @@ fn speaker(
         }
         id
     } else if let Some(p) = existing.participants.iter().find(|p| {
-        p.guid.as_deref() == Some(guid.as_str())
-            || super::export::guid("case", &p.id) == *guid
+        p.guid
+            .as_deref()
+            .is_some_and(|g| g.eq_ignore_ascii_case(guid))
+            || super::export::guid("case", &p.id).eq_ignore_ascii_case(guid)
             || p.pseudonym
                 .as_deref()
                 .is_some_and(|s| s.trim().eq_ignore_ascii_case(name.trim()))
@@ -1094,7 +1119,7 @@ fn speaker(
     } else {
         let what = if case.is_some() { "case" } else { "source" };
         let mut leaked = false;
-        for text in std::iter::once(name.as_str()).chain(description) {
+        for text in std::iter::once(name).chain(description) {
             for (_, n) in request.names.find(text, Syntax::Text) {
                 leaked = true;
                 errors
@@ -1139,12 +1164,26 @@ fn speaker(
         plan.write.push((rel, text));
         plan.notes.push(format!(
             "new participant `{id}` from {what} `{}` (map it to another with [import] speakers)",
-            name.trim()
+            case.map_or(source.name.trim(), |_| name.trim())
         ));
         id
     };
     planned.insert(guid.clone(), id.clone());
     Some(id)
+}
+
+/// A source's name without the extension of the document it was made
+/// from (`Mabel.docx` → `Mabel`); other names as they are.
+fn without_document_extension(name: &str) -> &str {
+    const DOCUMENTS: [&str; 8] = ["txt", "docx", "doc", "rtf", "odt", "pdf", "md", "html"];
+    match name.trim().rsplit_once('.') {
+        Some((stem, ext))
+            if !stem.trim().is_empty() && DOCUMENTS.iter().any(|d| d.eq_ignore_ascii_case(ext)) =>
+        {
+            stem.trim()
+        }
+        _ => name,
+    }
 }
 
 /// The front matter a selection's description carries back from

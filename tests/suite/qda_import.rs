@@ -835,3 +835,158 @@ fn the_readme_worked_example_prints_what_the_readme_shows() {
         .expect("the note in the README");
     assert_eq!(quote, note, "the README shows the note as written");
 }
+
+/// A project in the shape ATLAS.ti 8 exports (the example in the REFI-QDA
+/// 1.5 standard; the texts here are made up): a flat codebook whose code
+/// names carry the hierarchy (`Trust::within`), upper-case GUIDs and entry
+/// names, no cases (so each source, named after its file, is a speaker), a
+/// PDF with selections on its text representation, and a reference to a
+/// code whose GUID is written in another case.
+#[test]
+fn an_atlas_ti_shaped_project_imports_its_tensions_and_speakers() {
+    let text = "Interviewer: Why stay?\nMabel: We stay because they stayed with us. 🙂\nMabel: The form asked for outcomes, not people.\n";
+    let (a0, a1) = span(text, "We stay because they stayed with us. 🙂", false);
+    let (b0, b1) = span(text, "The form asked for outcomes, not people.", false);
+    let qde = format!(
+        r##"<?xml version="1.0" encoding="utf-8" standalone="yes"?>
+<Project xmlns="urn:QDA-XML:project:1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" origin="ATLAS.ti 8.4.0" name="Stay" basePath="/Users/x/Exports from vendors">
+ <Users>
+  <User guid="AD68FBE7-E1EE-4A82-A279-23CC698C89EB" name="Coder"/>
+ </Users>
+ <CodeBook>
+  <Codes>
+   <Code color="#966450" isCodable="true" name="Trust::within" guid="0983E32E-6866-431A-BD94-DAC9BB963825"/>
+   <Code color="#966450" isCodable="true" name="Trust::across" guid="D299EFAE-5779-46DC-9827-A3D1A5D544BC">
+    <Description>rely on partners outside</Description>
+   </Code>
+   <Code color="#966450" isCodable="true" name="Trust" guid="7496BA52-9C8D-4396-8FAB-CC438614E453">
+    <Description>How far partners rely on each other.</Description>
+   </Code>
+   <Code color="#F00082" isCodable="true" name="&quot;publish&quot;" guid="9F43FE32-C2CB-4BA8-B766-A0734C826E49"/>
+  </Codes>
+ </CodeBook>
+ <Sources>
+  <TextSource plainTextPath="internal://01106019-2518-43DD-BBD1-8F0252BACB30.txt" richTextPath="internal://B5566006-EB5F-43F0-9BC2-DBCD4D2F73F7.docx" guid="69A4332D-5B31-4915-B520-5275CFC21B40" name="Mabel.docx" creatingUser="AD68FBE7-E1EE-4A82-A279-23CC698C89EB">
+   <PlainTextSelection startPosition="{a0}" endPosition="{a1}" guid="4191294A-E287-4510-95B0-69BCE4638E56" name="We stay because they stayed with us.">
+    <Description>a memo of the coder's, not for publication</Description>
+    <Coding guid="445A6AEC-1400-4502-919D-0867832FF211"><CodeRef targetGUID="0983e32e-6866-431a-bd94-dac9bb963825"/></Coding>
+    <Coding guid="2284BF5B-8F78-45B6-A6EF-A128D991408B"><CodeRef targetGUID="9F43FE32-C2CB-4BA8-B766-A0734C826E49"/></Coding>
+   </PlainTextSelection>
+   <PlainTextSelection startPosition="{b0}" endPosition="{b1}" guid="B49D7982-BB8E-4335-80AF-DC869CCC3F45" name="The form asked for outcomes">
+    <Coding guid="89B9918E-4209-4FE0-BEA0-0C7FF56D67A4"><CodeRef targetGUID="D299EFAE-5779-46DC-9827-A3D1A5D544BC"/></Coding>
+   </PlainTextSelection>
+  </TextSource>
+  <PDFSource path="internal://484934BD-97FF-4F8C-9690-B9E77A9092B5.pdf" guid="03F134F1-AB05-46E6-8702-1D6930D7F7F0" name="Annual report.pdf">
+   <PDFSelection firstX="18" firstY="45" secondX="577" secondY="234" page="0" guid="95916796-D0A0-4B49-80B0-5A5C8B94AE13" name="outcomes">
+    <Representation guid="7CFEDFC8-A48D-4F27-B3E0-FF2E7D7B1CD7"><PlainTextContent>outcomes</PlainTextContent></Representation>
+    <Coding guid="DA81AC20-2C10-45DE-9D95-1F87DF90D77D"><CodeRef targetGUID="D299EFAE-5779-46DC-9827-A3D1A5D544BC"/></Coding>
+   </PDFSelection>
+   <Representation plainTextPath="internal://142EB46D-612E-4593-A385-D0E5D04D1288.txt" guid="142EB46D-612E-4593-A385-D0E5D04D1288" name="Representation_for_Annual report.pdf">
+    <PlainTextSelection startPosition="0" endPosition="8" guid="95916796-D0A0-4B49-80B0-5A5C8B94AE13" name="outcomes">
+     <Coding guid="5C931701-6CD4-4A2B-A553-F1DDE2EAC46D"><CodeRef targetGUID="D299EFAE-5779-46DC-9827-A3D1A5D544BC"/></Coding>
+    </PlainTextSelection>
+   </Representation>
+  </PDFSource>
+ </Sources>
+ <Notes>
+  <Note guid="11111111-2222-4333-8444-555555555555" name="Memo" plainTextPath="internal://11111111-2222-4333-8444-555555555555.txt"/>
+ </Notes>
+</Project>
+"##
+    );
+    let bytes = zip_of(&[
+        ("Project.QDE", qde.as_bytes()),
+        (
+            "Sources/01106019-2518-43DD-BBD1-8F0252BACB30.TXT",
+            text.as_bytes(),
+        ),
+        (
+            "Sources/142EB46D-612E-4593-A385-D0E5D04D1288.TXT",
+            b"outcomes matter",
+        ),
+        (
+            "Sources/484934BD-97FF-4F8C-9690-B9E77A9092B5.PDF",
+            b"%PDF-1.4",
+        ),
+    ]);
+    let dir = companion(BOOK);
+    let file = write_qdpx(dir.path(), &bytes);
+    let r = run(dir.path(), &["import", "qdpx", &file]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("wrote content/tensions/trust.md"),
+        "{}",
+        r.stdout
+    );
+    let trust = read(&dir.path().join("content/tensions/trust.md"));
+    assert!(trust.contains("poles: [\"within\", \"across\"]"), "{trust}");
+    assert!(
+        trust.contains("How far partners rely on each other."),
+        "{trust}"
+    );
+    // The source is the speaker, named without its file extension.
+    assert!(
+        r.stdout
+            .contains("new participant `mabel` from source `Mabel.docx`"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("wrote content/participants/mabel.md"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(
+            "left out: 1 selection of PDF, picture, audio or video sources (only text is imported)"
+        ),
+        "{}",
+        r.stdout
+    );
+    let mabel = read(&dir.path().join("content/participants/mabel.md"));
+    assert!(mabel.contains("pseudonym: \"Mabel\"\n"), "{mabel}");
+    let quotes = quotes(dir.path());
+    assert_eq!(quotes.len(), 2, "{quotes:?}");
+    let stay = &quotes
+        .iter()
+        .find(|(n, _)| n.starts_with("mabel-we-stay"))
+        .unwrap_or_else(|| panic!("{quotes:?}"))
+        .1;
+    assert!(
+        stay.contains("speaker: mabel\ntensions:\n  - id: trust\n    pole: \"within\"\n"),
+        "{stay}"
+    );
+    assert!(
+        stay.ends_with("---\n\nWe stay because they stayed with us. 🙂\n"),
+        "{stay}"
+    );
+    assert!(!stay.contains("memo"), "coders' memos stay out: {stay}");
+    let form = &quotes
+        .iter()
+        .find(|(n, _)| n.starts_with("mabel-the-form"))
+        .unwrap_or_else(|| panic!("{quotes:?}"))
+        .1;
+    assert!(form.contains("    pole: \"across\"\n"), "{form}");
+    // `--only` names the code as ATLAS.ti shows it, quotes and all.
+    let dir = companion(BOOK);
+    let file = write_qdpx(dir.path(), &bytes);
+    let r = run(
+        dir.path(),
+        &[
+            "import",
+            "qdpx",
+            &file,
+            "--only",
+            "\"publish\"",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("would write content/quotes/mabel-we-stay"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("mabel-the-form"), "{}", r.stdout);
+}
