@@ -109,6 +109,10 @@ pub enum Command {
         format: ExportFormat,
         /// The file to write, such as `companion.qdpx`
         file: PathBuf,
+        /// How a project's selections count characters: Unicode code points,
+        /// as the standard says, or UTF-16 units, as NVivo reads them
+        #[arg(long, value_enum, default_value_t = PositionsArg::CodePoints)]
+        positions: PositionsArg,
     },
     /// Delete the output folder (only if companion created it)
     Clean {
@@ -125,6 +129,16 @@ pub enum ExportFormat {
     Qdpx,
     /// A REFI-QDA codebook
     Qdc,
+}
+
+/// How an exported project counts positions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PositionsArg {
+    /// Unicode code points (the standard; ATLAS.ti, MAXQDA, QualCoder)
+    CodePoints,
+    /// UTF-16 units: a character beyond the Basic Multilingual Plane, such
+    /// as an emoji, counts twice (NVivo)
+    Utf16,
 }
 
 /// What `companion import` reads.
@@ -196,7 +210,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             print!("{}", styles_table());
             return Ok(ExitCode::SUCCESS);
         }
-        Command::Export { format, file } => return export(&opts, format, &file, cli.quiet),
+        Command::Export {
+            format,
+            file,
+            positions,
+        } => {
+            let unit = match positions {
+                PositionsArg::CodePoints => crate::qda::Unit::CodePoints,
+                PositionsArg::Utf16 => crate::qda::Unit::Utf16,
+            };
+            return export(&opts, format, &file, unit, cli.quiet);
+        }
         Command::Import {
             format,
             file,
@@ -338,6 +362,7 @@ fn export(
     opts: &Options,
     format: ExportFormat,
     file: &std::path::Path,
+    unit: crate::qda::Unit,
     quiet: bool,
 ) -> Result<ExitCode, Error> {
     let config = build::load_config(opts)?;
@@ -361,6 +386,7 @@ fn export(
             site,
             &config.site.title,
             config.site.author.as_deref().unwrap_or("companion"),
+            unit,
         )
         .map_err(|e| Error::io(file, e))?,
     };
@@ -377,6 +403,9 @@ fn export(
             q.quotes.len(),
             plural(q.quotes.len())
         );
+        if matches!(format, ExportFormat::Qdpx) {
+            println!("positions count {}", unit.name());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

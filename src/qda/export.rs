@@ -10,12 +10,13 @@
 //! A `.qdc` is the codebook alone (`urn:QDA-XML:codebook:1.0`); a `.qdpx`
 //! is a zip of `project.qde` (`urn:QDA-XML:project:1.0`) and the sources'
 //! texts under `sources/`. Positions count Unicode code points, as the
-//! standard says. GUIDs are UUIDs derived from each item's id (version 5),
+//! standard says, or UTF-16 units, as NVivo reads them. GUIDs are UUIDs derived from each item's id (version 5),
 //! and the zip's dates are fixed, so an export of the same site is
 //! byte-identical.
 
 use std::io::Write;
 
+use super::Unit;
 use crate::model::Site;
 
 /// The namespace companion's GUIDs are derived in.
@@ -76,7 +77,7 @@ struct Project {
 }
 
 impl Project {
-    fn of(site: &Site) -> Project {
+    fn of(site: &Site, unit: Unit) -> Project {
         let qual = &site.qual;
         let id_of = |page: usize| site.pages[page].id.as_str();
         // Tensions come by level: each level is a group.
@@ -141,7 +142,7 @@ impl Project {
                         text.push_str("\n\n");
                         at += 2;
                     }
-                    let len = words.chars().count();
+                    let len = unit.count(words);
                     text.push_str(words);
                     let codes = quote
                         .tags
@@ -332,13 +333,16 @@ fn origin() -> String {
 
 /// The codebook of `site` as a `.qdc` file.
 pub(crate) fn codebook(site: &Site) -> Vec<u8> {
-    Project::of(site).codebook(&origin()).into_bytes()
+    Project::of(site, Unit::CodePoints)
+        .codebook(&origin())
+        .into_bytes()
 }
 
 /// The analysis of `site` as a `.qdpx` file (a zip), the project named
-/// `name`, its codings made by the user `user` (the site's author).
-pub(crate) fn qdpx(site: &Site, name: &str, user: &str) -> std::io::Result<Vec<u8>> {
-    let project = Project::of(site);
+/// `name`, its codings made by the user `user` (the site's author), its
+/// positions counted in `unit`.
+pub(crate) fn qdpx(site: &Site, name: &str, user: &str, unit: Unit) -> std::io::Result<Vec<u8>> {
+    let project = Project::of(site, unit);
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     // Fixed dates and permissions: the same site, the same bytes.
     let options = zip::write::SimpleFileOptions::default()

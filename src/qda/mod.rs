@@ -14,4 +14,4 @@ pub(crate) use export::{codebook, qdpx};
 pub(crate) use import::{import_codebook, Plan};
 #[doc(hidden)]
 pub use qdpx::fuzz_plan;
-pub(crate) use qdpx::{import_project, Request};
+pub(crate) use qdpx::{import_project, Request, Unit};

@@ -42,7 +42,7 @@ pub(crate) enum Unit {
 }
 
 impl Unit {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Unit::CodePoints => "code points",
             Unit::Utf16 => "UTF-16 units",
@@ -53,6 +53,14 @@ impl Unit {
         match self {
             Unit::CodePoints => 1,
             Unit::Utf16 => c.len_utf16() as u64,
+        }
+    }
+
+    /// The length of `s` in this unit.
+    pub(crate) fn count(self, s: &str) -> usize {
+        match self {
+            Unit::CodePoints => s.chars().count(),
+            Unit::Utf16 => s.encode_utf16().count(),
         }
     }
 }
