@@ -200,6 +200,15 @@ impl Level {
         Level::NAMES[self as usize]
     }
 
+    /// The name as it begins a heading: `Experienced`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Level::Experienced => "Experienced",
+            Level::Inherent => "Inherent",
+            Level::Management => "Management",
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<Level> {
         Level::ALL.iter().find(|(n, _)| *n == name).map(|(_, l)| *l)
     }

@@ -102,12 +102,7 @@ impl Project {
                     .collect(),
             };
             let group = match t.level {
-                Some(level) => {
-                    let name = level.name();
-                    let mut title: String = name[..1].to_uppercase();
-                    title.push_str(&name[1..]);
-                    format!("{title} tensions")
-                }
+                Some(level) => format!("{} tensions", level.title()),
                 None => "Tensions".to_string(),
             };
             if codes.last().is_none_or(|c| c.name != group) {

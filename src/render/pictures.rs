@@ -47,8 +47,7 @@ pub(super) fn tension_map(input: &RenderContext<'_>, from: &str) -> String {
     let size = input.config.build.page_size.get();
     let mut levels: Vec<MapLevel> = Vec::new();
     for (t, info) in qual.tensions.iter().enumerate() {
-        let name = info.level.map_or("", crate::model::Level::name);
-        let name = capitalise(name);
+        let name = info.level.map_or(String::new(), |l| l.title().to_string());
         if levels.last().is_none_or(|l| l.name != name) {
             levels.push(MapLevel {
                 name: name.clone(),
@@ -98,14 +97,6 @@ pub(super) fn tension_map(input: &RenderContext<'_>, from: &str) -> String {
             });
     }
     charts::tension_map("tension-map-picture", &levels)
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// The co-occurrence heat map: how many quotes carry both tensions; a
