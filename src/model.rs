@@ -690,6 +690,8 @@ pub struct Site {
     pub qual: Qual,
     /// Every tag, by name (case aside).
     pub tags: Vec<TagInfo>,
+    /// Each tag's index in `tags`, by slug.
+    pub tag_by_slug: std::collections::HashMap<String, usize>,
 }
 
 /// A tag and the pages that carry it.

@@ -293,7 +293,7 @@ pub(super) fn tag_links(input: &RenderContext<'_>, from: &str, names: &[String])
         .iter()
         .filter_map(|name| {
             let slug = urls::slugify(name);
-            let tag = input.site.tags.iter().find(|t| t.slug == slug)?;
+            let tag = &input.site.tags[*input.site.tag_by_slug.get(&slug)?];
             Some(TagRow {
                 name: name.clone(),
                 href: urls::relative_href(from, &format!("tags/{slug}/"), None, index_html),

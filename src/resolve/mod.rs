@@ -77,6 +77,11 @@ pub(crate) fn resolve(
         })
         .collect();
     tag_pages(&pages, &mut tags);
+    let tag_by_slug = tags
+        .iter()
+        .enumerate()
+        .map(|(k, t)| (t.slug.clone(), k))
+        .collect();
     let mut reference_pages = vec![None; citations.cited_by.len()];
     for (i, p) in pages.iter().enumerate() {
         if let Role::Reference(r) = p.role {
@@ -92,6 +97,7 @@ pub(crate) fn resolve(
             reference_pages,
             qual,
             tags,
+            tag_by_slug,
         },
         diags,
     )
