@@ -431,6 +431,7 @@ pub fn parse_body(text: &str, start: usize) -> Body {
         .collect();
 
     let mut ranges = Vec::with_capacity(events.len());
+    let mut notes = FootnoteUse::default();
     for (event, range) in events {
         let at = body.events.len();
         ranges.push(range.clone());
@@ -479,6 +480,22 @@ pub fn parse_body(text: &str, start: usize) -> Body {
                         body.references.push((label, pos(range.start + r.start)));
                     }
                 }
+                // `[^label]` with no definition comes as the texts `[`,
+                // `^label`, `]`.
+                if let (Event::Text(_), Some(label)) = (&event, t.strip_prefix('^')) {
+                    let bracketed = range.start > 0
+                        && source.as_bytes()[range.start - 1] == b'['
+                        && source[range.end..].starts_with(']');
+                    if bracketed && !label.is_empty() && !label.contains(char::is_whitespace) {
+                        notes.undefined.push((label.to_string(), range.start - 1));
+                    }
+                }
+            }
+            Event::FootnoteReference(label) => {
+                notes.referenced.insert(label.to_string());
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                notes.defined.push((label.to_string(), range.start));
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((start_at, level, explicit, text, hpos)) = heading.take() {
@@ -546,6 +563,9 @@ pub fn parse_body(text: &str, start: usize) -> Body {
             _ => {}
         }
         body.events.push(event.into_static());
+    }
+    for (offset, msg, help) in notes.problems() {
+        body.hints.push((pos(offset), msg, help));
     }
     for f in crate::parse::crossref::scan(&body.events) {
         let id = f.id();
@@ -756,6 +776,49 @@ fn flush<'a>(
         ));
     }
     run.clear();
+}
+
+/// The footnotes of a body: references to no definition (shown as typed)
+/// and definitions nothing references (not shown).
+#[derive(Default)]
+struct FootnoteUse {
+    referenced: BTreeSet<String>,
+    /// Label and offset of each definition.
+    defined: Vec<(String, usize)>,
+    /// Label and offset of each `[^label]` with no definition.
+    undefined: Vec<(String, usize)>,
+}
+
+impl FootnoteUse {
+    /// Offset, message and help of each problem, in the order of the text.
+    fn problems(&self) -> Vec<(usize, String, String)> {
+        let unused: Vec<&(String, usize)> = self
+            .defined
+            .iter()
+            .filter(|(label, _)| !self.referenced.contains(label))
+            .collect();
+        let mut out = Vec::new();
+        for (label, at) in &self.undefined {
+            let hint =
+                crate::diagnostic::did_you_mean(label, unused.iter().map(|(l, _)| l.as_str()));
+            out.push((
+                *at,
+                format!("footnote `[^{label}]` has no definition on this page, so it shows as typed"),
+                hint.unwrap_or_else(|| {
+                    format!("define it on a line of its own: `[^{label}]: The note's text.` (or write `\\[^{label}]` for the brackets as text)")
+                }),
+            ));
+        }
+        for (label, at) in unused {
+            out.push((
+                *at,
+                format!("footnote `[^{label}]` is defined but nothing on this page refers to it, so it is not shown"),
+                format!("refer to it where it belongs with `[^{label}]`, or delete the definition"),
+            ));
+        }
+        out.sort_by_key(|(at, _, _)| *at);
+        out
+    }
 }
 
 /// The language of a fenced code block from its info string: the first

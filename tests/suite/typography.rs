@@ -71,6 +71,45 @@ fn the_shipped_introduction_carries_the_papers_endnote() {
 
 /// `$…$` and `$$…$$` become MathML at build time (no script, no CDN), the
 /// TeX kept as an annotation; bad LaTeX is an error at its line and column.
+/// A footnote reference with no definition shows as typed, and a
+/// definition nothing refers to is not shown: each is a warning at its
+/// place, with the likely typo named. A reference in code is no reference.
+#[test]
+fn a_footnote_without_its_other_half_is_a_warning_where_it_is() {
+    let test = SiteTest::new()
+        .file("content/index.md", "---\ntitle: Home\n---\n")
+        .file(
+            "content/essay.md",
+            "---\ntitle: Essay\n---\nOne[^fisrt] and two[^ok] and `[^code]`.\n\n[^ok]: Fine.\n\n[^first]: The note meant.\n\n[^stray]: Nobody's.\n",
+        );
+    let built = test.build().succeeded();
+    let diagnostics = built.diagnostics.clone();
+    assert_eq!(diagnostics.len(), 3, "{diagnostics:#?}");
+    assert!(
+        diagnostics[0].starts_with("content/essay.md:4:4: warning: footnote `[^fisrt]` has no definition on this page, so it shows as typed"),
+        "{diagnostics:#?}"
+    );
+    assert!(
+        diagnostics[0].contains("did you mean `first`?"),
+        "{diagnostics:#?}"
+    );
+    assert!(
+        diagnostics[1].starts_with("content/essay.md:8:1: warning: footnote `[^first]` is defined but nothing on this page refers to it, so it is not shown"),
+        "{diagnostics:#?}"
+    );
+    assert!(
+        diagnostics[2]
+            .starts_with("content/essay.md:10:1: warning: footnote `[^stray]` is defined"),
+        "{diagnostics:#?}"
+    );
+    let html = built.page("essay/index.html");
+    assert!(
+        html.contains("One[^fisrt] and two"),
+        "shown as typed: {html}"
+    );
+    assert!(html.contains("<li id=\"fn-ok\">"), "{html}");
+}
+
 #[test]
 fn math_is_mathml_and_bad_latex_is_an_error_where_it_is() {
     let test = SiteTest::new()
