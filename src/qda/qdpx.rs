@@ -229,13 +229,15 @@ fn flatten<'c>(codes: &'c [Code], prefix: &str, out: &mut Vec<Flat<'c>>) {
 
 /// Whether `key` (a map's or `--only`'s) names this code.
 fn names_code(key: &str, flat: &Flat<'_>) -> bool {
+    let names = |key: &str| {
+        let key = key.to_lowercase();
+        key.eq_ignore_ascii_case(&flat.code.guid)
+            || key == flat.code.name.to_lowercase()
+            || key == flat.path.to_lowercase()
+    };
     let key = key.trim();
     // ATLAS.ti shows a code's path as `parent::child`.
-    let key = key.replace("::", ".");
-    key.eq_ignore_ascii_case(&flat.code.guid)
-        || key.eq_ignore_ascii_case(&flat.path)
-        || key.to_lowercase() == flat.code.name.to_lowercase()
-        || key.to_lowercase() == flat.path.to_lowercase()
+    names(key) || (key.contains("::") && names(&key.replace("::", ".")))
 }
 
 /// Errors in the file being imported, each at its place.
@@ -1396,6 +1398,36 @@ pub(crate) fn escape_markdown(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_is_named_by_guid_name_or_path_in_any_case() {
+        let code = Code {
+            guid: "AB-12".into(),
+            name: "a::b".into(),
+            ..Code::default()
+        };
+        let nested = Flat {
+            code: &code,
+            path: "Top.a::b".into(),
+        };
+        for key in ["ab-12", "A::B", " top.a::b "] {
+            assert!(names_code(key, &nested), "{key}");
+        }
+        assert!(!names_code("a.b", &nested));
+        let leaf = Code {
+            guid: "x".into(),
+            name: "within".into(),
+            ..Code::default()
+        };
+        let flat = Flat {
+            code: &leaf,
+            path: "Trust.within".into(),
+        };
+        for key in ["Trust::within", "trust.within", "Within"] {
+            assert!(names_code(key, &flat), "{key}");
+        }
+        assert!(!names_code("Trust", &flat));
+    }
 
     #[test]
     fn positions_fall_on_characters_in_either_count() {
