@@ -30,8 +30,8 @@ cargo build --release --quiet --bin companion --example gen_corpus --example flo
 bin=target/release
 export RAYON_NUM_THREADS="${RAYON_NUM_THREADS:-2}"
 
-# median of the numbers on standard input
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# shellcheck source=benches/lib.sh
+. benches/lib.sh
 
 # time CMD...: runs it $runs times; prints "wall cpu rss_mib" medians
 measure() {

@@ -26,7 +26,8 @@ cargo build --release --quiet --bin companion --example gen_corpus
 bin=target/release/companion
 export RAYON_NUM_THREADS="${RAYON_NUM_THREADS:-2}"
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# shellcheck source=benches/lib.sh
+. benches/lib.sh
 
 # time_once CMD...: one run; prints "wall cpu rss_kib"
 time_once() {

@@ -17,8 +17,8 @@ cargo build --release --quiet --bin companion --example gen_corpus
 bin=target/release
 export RAYON_NUM_THREADS="${RAYON_NUM_THREADS:-2}"
 
-# median of the numbers on standard input
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# shellcheck source=benches/lib.sh
+. benches/lib.sh
 
 # stage times of `runs` builds of corpus $1, as "stage<TAB>seconds" lines
 times_of() {

@@ -10,9 +10,9 @@
 //! A `.qdc` is the codebook alone (`urn:QDA-XML:codebook:1.0`); a `.qdpx`
 //! is a zip of `project.qde` (`urn:QDA-XML:project:1.0`) and the sources'
 //! texts under `sources/`. Positions count Unicode code points, as the
-//! standard says, or UTF-16 units, as NVivo reads them. GUIDs are UUIDs derived from each item's id (version 5),
-//! and the zip's dates are fixed, so an export of the same site is
-//! byte-identical.
+//! standard says, or UTF-16 units, as NVivo reads them. GUIDs are UUIDs
+//! derived from each item's id (version 5), and the zip's dates are fixed,
+//! so an export of the same site is byte-identical.
 
 use std::io::Write;
 

@@ -1072,12 +1072,20 @@ fn speaker(
     qde: &str,
     errors: &mut Errors<'_>,
 ) -> Option<String> {
-    let (guid, name, description, at) = match case {
-        Some(c) => (&c.guid, c.name.as_str(), c.description.as_deref(), c.at),
-        // A source is often named after its file (`Mabel.docx`): the
-        // speaker is `Mabel`.
+    // `written` as the file has it (for the map and messages), `name` as
+    // the speaker is called: a source is often named after its file
+    // (`Mabel.docx`), its speaker `Mabel`.
+    let (guid, written, name, description, at) = match case {
+        Some(c) => (
+            &c.guid,
+            &c.name,
+            c.name.as_str(),
+            c.description.as_deref(),
+            c.at,
+        ),
         None => (
             &source.guid,
+            &source.name,
             without_document_extension(&source.name),
             None,
             source.at,
@@ -1092,8 +1100,8 @@ fn speaker(
         .iter()
         .find(|(k, _)| {
             k.eq_ignore_ascii_case(guid)
+                || k.trim().eq_ignore_ascii_case(written.trim())
                 || k.trim().eq_ignore_ascii_case(name.trim())
-                || (case.is_none() && k.trim().eq_ignore_ascii_case(source.name.trim()))
         })
         .map(|(_, v)| v.trim().to_string());
     let id = if let Some(id) = mapped {
@@ -1129,13 +1137,13 @@ fn speaker(
     } else {
         let what = if case.is_some() { "case" } else { "source" };
         let mut leaked = false;
-        for text in std::iter::once(name).chain(description) {
+        for text in std::iter::once(written.as_str()).chain(description) {
             for (_, n) in request.names.find(text, Syntax::Text) {
                 leaked = true;
                 errors
-                    .at("project.qde", qde, at, leak(n, &format!("{what} `{name}`, which would be a participant's pseudonym")))
+                    .at("project.qde", qde, at, leak(n, &format!("{what} `{written}`, which would be a participant's pseudonym")))
                     .help = Some(format!(
-                    "map the {what} to a participant in an --codes file: [speakers] \"{name}\" = \"<participant id>\""
+                    "map the {what} to a participant in an --codes file: [speakers] \"{written}\" = \"<participant id>\""
                 ));
             }
         }
@@ -1145,7 +1153,7 @@ fn speaker(
                 "project.qde",
                 qde,
                 at,
-                format!("{what} `{name}` names no participant; map it in [import] speakers"),
+                format!("{what} `{written}` names no participant; map it in [import] speakers"),
             );
             return None;
         }
@@ -1174,7 +1182,7 @@ fn speaker(
         plan.write.push((rel, text));
         plan.notes.push(format!(
             "new participant `{id}` from {what} `{}` (map it to another with [import] speakers)",
-            case.map_or(source.name.trim(), |_| name.trim())
+            written.trim()
         ));
         id
     };
@@ -1401,32 +1409,30 @@ mod tests {
 
     #[test]
     fn a_code_is_named_by_guid_name_or_path_in_any_case() {
-        let code = Code {
-            guid: "AB-12".into(),
-            name: "a::b".into(),
+        let code = |guid: &str, name: &str| Code {
+            guid: guid.into(),
+            name: name.into(),
             ..Code::default()
         };
-        let nested = Flat {
-            code: &code,
-            path: "Top.a::b".into(),
+        let names = |code: &Code, path: &str, key: &str| {
+            names_code(
+                key,
+                &Flat {
+                    code,
+                    path: path.into(),
+                },
+            )
         };
+        let nested = code("AB-12", "a::b");
         for key in ["ab-12", "A::B", " top.a::b "] {
-            assert!(names_code(key, &nested), "{key}");
+            assert!(names(&nested, "Top.a::b", key), "{key}");
         }
-        assert!(!names_code("a.b", &nested));
-        let leaf = Code {
-            guid: "x".into(),
-            name: "within".into(),
-            ..Code::default()
-        };
-        let flat = Flat {
-            code: &leaf,
-            path: "Trust.within".into(),
-        };
+        assert!(!names(&nested, "Top.a::b", "a.b"));
+        let leaf = code("x", "within");
         for key in ["Trust::within", "trust.within", "Within"] {
-            assert!(names_code(key, &flat), "{key}");
+            assert!(names(&leaf, "Trust.within", key), "{key}");
         }
-        assert!(!names_code("Trust", &flat));
+        assert!(!names(&leaf, "Trust.within", "Trust"));
     }
 
     #[test]
